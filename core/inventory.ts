@@ -1,0 +1,115 @@
+/**
+ * The city as data: neighborhoods, sites, devices and fiber links.
+ * Schemas are TypeBox (JSON Schema), so the same definitions validate imported files,
+ * type the code, and describe the API in OpenAPI. Imports nothing of ours.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+
+export const Position = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })], {
+  description: '[longitude, latitude] in WGS84 degrees',
+})
+export type Position = Static<typeof Position>
+
+export const PolygonGeometry = Type.Object({
+  type: Type.Literal('Polygon'),
+  coordinates: Type.Array(Type.Array(Position, { minItems: 4 }), { minItems: 1 }),
+})
+export const MultiPolygonGeometry = Type.Object({
+  type: Type.Literal('MultiPolygon'),
+  coordinates: Type.Array(Type.Array(Type.Array(Position, { minItems: 4 }), { minItems: 1 }), { minItems: 1 }),
+})
+export const AreaGeometry = Type.Union([PolygonGeometry, MultiPolygonGeometry])
+export type AreaGeometry = Static<typeof AreaGeometry>
+
+export const LineStringGeometry = Type.Object({
+  type: Type.Literal('LineString'),
+  coordinates: Type.Array(Position, { minItems: 2 }),
+})
+export type LineStringGeometry = Static<typeof LineStringGeometry>
+
+/** An id that is safe in URLs, file names and logs: lower-case letters, digits, '-', '_', '.'. */
+export const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'lower-case id: letters, digits, . _ -' })
+
+/** Census figures for a neighborhood (ACS 2019-2023 5-year, see provisioning/city/data/PROVENANCE.md). */
+export const Census = Type.Object({
+  population: Type.Integer({ minimum: 0 }),
+  households: Type.Integer({ minimum: 0 }),
+  /** households without a broadband subscription (estimate) */
+  householdsWithoutBroadband: Type.Integer({ minimum: 0 }),
+  /** share of households without broadband, percent; null where there are no households */
+  pctWithoutBroadband: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
+  /** share of people below the poverty line, percent; null where not published */
+  povertyRatePct: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
+})
+export type Census = Static<typeof Census>
+
+export const Neighborhood = Type.Object({
+  id: Id,
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  /** true where the city's free Wi-Fi serves this neighborhood */
+  served: Type.Boolean(),
+  census: Census,
+  geometry: AreaGeometry,
+})
+export type Neighborhood = Static<typeof Neighborhood>
+
+export const SiteKind = Type.Union([Type.Literal('pole'), Type.Literal('rooftop'), Type.Literal('cabinet'), Type.Literal('hub')])
+export const Site = Type.Object({
+  id: Id,
+  kind: SiteKind,
+  lon: Type.Number({ minimum: -180, maximum: 180 }),
+  lat: Type.Number({ minimum: -90, maximum: 90 }),
+  /** derived from the neighborhood polygons at import; '' outside every polygon */
+  neighborhood: Type.String(),
+})
+export type Site = Static<typeof Site>
+
+export const DeviceKind = Type.Union([
+  Type.Literal('ap'),
+  Type.Literal('controller'),
+  Type.Literal('switch'),
+  Type.Literal('olt'),
+  Type.Literal('router'),
+])
+export type DeviceKind = Static<typeof DeviceKind>
+
+export const Device = Type.Object({
+  id: Id,
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  kind: DeviceKind,
+  site: Id,
+  /** management address and UDP port of the SNMP agent */
+  mgmt: Type.Object({ host: Type.String({ minLength: 1, maxLength: 255 }), port: Type.Integer({ minimum: 1, maximum: 65535 }) }),
+  /** name of an SNMP credential defined outside the inventory (never the secret itself) */
+  credential: Id,
+  /** profile id to force; absent: matched from sysObjectID, then sysDescr */
+  profile: Type.Optional(Type.String({ maxLength: 64 })),
+  /** the device and port this one hangs from in the topology */
+  uplink: Type.Optional(Type.Object({ device: Id, port: Type.String({ minLength: 1, maxLength: 64 }) })),
+  /** for lightweight APs: the wireless controller that reports them (they have no SNMP agent of their own) */
+  controller: Type.Optional(Id),
+  /** for lightweight APs: the name under which the controller lists this AP */
+  controllerApName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  model: Type.Optional(Type.String({ maxLength: 100 })),
+})
+export type Device = Static<typeof Device>
+
+export const LinkEnd = Type.Object({ device: Id, port: Type.String({ minLength: 1, maxLength: 64 }) })
+export const FiberLink = Type.Object({
+  id: Id,
+  a: LinkEnd,
+  b: LinkEnd,
+  route: LineStringGeometry,
+  /** route length in metres (computed from the route when imported without it) */
+  lengthM: Type.Number({ minimum: 0 }),
+})
+export type FiberLink = Static<typeof FiberLink>
+
+export const Inventory = Type.Object({
+  city: Type.Object({ name: Type.String(), timezone: Type.String() }),
+  neighborhoods: Type.Array(Neighborhood),
+  sites: Type.Array(Site),
+  devices: Type.Array(Device),
+  links: Type.Array(FiberLink),
+})
+export type Inventory = Static<typeof Inventory>

@@ -1,0 +1,110 @@
+/**
+ * The metric store, shaped by what users ask, not by a query language. Two adapters
+ * implement it (store/influx/, store/duckdb/) and one contract suite
+ * (test/store/contract.ts) runs unchanged against both.
+ *
+ * Time ranges are half-open [fromMs, toMs). Steps start at multiples of stepMs since the
+ * epoch (UTC). A step with no data is absent from the answer (never a fabricated 0).
+ */
+import type { AggregateFn, DeviceEvent, Sample, SeriesPoint } from '../core/metrics.ts'
+
+export type RollupTier = '5m' | '1h' | '1d'
+export const ROLLUP_TIERS: readonly { tier: RollupTier; ms: number; from: 'raw' | RollupTier }[] = [
+  { tier: '5m', ms: 5 * 60_000, from: 'raw' },
+  { tier: '1h', ms: 60 * 60_000, from: '5m' },
+  { tier: '1d', ms: 24 * 60 * 60_000, from: '1h' },
+]
+
+export interface SeriesFilter {
+  neighborhood?: string[]
+  device?: string[]
+  /** absent: every instance, including '' */
+  instance?: string[]
+}
+
+export interface AggregateQuery {
+  metric: string
+  /** one answer series per neighborhood or per device */
+  groupBy: 'neighborhood' | 'device'
+  fromMs: number
+  toMs: number
+  stepMs: number
+  /**
+   * 'sum' and 'count' run over every sample in the step (bytes used, polls).
+   * 'mean' | 'max' | 'min' run over the group's total at each poll instant: the values of
+   * all the group's series at one instant (the instant is timeMs floored to instantMs)
+   * are summed first. So neighborhood clients 'mean' is average concurrent clients and
+   * 'max' is peak concurrent clients, never a sum of per-AP peaks.
+   */
+  fn: AggregateFn
+  where?: SeriesFilter
+  /**
+   * 'raw' reads samples; a tier reads that rollup (stepMs must be a multiple of the tier
+   * and fromMs/toMs aligned to it); 'auto' picks the coarsest complete tier that fits.
+   */
+  source?: 'raw' | RollupTier | 'auto'
+}
+
+export interface LatestQuery {
+  metric: string
+  where?: SeriesFilter
+  /** only samples at or after this time count (default: any age) */
+  sinceMs?: number
+}
+export interface LatestValue {
+  device: string
+  neighborhood: string
+  instance: string
+  value: number
+  timeMs: number
+}
+
+export interface EventQuery {
+  fromMs: number
+  toMs: number
+  device?: string[]
+  neighborhood?: string[]
+  type?: string[]
+  /** newest first, at most this many (default 1000) */
+  limit?: number
+}
+
+/**
+ * One row of a rollup: the statistics of one bucket. Rows with device '' are the
+ * per-neighborhood instant totals (count = instants, sum/min/max over the instant sums),
+ * so peaks and averages of a neighborhood come out of a rollup exactly as out of raw.
+ */
+export interface RollupRow {
+  metric: string
+  device: string
+  neighborhood: string
+  instance: string
+  timeMs: number
+  count: number
+  sum: number
+  min: number
+  max: number
+}
+
+export interface MetricStore {
+  /** name for logs and benchmarks: 'duckdb' | 'influxdb' */
+  readonly kind: string
+  /** Creates what the store needs (tables, database) if missing. Idempotent. */
+  init(): Promise<void>
+  write(samples: readonly Sample[]): Promise<void>
+  aggregate(q: AggregateQuery): Promise<SeriesPoint[]>
+  latest(q: LatestQuery): Promise<LatestValue[]>
+  writeEvents(events: readonly DeviceEvent[]): Promise<void>
+  events(q: EventQuery): Promise<DeviceEvent[]>
+  /**
+   * Computes the tier's rows for buckets in [fromMs, toMs) from the tier below and stores
+   * them, replacing earlier rows for the same buckets (so a re-run after late data is safe).
+   * Returns the number of rows written.
+   */
+  rollup(tier: RollupTier, fromMs: number, toMs: number): Promise<number>
+  /** Reads stored rollup rows (for tests and exports). */
+  rollupRows(tier: RollupTier, fromMs: number, toMs: number, where?: SeriesFilter & { metric?: string }): Promise<RollupRow[]>
+  /** true when the store answers (InfluxDB /ping, DuckDB always) */
+  ping(): Promise<boolean>
+  close(): Promise<void>
+}
