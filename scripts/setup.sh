@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what CivicNet needs on this machine, and says plainly what it cannot install.
+#   scripts/setup.sh            everything the tests need (system packages + npm packages)
+#   scripts/setup.sh --runtime  only what the demo needs (npm packages)
+# System packages come from apt when running as root on Debian/Ubuntu; otherwise this
+# prints the packages to install and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=${1:-all}
+# package -> a command it provides
+declare -A provides=([influxdb]=influxd [snmp]=snmpwalk [snmpd]=snmpd [snmpsim]=snmpsimd [chromium]=chromium)
+
+if [ "$mode" != "--runtime" ]; then
+  missing=()
+  for pkg in "${!provides[@]}"; do
+    command -v "${provides[$pkg]}" >/dev/null 2>&1 || [ -x "/usr/sbin/${provides[$pkg]}" ] || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "setup: installing system packages: ${missing[*]}" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq >/dev/null
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "setup: missing system packages: ${missing[*]}" >&2
+      echo "setup: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run again" >&2
+      exit 1
+    fi
+  fi
+fi
+
+# npm packages: install when node_modules is missing or older than the lockfile.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages" >&2
+  npm ci --no-fund --no-audit >/dev/null
+fi
