@@ -30,6 +30,7 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const broken = []
+// eslint-disable-next-line no-control-regex -- strips ANSI colour codes
 const strip = (s) => s.replace(/\x1b\[[0-9;]*m/g, '')
 
 function runFile(file) {
