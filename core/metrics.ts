@@ -50,6 +50,7 @@ export const METRICS = {
   wifi_bytes: { name: 'wifi_bytes', unit: 'bytes', kind: 'delta', description: 'client traffic through the AP in the poll interval, both directions' },
   optics_rx_dbm: { name: 'optics_rx_dbm', unit: 'dBm', kind: 'gauge', description: 'optical receive power (instance = port)' },
   optics_tx_dbm: { name: 'optics_tx_dbm', unit: 'dBm', kind: 'gauge', description: 'optical transmit power (instance = port)' },
+  if_oper_status: { name: 'if_oper_status', unit: 'enum', kind: 'gauge', description: 'IF-MIB ifOperStatus as polled: 1 up, 2 down, 7 lowerLayerDown ... (instance = ifName)' },
   device_up: { name: 'device_up', unit: 'bool', kind: 'gauge', description: '1 when the device answered its poll, 0 when it did not' },
   poll_duration_ms: { name: 'poll_duration_ms', unit: 'ms', kind: 'gauge', description: 'collector self-metric: time one poll took' },
   poll_timeouts: { name: 'poll_timeouts', unit: 'count', kind: 'delta', description: 'collector self-metric: polls that timed out' },
