@@ -1,0 +1,271 @@
+/**
+ * The embedded metric store: DuckDB on one file (or ':memory:'). Columnar time-bucket
+ * aggregates in SQL, bulk inserts through the appender, every value bound as a parameter.
+ * DuckDB lets one process hold a file read-write, so the collector and the API share
+ * this store only inside one process (npm start / civicnet demo).
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBValue } from '@duckdb/node-api'
+import type { DeviceEvent, SeriesPoint } from '../../core/metrics.ts'
+import { ROLLUP_TIERS } from '../types.ts'
+import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
+import {
+  DEFAULT_INSTANT_MS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, pickSource, tierMs,
+  validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
+} from '../query.ts'
+
+export interface DuckDbStoreConfig {
+  /** database file; ':memory:' for a throw-away store (tests) */
+  path: string
+  /** poll-instant bucket for per-instant group totals, ms (default 60000) */
+  instantMs?: number
+}
+
+const TABLE: Record<RollupTier, string> = { '5m': 'rollup_5m', '1h': 'rollup_1h', '1d': 'rollup_1d' }
+
+/** Turns DuckDB's lock failure into an error a person can act on. */
+function openError(path: string, err: unknown): Error {
+  const msg = err instanceof Error ? err.message : String(err)
+  if (/Could not set lock|Conflicting lock/i.test(msg)) {
+    const pid = /PID (\d+)/.exec(msg)?.[1] ?? 'unknown'
+    return new StoreUnavailableError(
+      `DuckDB file ${path} is in use by another process (pid ${pid}?) — on the embedded store run the collector and API in one process (npm start / civicnet demo); use InfluxDB for separate processes`,
+      { cause: err },
+    )
+  }
+  return new StoreUnavailableError(`cannot open DuckDB file ${path}: ${msg}`, { cause: err })
+}
+
+/** `AND col IN (?, ?)` with the values pushed onto params: placeholders only, never values. */
+function inList(col: string, values: readonly string[] | undefined, params: DuckDBValue[]): string {
+  if (!values) return ''
+  params.push(...values)
+  return ` AND ${col} IN (${values.map(() => '?').join(', ')})`
+}
+function filterSql(where: SeriesFilter | undefined, params: DuckDBValue[]): string {
+  return inList('neighborhood', where?.neighborhood, params) + inList('device', where?.device, params) + inList('instance', where?.instance, params)
+}
+
+export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<MetricStore> {
+  const instantMs = config.instantMs ?? DEFAULT_INSTANT_MS
+  if (!Number.isSafeInteger(instantMs) || instantMs <= 0 || 300_000 % instantMs !== 0) {
+    throw new StoreUnavailableError(`instantMs must be a positive divisor of 300000 (the 5m tier), got ${instantMs}`)
+  }
+  if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true })
+  let instance: DuckDBInstance
+  let conn: DuckDBConnection
+  try {
+    instance = await DuckDBInstance.create(config.path)
+    conn = await instance.connect()
+  } catch (err) {
+    throw openError(config.path, err)
+  }
+  // One connection, one operation at a time: a rollup's transaction must not take in a
+  // concurrent write's rows half-way, and DuckDB serializes writers anyway.
+  let chain: Promise<unknown> = Promise.resolve()
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.then(fn, fn)
+    chain = p.catch(() => undefined)
+    return p
+  }
+  const rows = async (sql: string, params: DuckDBValue[] = []): Promise<Record<string, unknown>[]> => {
+    const r = await conn.runAndReadAll(sql, params)
+    return r.getRowObjectsJS() as Record<string, unknown>[]
+  }
+  const coverage = new Map<RollupTier, { fromMs: number; toMs: number }>()
+  let closed = false
+
+  const store: MetricStore = {
+    kind: 'duckdb',
+
+    init: () => serial(async () => {
+      await conn.run(`CREATE TABLE IF NOT EXISTS samples (ts BIGINT NOT NULL, metric VARCHAR NOT NULL, device VARCHAR NOT NULL,
+        neighborhood VARCHAR NOT NULL, instance VARCHAR NOT NULL, value DOUBLE NOT NULL)`)
+      for (const t of Object.values(TABLE)) {
+        await conn.run(`CREATE TABLE IF NOT EXISTS ${t} (ts BIGINT NOT NULL, metric VARCHAR NOT NULL, device VARCHAR NOT NULL,
+          neighborhood VARCHAR NOT NULL, instance VARCHAR NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL)`)
+      }
+      await conn.run(`CREATE TABLE IF NOT EXISTS events (ts BIGINT NOT NULL, device VARCHAR NOT NULL, neighborhood VARCHAR NOT NULL,
+        type VARCHAR NOT NULL, severity VARCHAR NOT NULL, detail VARCHAR NOT NULL)`)
+      await conn.run('CREATE TABLE IF NOT EXISTS rollup_state (tier VARCHAR PRIMARY KEY, from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL)')
+      for (const r of await rows('SELECT tier, from_ms::DOUBLE AS f, to_ms::DOUBLE AS t FROM rollup_state')) {
+        coverage.set(r.tier as RollupTier, { fromMs: r.f as number, toMs: r.t as number })
+      }
+    }),
+
+    write: (samples) => {
+      samples.forEach(validateSample)
+      if (samples.length === 0) return Promise.resolve()
+      return serial(async () => {
+        const app = await conn.createAppender('samples')
+        try {
+          for (const s of samples) {
+            app.appendBigInt(BigInt(s.timeMs))
+            app.appendVarchar(s.metric)
+            app.appendVarchar(s.device)
+            app.appendVarchar(s.neighborhood)
+            app.appendVarchar(s.instance)
+            app.appendDouble(s.value)
+            app.endRow()
+          }
+          app.flushSync()
+        } finally {
+          app.closeSync()
+        }
+      })
+    },
+
+    aggregate: (q) => serial(async () => {
+      validateAggregate(q)
+      const source = q.source === 'auto' ? pickSource(q, (t) => coverage.get(t)) : (q.source ?? 'raw')
+      const g = q.groupBy === 'neighborhood' ? 'neighborhood' : 'device'
+      const step = BigInt(q.stepMs)
+      // params are pushed in the order their placeholders appear in the SQL text
+      const params: DuckDBValue[] = []
+      const rangeWhere = (extra: string): string => {
+        params.push(q.metric, BigInt(q.fromMs), BigInt(q.toMs))
+        return `metric = ? AND ts >= ? AND ts < ?${extra}${filterSql(q.where, params)}`
+      }
+      let sql: string
+      if (source === 'raw') {
+        if (q.fn === 'sum' || q.fn === 'count') {
+          const agg = q.fn === 'sum' ? 'sum(value)' : 'count(*)::DOUBLE'
+          params.push(step, step)
+          sql = `SELECT ${g} AS g, ((ts // ?) * ?)::DOUBLE AS t, ${agg} AS v FROM samples WHERE ${rangeWhere('')} GROUP BY 1, 2`
+        } else {
+          const inst = BigInt(instantMs)
+          const agg = q.fn === 'mean' ? 'avg(total)' : `${q.fn}(total)`
+          params.push(inst, inst)
+          const inner = `SELECT ${g} AS g, (ts // ?) * ? AS i, sum(value) AS total FROM samples WHERE ${rangeWhere('')} GROUP BY 1, 2`
+          params.push(step, step)
+          sql = `WITH inst AS (${inner}) SELECT g, ((i // ?) * ?)::DOUBLE AS t, ${agg} AS v FROM inst GROUP BY 1, 2`
+        }
+      } else {
+        // mean/max/min per neighborhood read the instant-total rows (device ''), the rest the series rows
+        const totals = q.fn !== 'sum' && q.fn !== 'count' && q.groupBy === 'neighborhood'
+        const agg = { sum: 'sum(sum)', count: 'sum(count)::DOUBLE', mean: 'sum(sum) / sum(count)', max: 'max(max)', min: 'min(min)' }[q.fn]
+        params.push(step, step)
+        sql = `SELECT ${g} AS g, ((ts // ?) * ?)::DOUBLE AS t, ${agg} AS v FROM ${TABLE[source]} WHERE ${rangeWhere(totals ? " AND device = ''" : " AND device <> ''")} GROUP BY 1, 2`
+      }
+      const out = await rows(`${sql} ORDER BY 1, 2`, params)
+      checkPointCount(out.length)
+      return out.map((r): SeriesPoint => ({ group: r.g as string, timeMs: r.t as number, value: r.v as number }))
+    }),
+
+    latest: (q) => serial(async () => {
+      validateLatest(q)
+      const params: DuckDBValue[] = [q.metric]
+      let where = 'metric = ?'
+      if (q.sinceMs !== undefined) {
+        where += ' AND ts >= ?'
+        params.push(BigInt(q.sinceMs))
+      }
+      where += filterSql(q.where, params)
+      const out = await rows(`SELECT device, instance, arg_max(neighborhood, ts) AS n, arg_max(value, ts) AS v, max(ts)::DOUBLE AS t
+        FROM samples WHERE ${where} GROUP BY device, instance ORDER BY device, instance`, params)
+      return out.map((r): LatestValue => ({ device: r.device as string, neighborhood: r.n as string, instance: r.instance as string, value: r.v as number, timeMs: r.t as number }))
+    }),
+
+    writeEvents: (events) => {
+      events.forEach(validateEvent)
+      if (events.length === 0) return Promise.resolve()
+      return serial(async () => {
+        const app = await conn.createAppender('events')
+        try {
+          for (const e of events) {
+            app.appendBigInt(BigInt(e.timeMs))
+            app.appendVarchar(e.device)
+            app.appendVarchar(e.neighborhood)
+            app.appendVarchar(e.type)
+            app.appendVarchar(e.severity)
+            app.appendVarchar(e.detail)
+            app.endRow()
+          }
+          app.flushSync()
+        } finally {
+          app.closeSync()
+        }
+      })
+    },
+
+    events: (q) => serial(async () => {
+      const limit = validateEventQuery(q)
+      const params: DuckDBValue[] = [BigInt(q.fromMs), BigInt(q.toMs)]
+      const where = 'ts >= ? AND ts < ?' + inList('device', q.device, params) + inList('neighborhood', q.neighborhood, params) + inList('type', q.type, params)
+      params.push(BigInt(limit))
+      const out = await rows(`SELECT ts::DOUBLE AS t, device, neighborhood, type, severity, detail FROM events WHERE ${where}
+        ORDER BY ts DESC, device, type, detail LIMIT ?`, params)
+      return out.map((r): DeviceEvent => ({
+        timeMs: r.t as number, device: r.device as string, neighborhood: r.neighborhood as string,
+        type: r.type as string, severity: r.severity as DeviceEvent['severity'], detail: r.detail as string,
+      }))
+    }),
+
+    rollup: (tier, fromMs, toMs) => serial(async () => {
+      validateRange(fromMs, toMs)
+      const ms = tierMs(tier)
+      const from = floorTo(fromMs, ms)
+      const to = ceilTo(toMs, ms)
+      const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
+      const table = TABLE[tier]
+      const b = BigInt(ms)
+      const range: DuckDBValue[] = [BigInt(from), BigInt(to)]
+      await conn.run('BEGIN TRANSACTION')
+      try {
+        await conn.run(`DELETE FROM ${table} WHERE ts >= ? AND ts < ?`, range)
+        if (def.from === 'raw') {
+          const inst = BigInt(instantMs)
+          await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, count(*), sum(value), min(value), max(value)
+            FROM samples WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
+          await conn.run(`INSERT INTO ${table} SELECT (i // ?) * ?, metric, '', neighborhood, '', count(*), sum(total), min(total), max(total)
+            FROM (SELECT metric, neighborhood, (ts // ?) * ? AS i, sum(value) AS total FROM samples WHERE ts >= ? AND ts < ? GROUP BY ALL) GROUP BY ALL`,
+          [b, b, inst, inst, ...range])
+        } else {
+          await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, sum(count), sum(sum), min(min), max(max)
+            FROM ${TABLE[def.from]} WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
+        }
+        const prev = coverage.get(tier)
+        const cov = prev && prev.toMs >= from && prev.fromMs <= to
+          ? { fromMs: Math.min(prev.fromMs, from), toMs: Math.max(prev.toMs, to) }
+          : prev && prev.toMs - prev.fromMs > to - from ? prev : { fromMs: from, toMs: to }
+        await conn.run('INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)', [tier, BigInt(cov.fromMs), BigInt(cov.toMs)])
+        const n = await rows(`SELECT count(*)::DOUBLE AS n FROM ${table} WHERE ts >= ? AND ts < ?`, range)
+        await conn.run('COMMIT')
+        coverage.set(tier, cov)
+        return n[0]!.n as number
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined)
+        throw err
+      }
+    }),
+
+    rollupRows: (tier, fromMs, toMs, where) => serial(async () => {
+      validateRange(fromMs, toMs)
+      validateFilter(where)
+      const params: DuckDBValue[] = [BigInt(fromMs), BigInt(toMs)]
+      let sql = `SELECT metric, device, neighborhood, instance, ts::DOUBLE AS t, count::DOUBLE AS c, sum, min, max FROM ${TABLE[tier] ?? tierMs(tier)} WHERE ts >= ? AND ts < ?`
+      if (where?.metric !== undefined) {
+        sql += ' AND metric = ?'
+        params.push(where.metric)
+      }
+      sql += filterSql(where, params)
+      const out = await rows(`${sql} ORDER BY metric, neighborhood, device, instance, ts`, params)
+      return out.map((r): RollupRow => ({
+        metric: r.metric as string, device: r.device as string, neighborhood: r.neighborhood as string, instance: r.instance as string,
+        timeMs: r.t as number, count: r.c as number, sum: r.sum as number, min: r.min as number, max: r.max as number,
+      }))
+    }),
+
+    ping: async () => !closed,
+
+    close: () => serial(async () => {
+      if (closed) return
+      closed = true
+      conn.closeSync()
+      instance.closeSync()
+    }),
+  }
+  return store
+}
