@@ -1,0 +1,206 @@
+/**
+ * The page's only way to the server: HTTP to /api. Every answer is normalized here into
+ * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
+ * the page never reads a raw answer.
+ */
+import type { DeviceRow, DeviceStatus, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, SeriesData } from './types.ts'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+type Json = Record<string, unknown>
+
+function num(o: Json, ...keys: string[]): number | null {
+  for (const k of keys) {
+    const v = o[k]
+    if (typeof v === 'number' && Number.isFinite(v)) return v
+  }
+  return null
+}
+function str(o: Json, ...keys: string[]): string {
+  for (const k of keys) {
+    const v = o[k]
+    if (typeof v === 'string') return v
+  }
+  return ''
+}
+function obj(v: unknown): Json {
+  return v && typeof v === 'object' ? (v as Json) : {}
+}
+/** A list may come bare or wrapped ({ items: [...] }, { devices: [...] } ...). */
+function list(v: unknown, ...keys: string[]): Json[] {
+  if (Array.isArray(v)) return v as Json[]
+  const o = obj(v)
+  for (const k of [...keys, 'items', 'data', 'results']) if (Array.isArray(o[k])) return o[k] as Json[]
+  return []
+}
+function status(v: unknown): DeviceStatus {
+  return v === 'up' || v === 'down' ? v : 'unknown'
+}
+
+export function normalizeNeighborhood(f: Json): NeighborhoodFeature {
+  const p = obj(f.properties)
+  // Stats may sit flat on the properties or grouped under live/period/census objects.
+  const live = obj(p.live)
+  const period = obj(p.period)
+  const census = obj(p.census)
+  const all: Json = { ...census, ...period, ...live, ...p }
+  const stats: NeighborhoodStats = {
+    id: str(p, 'id'),
+    name: str(p, 'name') || str(p, 'id'),
+    served: p.served === true,
+    clientsNow: num(all, 'clientsNow', 'clients'),
+    peakClients: num(all, 'peakClients', 'clientsPeak', 'peakConcurrentClients'),
+    bytes: num(all, 'bytes', 'usageBytes', 'bytesPeriod', 'periodBytes'),
+    availabilityPct: num(all, 'availabilityPct', 'availability', 'uptimePct'),
+    apsUp: num(all, 'apsUp', 'upAps'),
+    apsDown: num(all, 'apsDown', 'downAps'),
+    population: num(all, 'population'),
+    households: num(all, 'households'),
+    householdsWithoutBroadband: num(all, 'householdsWithoutBroadband'),
+    pctWithoutBroadband: num(all, 'pctWithoutBroadband'),
+    povertyRatePct: num(all, 'povertyRatePct'),
+  }
+  return { type: 'Feature', geometry: f.geometry as NeighborhoodFeature['geometry'], properties: stats }
+}
+
+export function normalizeDevice(d: Json): DeviceRow {
+  const loc = obj(d.location)
+  return {
+    id: str(d, 'id'),
+    name: str(d, 'name') || str(d, 'id'),
+    kind: str(d, 'kind'),
+    neighborhood: str(d, 'neighborhood'),
+    status: status(d.status),
+    lon: num(d, 'lon') ?? num(loc, 'lon') ?? NaN,
+    lat: num(d, 'lat') ?? num(loc, 'lat') ?? NaN,
+    lastPollMs: num(d, 'lastPollMs'),
+    clients: num(d, 'clients', 'clientsNow'),
+  }
+}
+
+export function normalizeLink(l: Json): LinkRow {
+  const route = obj(l.route)
+  const geometry = obj(l.geometry)
+  const coords = (Array.isArray(route.coordinates) ? route.coordinates : Array.isArray(geometry.coordinates) ? geometry.coordinates : []) as [number, number][]
+  const a = obj(l.a)
+  const b = obj(l.b)
+  const s = l.status
+  return {
+    id: str(l, 'id'),
+    status: s === 'degraded' ? 'degraded' : status(s),
+    coordinates: coords,
+    rxDbmA: num(a, 'rxDbm', 'rx_dbm') ?? num(obj(a.optics), 'rxDbm'),
+    rxDbmB: num(b, 'rxDbm', 'rx_dbm') ?? num(obj(b.optics), 'rxDbm'),
+    aDevice: str(a, 'device'),
+    bDevice: str(b, 'device'),
+    lengthM: num(l, 'lengthM'),
+  }
+}
+
+export function normalizeEvent(e: Json): EventRow {
+  const sev = e.severity
+  return {
+    timeMs: num(e, 'timeMs', 'time') ?? 0,
+    device: str(e, 'device'),
+    neighborhood: str(e, 'neighborhood'),
+    type: str(e, 'type'),
+    severity: sev === 'critical' || sev === 'warning' ? sev : 'info',
+    detail: str(e, 'detail'),
+  }
+}
+
+export interface ApiClientOptions {
+  /** origin + path prefix of the API, '' for the page's own origin */
+  baseUrl: string
+  token: () => string | null
+  /** aborts a request that takes longer (ms) */
+  timeoutMs?: number
+}
+
+export function createApiClient(opts: ApiClientOptions) {
+  const timeoutMs = opts.timeoutMs ?? 15_000
+
+  async function get(path: string): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json' }
+    const token = opts.token()
+    if (token) headers.authorization = `Bearer ${token}`
+    const ctrl = new AbortController()
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs)
+    try {
+      const res = await fetch(opts.baseUrl + path, { headers, signal: ctrl.signal, cache: 'no-store' })
+      if (!res.ok) {
+        let message = `${res.status} ${res.statusText}`
+        try {
+          const body = obj(await res.json())
+          if (typeof body.message === 'string') message = body.message
+        } catch {
+          // a body that is not JSON keeps the status line as the message
+        }
+        throw new ApiError(res.status, path, `GET ${path} failed: ${message}`)
+      }
+      return await res.json()
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  return {
+    async neighborhoods(): Promise<{ features: NeighborhoodFeature[]; nowMs: number | null }> {
+      const body = obj(await get('/api/neighborhoods'))
+      const features = list(body, 'features').map(normalizeNeighborhood)
+      return { features, nowMs: num(body, 'nowMs', 'timeMs', 'generatedMs', 'asOfMs') }
+    },
+    async devices(): Promise<{ devices: DeviceRow[]; nowMs: number | null }> {
+      const body = await get('/api/devices')
+      return { devices: list(body, 'devices').map(normalizeDevice), nowMs: num(obj(body), 'nowMs') }
+    },
+    /** The device's newest value of each metric (instance '' = device total). */
+    async deviceMetrics(id: string): Promise<Map<string, number>> {
+      const body = obj(await get(`/api/devices/${encodeURIComponent(id)}`))
+      const out = new Map<string, number>()
+      for (const m of list(body, 'metrics')) {
+        const v = num(m, 'value')
+        if (v !== null && str(m, 'instance') === '') out.set(str(m, 'metric'), v)
+      }
+      return out
+    },
+    async links(): Promise<LinkRow[]> {
+      return list(await get('/api/links'), 'links').map(normalizeLink)
+    },
+    async events(fromMs: number, toMs: number): Promise<EventRow[]> {
+      return list(await get(`/api/events?fromMs=${Math.floor(fromMs)}&toMs=${Math.ceil(toMs)}`), 'events').map(normalizeEvent)
+    },
+    /** One series: metric over time for one neighborhood or device. */
+    async series(q: { metric: string; groupBy: 'neighborhood' | 'device'; id: string; fromMs: number; toMs: number; stepMs: number; fn?: string }): Promise<SeriesData> {
+      const params = new URLSearchParams({
+        metric: q.metric,
+        [q.groupBy]: q.id,
+        fromMs: String(Math.floor(q.fromMs)),
+        toMs: String(Math.ceil(q.toMs)),
+        stepMs: String(q.stepMs),
+      })
+      if (q.fn) params.set('fn', q.fn)
+      const points = list(await get(`/api/series?${params}`), 'points', 'series')
+      const times: number[] = []
+      const values: (number | null)[] = []
+      for (const p of points) {
+        const t = num(p, 'timeMs', 'time', 't')
+        if (t === null) continue
+        times.push(t / 1000)
+        values.push(num(p, 'value', 'v'))
+      }
+      return { times, values }
+    },
+  }
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>

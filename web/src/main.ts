@@ -1,0 +1,353 @@
+/**
+ * The map page: loads neighborhoods (public) and, with an engineer token, devices, links
+ * and events; draws them; refreshes every poll interval; exposes test hooks on
+ * window.__civicnet. Configuration comes from the URL: ?token= (read once, then kept in
+ * localStorage and removed from the address bar), ?refresh=<seconds>, ?tiles=0.
+ */
+import { ApiError, createApiClient } from './api-client.ts'
+import { classify, fmtAgo, fmtInt, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from './format.ts'
+import { createCityMap, escapeHtml } from './map.ts'
+import { createPanel } from './panel.ts'
+import type { DeviceRow, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from './types.ts'
+
+const TOKEN_KEY = 'civicnet.token'
+
+declare global {
+  interface Window {
+    __civicnet: TestHooks
+  }
+}
+const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, interactiveMs: null, lastError: null }
+window.__civicnet = hooks
+
+const params = new URLSearchParams(location.search)
+if (params.has('token')) {
+  // A token in the URL is taken once and kept out of history and screenshots.
+  const t = params.get('token') ?? ''
+  if (t) localStorage.setItem(TOKEN_KEY, t)
+  params.delete('token')
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}${location.hash}`)
+}
+const refreshMs = Math.max(1, Number(params.get('refresh') ?? 10)) * 1000
+const tilesOn = params.get('tiles') !== '0'
+
+const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
+const api = createApiClient({ baseUrl: '', token: () => localStorage.getItem(TOKEN_KEY) })
+
+const state = {
+  neighborhoods: [] as NeighborhoodFeature[],
+  byNeighborhood: new Map<string, NeighborhoodStats>(),
+  devices: [] as DeviceRow[],
+  byDevice: new Map<string, DeviceRow>(),
+  links: [] as LinkRow[],
+  events: [] as EventRow[],
+  engineer: false,
+  serverNowMs: null as number | null,
+  metric: 'clientsNow' as ChoroplethMetric,
+  downIds: null as Set<string> | null,
+  firstDraw: true,
+}
+const nowMs = () => state.serverNowMs ?? Date.now()
+const nameOf = (nid: string) => state.byNeighborhood.get(nid)?.name ?? nid
+
+let returnFocus: HTMLElement | null = null
+const panel = createPanel($('#panel'), {
+  api,
+  nowMs,
+  nameOf,
+  onClose() {
+    document.body.classList.remove('panel-open')
+    $('#sidebar').classList.remove('has-panel')
+    cityMap.select(null)
+    ;(returnFocus && document.contains(returnFocus) ? returnFocus : $('#sidebar')).focus()
+  },
+})
+
+const cityMap = createCityMap($('#map'), {
+  tiles: tilesOn,
+  onNeighborhood: (id) => openNeighborhood(id),
+  onDevice: (id) => openDevice(id),
+})
+
+function rememberFocus() {
+  const a = document.activeElement
+  returnFocus = a instanceof HTMLElement && a !== document.body ? a : null
+}
+function showPanel() {
+  $('#sidebar').classList.add('has-panel')
+}
+function openNeighborhood(id: string) {
+  const row = state.byNeighborhood.get(id)
+  if (!row) return
+  rememberFocus()
+  showPanel()
+  cityMap.select(id)
+  panel.showNeighborhood(row)
+}
+function openDevice(id: string) {
+  const row = state.byDevice.get(id)
+  if (!row) return
+  rememberFocus()
+  showPanel()
+  cityMap.select(null)
+  panel.showDevice(row)
+}
+
+function describeNeighborhood(n: NeighborhoodStats): string {
+  const spec = METRIC_SPECS[state.metric]
+  if (spec.wifi && !n.served) return 'not served'
+  return `${spec.label.toLowerCase()} ${spec.format(n[state.metric])}${spec.wifi ? '' : ''}`
+}
+function describeDevice(d: DeviceRow): string {
+  const clients = d.clients === null ? '' : ` · ${fmtInt(d.clients)} clients`
+  return `${d.name} (${d.status})${clients} · ${nameOf(d.neighborhood) || 'no neighborhood'}`
+}
+function describeLink(l: LinkRow): string {
+  const rx = [l.rxDbmA, l.rxDbmB].map((v) => (v === null ? '–' : `${v.toFixed(1)} dBm`)).join(' / ')
+  return `Fiber ${l.id} (${l.status}) · ${l.aDevice} ↔ ${l.bDevice} · rx ${rx}`
+}
+
+function drawNeighborhoods() {
+  const rows = state.neighborhoods.map((f) => f.properties)
+  const classes = classify(METRIC_SPECS[state.metric], rows)
+  cityMap.setNeighborhoods(state.neighborhoods, classes, describeNeighborhood)
+  const legend = $('[data-testid=legend]')
+  const spec = METRIC_SPECS[state.metric]
+  const extra: [string, string][] = spec.wifi ? [[NOT_SERVED_FILL, 'Not served']] : [[NO_DATA_FILL, 'No data']]
+  legend.innerHTML = `<p class="legend-title">${escapeHtml(spec.label)}</p><ul>${[...legendRows(classes), ...extra]
+    .map(([c, t]) => `<li><span class="sw" style="background:${c}" aria-hidden="true"></span>${escapeHtml(t)}</li>`)
+    .join('')}</ul>`
+  const served = rows.filter((r) => r.served).length
+  $('[data-testid=neighborhood-count]').textContent = String(rows.length)
+  $('[data-testid=served-count]').textContent = String(served)
+  const clients = rows.reduce((a, r) => a + (r.clientsNow ?? 0), 0)
+  $('[data-testid=clients-total]').textContent = fmtInt(clients)
+  hooks.neighborhoods = rows.length
+  hooks.served = served
+  drawNeighborhoodTable(rows)
+}
+
+function drawNeighborhoodTable(rows: NeighborhoodStats[]) {
+  const body = $('[data-testid=neighborhood-table] tbody')
+  const sorted = [...rows].sort((a, b) => Number(b.served) - Number(a.served) || a.name.localeCompare(b.name))
+  body.innerHTML = sorted
+    .map(
+      (n) => `<tr data-testid="neighborhood-row" data-id="${escapeHtml(n.id)}" data-served="${n.served}">
+        <th scope="row"><button type="button" class="link" data-open-neighborhood="${escapeHtml(n.id)}">${escapeHtml(n.name)}</button></th>
+        <td>${n.served ? 'Yes' : 'No'}</td><td class="n">${n.served ? fmtInt(n.clientsNow) : '–'}</td>
+        <td class="n">${n.served ? fmtPct(n.availabilityPct) : '–'}</td><td class="n">${fmtInt(n.householdsWithoutBroadband)}</td></tr>`,
+    )
+    .join('')
+}
+
+const AP_LIST_LIMIT = 200
+function drawApTable() {
+  if ($('#view-list').hidden || !state.engineer) return
+  const q = $<HTMLInputElement>('#ap-filter').value.trim().toLowerCase()
+  const aps = state.devices.filter((d) => d.kind === 'ap')
+  const match = q
+    ? aps.filter((d) => `${d.name} ${d.id} ${nameOf(d.neighborhood)} ${d.status}`.toLowerCase().includes(q))
+    : aps
+  // Down first: the list is where a keyboard user finds what needs attention.
+  const order = { down: 0, unknown: 1, up: 2 }
+  const shown = [...match].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name)).slice(0, AP_LIST_LIMIT)
+  $('[data-testid=ap-list-note]').textContent =
+    match.length > shown.length ? `Showing ${shown.length} of ${match.length} access points; type to narrow the list.` : `${match.length} access points.`
+  $('[data-testid=ap-table] tbody').innerHTML = shown
+    .map(
+      (d) => `<tr data-testid="ap-row" data-id="${escapeHtml(d.id)}" data-status="${d.status}">
+        <th scope="row"><button type="button" class="link" data-open-device="${escapeHtml(d.id)}">${escapeHtml(d.name)}</button></th>
+        <td><span class="status status-${d.status}"><span class="shape" aria-hidden="true"></span>${d.status}</span></td>
+        <td>${escapeHtml(nameOf(d.neighborhood))}</td><td class="n">${fmtInt(d.clients)}</td></tr>`,
+    )
+    .join('')
+}
+
+function drawOutages() {
+  const down = state.devices.filter((d) => d.status === 'down').sort((a, b) => a.name.localeCompare(b.name))
+  const linksDown = state.links.filter((l) => l.status === 'down')
+  $('[data-testid=outage-count]').textContent = String(down.length + linksDown.length)
+  const items = [
+    ...linksDown.map((l) => `<li class="outage" data-testid="outage-item" data-kind="link" data-id="${escapeHtml(l.id)}"><span class="sym sym-down" aria-hidden="true"></span><span>Fiber <strong>${escapeHtml(l.id)}</strong> down</span></li>`),
+    ...down.map(
+      (d) => `<li class="outage" data-testid="outage-item" data-kind="device" data-id="${escapeHtml(d.id)}"><span class="sym sym-down" aria-hidden="true"></span>
+        <span><button type="button" class="link" data-open-device="${escapeHtml(d.id)}">${escapeHtml(d.name)}</button> ${escapeHtml(d.kind)} in ${escapeHtml(nameOf(d.neighborhood))}
+        <span class="muted">· last answer ${fmtAgo(d.lastPollMs, nowMs())}</span></span></li>`,
+    ),
+  ]
+  $('[data-testid=outage-list]').innerHTML = items.length ? items.join('') : '<li class="muted">No outages. Every device answers.</li>'
+  const ev = state.events.slice(0, 15)
+  $('[data-testid=event-list]').innerHTML = ev.length
+    ? ev
+        .map(
+          (e) => `<li class="ev ev-${e.severity}" data-testid="event-item"><time>${new Date(e.timeMs).toLocaleTimeString('en-US', { hour12: false })}</time>
+          <span><strong>${escapeHtml(e.type)}</strong> ${escapeHtml(e.device)}${e.detail ? ` · ${escapeHtml(e.detail)}` : ''}</span></li>`,
+        )
+        .join('')
+    : '<li class="muted">No events in the last 24 h.</li>'
+}
+
+/** Tells screen-reader users what changed since the last refresh, once per change. */
+function announce() {
+  const downNow = new Set(state.devices.filter((d) => d.status === 'down').map((d) => d.id))
+  const before = state.downIds
+  state.downIds = downNow
+  if (!before) return
+  const msgs: string[] = []
+  for (const id of downNow) if (!before.has(id)) msgs.push(`${state.byDevice.get(id)?.name ?? id} is down.`)
+  for (const id of before) if (!downNow.has(id) && state.byDevice.has(id)) msgs.push(`${state.byDevice.get(id)?.name ?? id} is back up.`)
+  if (msgs.length) {
+    const text = msgs.length > 5 ? `${msgs.slice(0, 5).join(' ')} And ${msgs.length - 5} more changes.` : msgs.join(' ')
+    $('[data-testid=live]').textContent = text
+  }
+}
+
+function setEngineer(on: boolean) {
+  state.engineer = on
+  document.body.classList.toggle('engineer', on)
+  $('[data-testid=token-clear]').hidden = !localStorage.getItem(TOKEN_KEY)
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined
+let running: Promise<void> | null = null
+/** One refresh at a time; a call while one runs waits for it and runs again after. */
+function refresh(): Promise<void> {
+  clearTimeout(timer)
+  running = (running ?? Promise.resolve()).then(load)
+  return running
+}
+
+async function load() {
+  const conn = $('[data-testid=conn-state]')
+  try {
+    const nb = await api.neighborhoods()
+    state.neighborhoods = nb.features
+    state.byNeighborhood = new Map(nb.features.map((f) => [f.properties.id, f.properties]))
+    if (nb.nowMs !== null) state.serverNowMs = nb.nowMs
+    let engineer = false
+    try {
+      const [dl, links] = await Promise.all([api.devices(), api.links().catch(() => [] as LinkRow[])])
+      const devices = dl.devices
+      state.devices = devices
+      state.byDevice = new Map(devices.map((d) => [d.id, d]))
+      state.links = links
+      engineer = true
+      if (nb.nowMs === null && dl.nowMs !== null) state.serverNowMs = dl.nowMs
+      const to = nowMs()
+      state.events = await api.events(to - 24 * 3600_000, to + 60_000).catch(() => [] as EventRow[])
+      state.events.sort((a, b) => b.timeMs - a.timeMs)
+    } catch (err) {
+      if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) throw err
+      state.devices = []
+      state.byDevice = new Map()
+      state.links = []
+      state.events = []
+    }
+    setEngineer(engineer)
+    drawNeighborhoods()
+    cityMap.setDevices(state.devices, describeDevice)
+    cityMap.setLinks(state.links, describeLink)
+    const markers: Record<string, DeviceRow['status']> = {}
+    for (const [id, m] of cityMap.markers) markers[id] = m.status
+    hooks.markers = markers
+    const aps = state.devices.filter((d) => d.kind === 'ap')
+    $('[data-testid=ap-count]').textContent = fmtInt(aps.length)
+    $('[data-testid=ap-down-count]').textContent = fmtInt(aps.filter((d) => d.status === 'down').length)
+    drawOutages()
+    drawApTable()
+    announce()
+    panel.refresh(state.byNeighborhood, state.byDevice)
+    if (state.firstDraw) {
+      state.firstDraw = false
+      cityMap.fitNeighborhoods()
+    }
+    $('[data-testid=updated]').textContent = new Date(nowMs()).toLocaleString('en-US', { hour12: false })
+    $('[data-testid=updated]').setAttribute('datetime', new Date(nowMs()).toISOString())
+    conn.textContent = 'Live'
+    conn.className = 'conn ok'
+    hooks.lastError = null
+  } catch (err) {
+    hooks.lastError = String((err as Error)?.message ?? err)
+    conn.textContent = `Cannot reach the server: ${hooks.lastError}`
+    conn.className = 'conn bad'
+  } finally {
+    hooks.refreshes++
+    if (!hooks.ready) {
+      // Interactive once the first answer is drawn and the browser has painted it.
+      requestAnimationFrame(() => {
+        hooks.interactiveMs = Math.round(performance.now())
+        hooks.ready = true
+        document.body.dataset.ready = 'true'
+      })
+    }
+    clearTimeout(timer)
+    timer = setTimeout(() => void refresh(), refreshMs)
+  }
+}
+
+// Controls.
+$<HTMLSelectElement>('#metric').addEventListener('change', (e) => {
+  state.metric = (e.target as HTMLSelectElement).value as ChoroplethMetric
+  drawNeighborhoods()
+})
+for (const box of document.querySelectorAll<HTMLInputElement>('[data-layer]')) {
+  box.addEventListener('change', () => cityMap.setLayerVisible(box.dataset.layer as 'neighborhoods' | 'links' | 'aps', box.checked))
+}
+document.addEventListener('click', (e) => {
+  const t = (e.target as HTMLElement).closest<HTMLElement>('[data-open-neighborhood],[data-open-device]')
+  if (!t) return
+  if (t.dataset.openNeighborhood) {
+    openNeighborhood(t.dataset.openNeighborhood)
+    cityMap.focusNeighborhood(t.dataset.openNeighborhood)
+  } else if (t.dataset.openDevice) {
+    openDevice(t.dataset.openDevice)
+    cityMap.focusDevice(t.dataset.openDevice)
+  }
+  returnFocus = t
+})
+$<HTMLInputElement>('#ap-filter').addEventListener('input', () => drawApTable())
+
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role=tab]')]
+function selectTab(tab: HTMLButtonElement) {
+  for (const t of tabs) {
+    const on = t === tab
+    t.setAttribute('aria-selected', String(on))
+    t.tabIndex = on ? 0 : -1
+    document.getElementById(t.getAttribute('aria-controls')!)!.hidden = !on
+  }
+  tab.focus()
+  drawApTable()
+}
+for (const tab of tabs) {
+  tab.addEventListener('click', () => selectTab(tab))
+  tab.addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(tab)
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      e.preventDefault()
+      selectTab(tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!)
+    }
+  })
+}
+
+const tokenForm = $<HTMLFormElement>('[data-testid=token-form]')
+tokenForm.addEventListener('submit', (e) => {
+  e.preventDefault()
+  const input = $<HTMLInputElement>('#token-input')
+  const v = input.value.trim()
+  if (v) localStorage.setItem(TOKEN_KEY, v)
+  input.value = ''
+  void refresh()
+})
+$('[data-testid=token-clear]').addEventListener('click', () => {
+  localStorage.removeItem(TOKEN_KEY)
+  void refresh()
+})
+
+$('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`
+if (!tilesOn) {
+  const note = $('[data-testid=map-note]')
+  note.hidden = false
+  note.textContent = 'Base map tiles are off.'
+}
+void refresh()
+

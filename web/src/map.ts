@@ -1,0 +1,269 @@
+/**
+ * The Leaflet map: neighborhood choropleth (SVG, so each polygon can take keyboard focus),
+ * fiber links (SVG), AP markers (one canvas, so thousands stay smooth) and optional
+ * OpenStreetMap tiles. Works with no tile server: the container's plain light background
+ * shows through, and tile errors are swallowed.
+ */
+import L from 'leaflet'
+import type { Classes } from './format.ts'
+import { fillFor, STATUS_COLORS, STATUS_SHAPES } from './format.ts'
+import type { DeviceRow, DeviceStatus, LinkRow, NeighborhoodFeature, NeighborhoodStats } from './types.ts'
+
+/** A 1x1 transparent GIF: what a failed tile shows instead of a broken-image icon. */
+const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'
+
+/**
+ * A canvas marker whose shape carries the status too (circle up, triangle down, square
+ * unknown), so colour is not the only cue. Leaflet's canvas renderer draws circles only;
+ * this overrides the one private hook it calls to draw a path.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const ShapeMarker: new (latlng: L.LatLngExpression, options: L.CircleMarkerOptions & { shape: string }) => L.CircleMarker = (L.CircleMarker as any).extend({
+  _updatePath(this: any) {
+    const r = this._renderer
+    const shape = this.options.shape
+    if (shape === 'circle' || !r._ctx) return r._updateCircle(this)
+    if (!r._drawing || this._empty()) return
+    const ctx: CanvasRenderingContext2D = r._ctx
+    const p = this._point
+    const s = Math.max(Math.round(this._radius), 1)
+    ctx.beginPath()
+    if (shape === 'triangle') {
+      ctx.moveTo(p.x, p.y - s * 1.3)
+      ctx.lineTo(p.x + s * 1.2, p.y + s * 0.9)
+      ctx.lineTo(p.x - s * 1.2, p.y + s * 0.9)
+      ctx.closePath()
+    } else if (shape === 'diamond') {
+      ctx.moveTo(p.x, p.y - s * 1.2)
+      ctx.lineTo(p.x + s * 1.2, p.y)
+      ctx.lineTo(p.x, p.y + s * 1.2)
+      ctx.lineTo(p.x - s * 1.2, p.y)
+      ctx.closePath()
+    } else {
+      ctx.rect(p.x - s * 0.85, p.y - s * 0.85, s * 1.7, s * 1.7)
+    }
+    r._fillStroke(ctx, this)
+  },
+})
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function markerStyle(status: DeviceStatus): L.CircleMarkerOptions & { shape: string } {
+  return {
+    shape: STATUS_SHAPES[status],
+    radius: status === 'down' ? 7 : 5,
+    color: '#ffffff',
+    weight: 1.5,
+    fillColor: STATUS_COLORS[status],
+    fillOpacity: 1,
+  }
+}
+
+export interface CityMapOptions {
+  tiles: boolean
+  onNeighborhood(id: string): void
+  onDevice(id: string): void
+}
+
+export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
+  const map = L.map(el, { preferCanvas: true, zoomControl: true, attributionControl: true, minZoom: 10, maxZoom: 19 })
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>')
+  map.setView([41.765, -72.685], 13)
+
+  map.createPane('neighborhoods').style.zIndex = '410'
+  map.createPane('links').style.zIndex = '420'
+  map.createPane('aps').style.zIndex = '430'
+  const areaRenderer = L.svg({ pane: 'neighborhoods', padding: 0.2 })
+  const linkRenderer = L.svg({ pane: 'links', padding: 0.2 })
+  const apRenderer = L.canvas({ pane: 'aps', padding: 0.2, tolerance: 4 })
+
+  let tileErrors = 0
+  if (opts.tiles) {
+    const tiles = L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+      maxZoom: 19,
+      errorTileUrl: BLANK_TILE,
+      crossOrigin: true,
+      attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+    })
+    // An offline map still works: a failed tile is blank, the background shows through.
+    tiles.on('tileerror', () => {
+      tileErrors++
+    })
+    tiles.addTo(map)
+  }
+
+  const areas = new Map<string, L.Polygon>()
+  const areaLayer = L.layerGroup().addTo(map)
+  const linkLayer = L.layerGroup().addTo(map)
+  const apLayer = L.layerGroup().addTo(map)
+  const markers = new Map<string, { marker: L.CircleMarker; status: DeviceStatus; row: DeviceRow }>()
+  let selected: string | null = null
+
+  function areaStyle(row: NeighborhoodStats, classes: Classes): L.PathOptions {
+    const isSel = selected === row.id
+    return {
+      fillColor: fillFor(classes, row),
+      fillOpacity: 0.72,
+      color: isSel ? '#111827' : row.served ? '#1f2937' : '#6b7280',
+      weight: isSel ? 3.5 : row.served ? 1.6 : 1,
+      dashArray: row.served ? undefined : '4 3',
+    }
+  }
+
+  let lastClasses: Classes | null = null
+  let lastRows = new Map<string, NeighborhoodStats>()
+
+  function setNeighborhoods(features: readonly NeighborhoodFeature[], classes: Classes, describe: (row: NeighborhoodStats) => string) {
+    lastClasses = classes
+    lastRows = new Map(features.map((f) => [f.properties.id, f.properties]))
+    for (const f of features) {
+      const row = f.properties
+      let poly = areas.get(row.id)
+      if (!poly) {
+        const gj = L.geoJSON(f.geometry, { renderer: areaRenderer, pane: 'neighborhoods' } as L.GeoJSONOptions)
+        poly = gj.getLayers()[0] as L.Polygon
+        poly.on('click', () => opts.onNeighborhood(row.id))
+        poly.bindTooltip('', { sticky: true, direction: 'top', className: 'cn-tooltip' })
+        areaLayer.addLayer(poly)
+        areas.set(row.id, poly)
+        const path = (poly as unknown as { _path?: SVGPathElement })._path
+        if (path) {
+          // Keyboard users reach each neighborhood with Tab and open it with Enter or Space.
+          path.setAttribute('tabindex', '0')
+          path.setAttribute('role', 'button')
+          path.setAttribute('data-testid', 'neighborhood-shape')
+          path.setAttribute('data-id', row.id)
+          path.addEventListener('keydown', (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault()
+              opts.onNeighborhood(row.id)
+            }
+          })
+        }
+      }
+      poly.setStyle(areaStyle(row, classes))
+      poly.setTooltipContent(`<strong>${escapeHtml(row.name)}</strong><br>${escapeHtml(describe(row))}`)
+      const path = (poly as unknown as { _path?: SVGPathElement })._path
+      path?.setAttribute('aria-label', `${row.name}: ${describe(row)}`)
+      path?.setAttribute('data-served', String(row.served))
+    }
+  }
+
+  function select(id: string | null) {
+    selected = id
+    if (!lastClasses) return
+    for (const [nid, poly] of areas) {
+      const row = lastRows.get(nid)
+      if (row) poly.setStyle(areaStyle(row, lastClasses))
+      if (nid === id) poly.bringToFront()
+    }
+  }
+
+  function setDevices(rows: readonly DeviceRow[], describe: (row: DeviceRow) => string) {
+    const seen = new Set<string>()
+    for (const row of rows) {
+      if (row.kind !== 'ap' || !Number.isFinite(row.lat) || !Number.isFinite(row.lon)) continue
+      seen.add(row.id)
+      const m = markers.get(row.id)
+      if (!m) {
+        const marker = new ShapeMarker([row.lat, row.lon], { ...markerStyle(row.status), renderer: apRenderer, pane: 'aps' } as L.CircleMarkerOptions & { shape: string })
+        marker.on('click', () => opts.onDevice(row.id))
+        marker.bindTooltip(() => describe(markers.get(row.id)?.row ?? row), { direction: 'top', offset: [0, -6], className: 'cn-tooltip' })
+        apLayer.addLayer(marker)
+        markers.set(row.id, { marker, status: row.status, row })
+        if (row.status === 'down') marker.bringToFront()
+        continue
+      }
+      m.row = row
+      if (m.status !== row.status) {
+        m.status = row.status
+        m.marker.setStyle(markerStyle(row.status))
+        m.marker.setRadius(markerStyle(row.status).radius!)
+        if (row.status === 'down') m.marker.bringToFront()
+      }
+      const ll = m.marker.getLatLng()
+      if (ll.lat !== row.lat || ll.lng !== row.lon) m.marker.setLatLng([row.lat, row.lon])
+    }
+    for (const [id, m] of markers) {
+      if (!seen.has(id)) {
+        apLayer.removeLayer(m.marker)
+        markers.delete(id)
+      }
+    }
+  }
+
+  const links = new Map<string, L.Polyline>()
+  function setLinks(rows: readonly LinkRow[], describe: (row: LinkRow) => string) {
+    const seen = new Set<string>()
+    for (const row of rows) {
+      if (row.coordinates.length < 2) continue
+      seen.add(row.id)
+      const style: L.PolylineOptions = {
+        color: row.status === 'up' ? '#1d4ed8' : STATUS_COLORS[row.status],
+        weight: row.status === 'up' ? 3 : 4,
+        opacity: 0.9,
+        dashArray: row.status === 'down' ? '8 6' : row.status === 'unknown' ? '2 5' : undefined,
+      }
+      let line = links.get(row.id)
+      if (!line) {
+        line = L.polyline(
+          row.coordinates.map(([lon, lat]) => [lat, lon] as [number, number]),
+          { ...style, renderer: linkRenderer, pane: 'links', interactive: true },
+        )
+        line.bindTooltip('', { sticky: true, className: 'cn-tooltip' })
+        linkLayer.addLayer(line)
+        links.set(row.id, line)
+      }
+      line.setStyle(style)
+      line.setTooltipContent(escapeHtml(describe(row)))
+    }
+    for (const [id, line] of links) {
+      if (!seen.has(id)) {
+        linkLayer.removeLayer(line)
+        links.delete(id)
+      }
+    }
+  }
+
+  function fitNeighborhoods() {
+    const b = L.latLngBounds([])
+    for (const p of areas.values()) b.extend(p.getBounds())
+    if (b.isValid()) map.fitBounds(b, { padding: [12, 12] })
+  }
+
+  function focusDevice(id: string) {
+    const m = markers.get(id)
+    if (m) map.setView(m.marker.getLatLng(), Math.max(map.getZoom(), 16))
+  }
+  function focusNeighborhood(id: string) {
+    const p = areas.get(id)
+    if (p) map.fitBounds(p.getBounds(), { padding: [24, 24], maxZoom: 16 })
+  }
+
+  function setLayerVisible(layer: 'neighborhoods' | 'links' | 'aps', visible: boolean) {
+    const l = layer === 'neighborhoods' ? areaLayer : layer === 'links' ? linkLayer : apLayer
+    if (visible && !map.hasLayer(l)) map.addLayer(l)
+    if (!visible && map.hasLayer(l)) map.removeLayer(l)
+  }
+
+  return {
+    map,
+    markers,
+    setNeighborhoods,
+    setDevices,
+    setLinks,
+    select,
+    fitNeighborhoods,
+    focusDevice,
+    focusNeighborhood,
+    setLayerVisible,
+    tileErrors: () => tileErrors,
+    invalidate: () => map.invalidateSize(),
+  }
+}
+
+export type CityMap = ReturnType<typeof createCityMap>
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}
+

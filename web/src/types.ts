@@ -1,0 +1,85 @@
+/**
+ * The shapes the page works with. The API's answers are normalized into these in
+ * api-client.ts, so a renamed field on the server is fixed in one place.
+ */
+import type * as GeoJSON from 'geojson'
+
+export type DeviceStatus = 'up' | 'down' | 'unknown'
+
+export interface NeighborhoodStats {
+  id: string
+  name: string
+  served: boolean
+  clientsNow: number | null
+  peakClients: number | null
+  /** bytes used in the current period (both directions) */
+  bytes: number | null
+  /** percent of the period the neighborhood's APs were up */
+  availabilityPct: number | null
+  apsUp: number | null
+  apsDown: number | null
+  population: number | null
+  households: number | null
+  householdsWithoutBroadband: number | null
+  pctWithoutBroadband: number | null
+  povertyRatePct: number | null
+}
+
+export interface NeighborhoodFeature {
+  type: 'Feature'
+  geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon
+  properties: NeighborhoodStats
+}
+
+export interface DeviceRow {
+  id: string
+  name: string
+  kind: string
+  neighborhood: string
+  status: DeviceStatus
+  lon: number
+  lat: number
+  lastPollMs: number | null
+  clients: number | null
+}
+
+export interface LinkRow {
+  id: string
+  status: DeviceStatus | 'degraded'
+  coordinates: [number, number][]
+  /** optical receive power at each end, dBm; null when unread */
+  rxDbmA: number | null
+  rxDbmB: number | null
+  aDevice: string
+  bDevice: string
+  lengthM: number | null
+}
+
+export interface EventRow {
+  timeMs: number
+  device: string
+  neighborhood: string
+  type: string
+  severity: 'info' | 'warning' | 'critical'
+  detail: string
+}
+
+export interface SeriesData {
+  /** epoch seconds (uPlot's unit) */
+  times: number[]
+  values: (number | null)[]
+}
+
+/** What the page exposes for tests and benchmarks on window.__civicnet. */
+export interface TestHooks {
+  ready: boolean
+  /** counts completed refreshes; a test waits for it to grow */
+  refreshes: number
+  neighborhoods: number
+  served: number
+  /** AP id -> status for every AP marker on the map */
+  markers: Record<string, DeviceStatus>
+  /** ms from navigation start until the map had every layer drawn */
+  interactiveMs: number | null
+  lastError: string | null
+}
