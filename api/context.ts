@@ -1,0 +1,59 @@
+/**
+ * What every route module needs, decorated on the app as `app.civic`: the config, the
+ * store, the clock, the inventory index, and the cached device states.
+ */
+import type { Database } from 'better-sqlite3'
+import type { Clock } from '../core/clock.ts'
+import type { Inventory } from '../core/inventory.ts'
+import type { MetricStore } from '../store/types.ts'
+import type { ApiConfig } from './config.ts'
+import { CN_ERR_BAD_RANGE } from './errors.ts'
+import { ClockCache, deviceStates, indexInventory, type DeviceState, type InventoryIndex } from './live.ts'
+
+/** The part of store/app-state.ts's AppState the API uses. */
+export interface ApiAppState {
+  db: Database
+  inventory(): Inventory
+}
+
+export interface ApiContext {
+  config: Readonly<ApiConfig>
+  store: MetricStore
+  clock: Clock
+  appState: ApiAppState
+  /** the current inventory with lookups (rebuilt when the app state hands out a new one) */
+  index(): InventoryIndex
+  /** status of every device at nowMs, reused within a clock minute (config.summaryCacheMs) */
+  deviceStates(nowMs: number): Promise<Map<string, DeviceState>>
+  /** the period a request asks for, defaults filled, checked */
+  period(q: { fromMs?: number; toMs?: number }, nowMs: number): { fromMs: number; toMs: number }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    civic: ApiContext
+  }
+}
+
+/** Longest period one request may ask for. */
+export const MAX_PERIOD_MS = 400 * 86_400_000
+
+export function createContext(config: Readonly<ApiConfig>, store: MetricStore, clock: Clock, appState: ApiAppState): ApiContext {
+  const states = new ClockCache<Map<string, DeviceState>>(config.summaryCacheMs)
+  const index = () => indexInventory(appState.inventory())
+  return {
+    config,
+    store,
+    clock,
+    appState,
+    index,
+    deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(store, index(), nowMs, config.pollIntervalMs)),
+    period(q, nowMs) {
+      const toMs = q.toMs ?? nowMs
+      const fromMs = q.fromMs ?? toMs - config.defaultPeriodMs
+      if (fromMs >= toMs) throw new CN_ERR_BAD_RANGE(`fromMs (${fromMs}) must be before toMs (${toMs})`)
+      if (toMs - fromMs > MAX_PERIOD_MS) throw new CN_ERR_BAD_RANGE(`toMs - fromMs is ${toMs - fromMs} ms; at most ${MAX_PERIOD_MS} ms (400 days)`)
+      return { fromMs, toMs }
+    },
+  }
+}

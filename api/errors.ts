@@ -1,0 +1,39 @@
+/**
+ * Every error the API answers with, made in one place so each has a stable code. Each code
+ * is listed in docs/errors.md with how to solve it; test/api/errors.test.ts checks that the
+ * list and this file match. Messages name the field or id that is wrong.
+ */
+import createError from '@fastify/error'
+
+export const CN_ERR_UNAUTHENTICATED = createError<'CN_ERR_UNAUTHENTICATED', 401, [string]>(
+  'CN_ERR_UNAUTHENTICATED', '%s needs an API token: send "Authorization: Bearer <token>"', 401)
+export const CN_ERR_TOKEN_INVALID = createError<'CN_ERR_TOKEN_INVALID', 401, [string]>(
+  'CN_ERR_TOKEN_INVALID', 'the API token is not valid: %s', 401)
+export const CN_ERR_FORBIDDEN = createError<'CN_ERR_FORBIDDEN', 403, [string, string, string]>(
+  'CN_ERR_FORBIDDEN', "role '%s' may not %s (allowed: %s)", 403)
+export const CN_ERR_ROUTE_NOT_FOUND = createError<'CN_ERR_ROUTE_NOT_FOUND', 404, [string, string]>(
+  'CN_ERR_ROUTE_NOT_FOUND', 'no route %s %s (the list is at /docs)', 404)
+export const CN_ERR_VALIDATION = createError<'CN_ERR_VALIDATION', 400, [string]>(
+  'CN_ERR_VALIDATION', 'invalid request: %s', 400)
+export const CN_ERR_MALFORMED_JSON = createError<'CN_ERR_MALFORMED_JSON', 400, [string]>(
+  'CN_ERR_MALFORMED_JSON', 'the request body is not valid JSON: %s', 400)
+export const CN_ERR_BAD_REQUEST = createError<'CN_ERR_BAD_REQUEST', 400, [string]>(
+  'CN_ERR_BAD_REQUEST', 'bad request: %s', 400)
+export const CN_ERR_DEVICE_NOT_FOUND = createError<'CN_ERR_DEVICE_NOT_FOUND', 404, [string, string]>(
+  'CN_ERR_DEVICE_NOT_FOUND', "device '%s' not found (field '%s')", 404)
+export const CN_ERR_NEIGHBORHOOD_NOT_FOUND = createError<'CN_ERR_NEIGHBORHOOD_NOT_FOUND', 404, [string, string]>(
+  'CN_ERR_NEIGHBORHOOD_NOT_FOUND', "neighborhood '%s' not found (field '%s')", 404)
+export const CN_ERR_LINK_NOT_FOUND = createError<'CN_ERR_LINK_NOT_FOUND', 404, [string, string]>(
+  'CN_ERR_LINK_NOT_FOUND', "fiber link '%s' not found (field '%s')", 404)
+export const CN_ERR_TOKEN_NOT_FOUND = createError<'CN_ERR_TOKEN_NOT_FOUND', 404, [string, string]>(
+  'CN_ERR_TOKEN_NOT_FOUND', "API token '%s' not found (field '%s')", 404)
+export const CN_ERR_BAD_RANGE = createError<'CN_ERR_BAD_RANGE', 400, [string]>(
+  'CN_ERR_BAD_RANGE', 'bad time range: %s', 400)
+export const CN_ERR_TOO_MANY_POINTS = createError<'CN_ERR_TOO_MANY_POINTS', 400, [number, number, number]>(
+  'CN_ERR_TOO_MANY_POINTS', "field 'stepMs' would return %d points per series (limit %d): use stepMs >= %d or a shorter range", 400)
+export const CN_ERR_BAD_SERIES_TARGET = createError<'CN_ERR_BAD_SERIES_TARGET', 400, [string]>(
+  'CN_ERR_BAD_SERIES_TARGET', 'bad series target: %s', 400)
+/** Every 5xx answers with this code and the message "Internal Server Error"; the log has the cause. */
+export const CN_ERR_INTERNAL = createError<'CN_ERR_INTERNAL', 500, []>(
+  'CN_ERR_INTERNAL', 'Internal Server Error', 500)
+
