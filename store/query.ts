@@ -184,3 +184,11 @@ export function pickSource(q: AggregateQuery, covered: (tier: RollupTier) => { f
 export function sortPoints<T extends { group: string; timeMs: number }>(points: T[]): T[] {
   return points.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.timeMs - b.timeMs))
 }
+
+/** How far a tier has been computed after one more rollup run over [fromMs, toMs). */
+export function mergeCoverage(prev: { fromMs: number; toMs: number } | undefined, fromMs: number, toMs: number): { fromMs: number; toMs: number } {
+  if (prev && prev.toMs >= fromMs && prev.fromMs <= toMs) return { fromMs: Math.min(prev.fromMs, fromMs), toMs: Math.max(prev.toMs, toMs) }
+  // a disjoint run: keep the longer contiguous stretch ('auto' needs one covering interval)
+  if (prev && prev.toMs - prev.fromMs > toMs - fromMs) return prev
+  return { fromMs, toMs }
+}

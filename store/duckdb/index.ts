@@ -12,7 +12,7 @@ import type { DeviceEvent, SeriesPoint } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
-  DEFAULT_INSTANT_MS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, pickSource, tierMs,
+  DEFAULT_INSTANT_MS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource, tierMs,
   validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
 } from '../query.ts'
 
@@ -226,10 +226,7 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
           await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, sum(count), sum(sum), min(min), max(max)
             FROM ${TABLE[def.from]} WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
         }
-        const prev = coverage.get(tier)
-        const cov = prev && prev.toMs >= from && prev.fromMs <= to
-          ? { fromMs: Math.min(prev.fromMs, from), toMs: Math.max(prev.toMs, to) }
-          : prev && prev.toMs - prev.fromMs > to - from ? prev : { fromMs: from, toMs: to }
+        const cov = mergeCoverage(coverage.get(tier), from, to)
         await conn.run('INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)', [tier, BigInt(cov.fromMs), BigInt(cov.toMs)])
         const n = await rows(`SELECT count(*)::DOUBLE AS n FROM ${table} WHERE ts >= ? AND ts < ?`, range)
         await conn.run('COMMIT')

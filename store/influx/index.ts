@@ -1,0 +1,275 @@
+/**
+ * The InfluxDB metric store: our own batching line-protocol writer to v1 /write, and
+ * InfluxQL over v1 /query through the `influx` client (node-influx). The v1 API is the one
+ * 1.x serves natively and 2.x / 3.x serve through their compatibility layer.
+ *
+ * Layout: one measurement per metric, tags device, neighborhood, instance, field `value`
+ * (float), precision ms. Rollups in measurements rollup_5m / rollup_1h / rollup_1d with tags
+ * metric, device, neighborhood, instance and float fields count, sum, min, max. Events in
+ * civicnet_events; how far each tier is computed in civicnet_rollup_state.
+ */
+import { createHash } from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
+import { InfluxDB } from 'influx'
+import type { IResults } from 'influx'
+import type { DeviceEvent, SeriesPoint } from '../../core/metrics.ts'
+import { ROLLUP_TIERS } from '../types.ts'
+import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
+import {
+  DEFAULT_INSTANT_MS, RESERVED_METRICS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource,
+  sortPoints, tierMs, validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
+} from '../query.ts'
+import { decodeValue, line, lpFloat, lpString, qlIdent, qlIn, qlString } from './lineprotocol.ts'
+import { createLineWriter } from './writer.ts'
+import type { LineWriterConfig } from './writer.ts'
+
+export interface InfluxStoreConfig {
+  /** e.g. http://127.0.0.1:8086 */
+  url: string
+  /** 1.x database; on 2.x/3.x the database name mapped to a bucket (DBRP) */
+  database: string
+  /** 1.x credentials (Basic auth) */
+  username?: string
+  password?: string
+  /** 2.x/3.x token, sent as `Authorization: Token …`; no DDL is attempted with a token */
+  token?: string
+  /** retention policy for writes and queries (1.x; 2.x via DBRP); default: the database's default */
+  retentionPolicy?: string
+  /** poll-instant bucket for per-instant group totals, ms (default 60000) */
+  instantMs?: number
+  /** writer tuning: batchSize, flushIntervalMs, maxInFlight, maxRetries, retryBaseMs, retryMaxMs, timeoutMs */
+  writer?: Omit<LineWriterConfig, 'url' | 'database' | 'retentionPolicy' | 'headers'>
+}
+
+const MEASUREMENT: Record<RollupTier, string> = { '5m': 'rollup_5m', '1h': 'rollup_1h', '1d': 'rollup_1d' }
+const EVENTS = 'civicnet_events'
+const STATE = 'civicnet_rollup_state'
+
+type Row = Record<string, unknown> & { time: number }
+interface Series { name: string; tags: Record<string, string>; rows: Row[] }
+
+/** Flattens node-influx's raw JSON into series with decoded names and tags. */
+function seriesOf(raw: IResults<unknown>): Series[][] {
+  const results = (raw as unknown as { results: { series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[]; error?: string }[] }).results
+  return results.map((r) => {
+    if (r.error) throw new Error(r.error)
+    return (r.series ?? []).map((s) => ({
+      name: decodeValue(s.name),
+      tags: Object.fromEntries(Object.entries(s.tags ?? {}).map(([k, v]) => [k, decodeValue(v ?? '')])),
+      rows: s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]])) as Row),
+    }))
+  })
+}
+
+const ms = (t: number) => `${t}ms`
+const tag = (s: Series, row: Row, k: string): string => s.tags[k] ?? (typeof row[k] === 'string' ? decodeValue(row[k] as string) : '')
+
+function filterQl(where: SeriesFilter | undefined): string {
+  return qlIn('neighborhood', where?.neighborhood) + qlIn('device', where?.device) + qlIn('instance', where?.instance)
+}
+
+export async function openInfluxStore(config: InfluxStoreConfig): Promise<MetricStore> {
+  const instantMs = config.instantMs ?? DEFAULT_INSTANT_MS
+  if (!Number.isSafeInteger(instantMs) || instantMs <= 0 || 300_000 % instantMs !== 0) {
+    throw new StoreUnavailableError(`instantMs must be a positive divisor of 300000 (the 5m tier), got ${instantMs}`)
+  }
+  const url = new URL(config.url)
+  const headers: Record<string, string> = {}
+  if (config.token) headers.authorization = `Token ${config.token}`
+  else if (config.username) headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`
+  const agent = new (url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 8 })
+  const client = new InfluxDB({
+    hosts: [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), protocol: url.protocol.replace(':', '') as 'http' | 'https', options: { headers, agent } as never }],
+    database: config.database,
+  })
+  const writer = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers })
+  const query = async (q: string): Promise<Series[][]> => seriesOf(await client.queryRaw(q, { database: config.database, retentionPolicy: config.retentionPolicy, precision: 'ms' }))
+  const one = async (q: string): Promise<Series[]> => (await query(q))[0] ?? []
+
+  let coverage = new Map<RollupTier, { fromMs: number; toMs: number }>()
+  const loadCoverage = async () => {
+    const next = new Map<RollupTier, { fromMs: number; toMs: number }>()
+    for (const s of await one(`SELECT "from", "to" FROM ${qlIdent(STATE)} GROUP BY "tier"`)) {
+      const row = s.rows[s.rows.length - 1]
+      if (row) next.set(s.tags.tier as RollupTier, { fromMs: row.from as number, toMs: row.to as number })
+    }
+    coverage = next
+  }
+  const metrics = async (): Promise<string[]> => {
+    const out: string[] = []
+    for (const s of await one('SHOW MEASUREMENTS')) for (const r of s.rows) out.push(decodeValue(r.name as string))
+    return out.filter((m) => !RESERVED_METRICS.includes(m))
+  }
+
+  const store: MetricStore = {
+    kind: 'influxdb',
+
+    async init() {
+      try {
+        // 2.x/3.x (token) have no DDL over the v1 API: the bucket/database is provisioned there
+        if (!config.token) await client.queryRaw(`CREATE DATABASE ${qlIdent(config.database)}`)
+        await loadCoverage()
+      } catch (err) {
+        throw new StoreUnavailableError(`InfluxDB ${url.origin} database '${config.database}': ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+      }
+    },
+
+    async write(samples) {
+      samples.forEach(validateSample)
+      const lines = samples.map((s) => line(s.metric, [['device', s.device], ['instance', s.instance], ['neighborhood', s.neighborhood]], `value=${lpFloat(s.value)}`, s.timeMs))
+      await writer.write(lines)
+    },
+
+    async aggregate(q) {
+      validateAggregate(q)
+      if (q.source === 'auto') await loadCoverage()
+      const source = q.source === 'auto' ? pickSource(q, (t) => coverage.get(t)) : (q.source ?? 'raw')
+      const g = q.groupBy
+      const range = `time >= ${ms(q.fromMs)} AND time < ${ms(q.toMs)}`
+      const by = `GROUP BY time(${ms(q.stepMs)}), ${qlIdent(g)} fill(none)`
+      const points: SeriesPoint[] = []
+      if (source === 'raw') {
+        const from = `${qlIdent(q.metric)} WHERE ${range}${filterQl(q.where)}`
+        let ql: string
+        if (q.fn === 'sum' || q.fn === 'count') ql = `SELECT ${q.fn}("value") AS "v" FROM ${from} ${by}`
+        else {
+          ql = `SELECT ${q.fn}("total") AS "v" FROM (SELECT sum("value") AS "total" FROM ${from} GROUP BY time(${ms(instantMs)}), ${qlIdent(g)} fill(none)) WHERE ${range} ${by}`
+        }
+        for (const s of await one(ql)) for (const r of s.rows) points.push({ group: s.tags[g] ?? '', timeMs: r.time, value: r.v as number })
+      } else {
+        const totals = q.fn !== 'sum' && q.fn !== 'count' && q.groupBy === 'neighborhood'
+        const sel = { sum: 'sum("sum") AS "v"', count: 'sum("count") AS "v"', mean: 'sum("sum") AS "s", sum("count") AS "c"', max: 'max("max") AS "v"', min: 'min("min") AS "v"' }[q.fn]
+        const ql = `SELECT ${sel} FROM ${qlIdent(MEASUREMENT[source])} WHERE ${range} AND "metric" = ${qlString(q.metric)} AND "device" ${totals ? '=' : '!='} ''${filterQl(q.where)} ${by}`
+        for (const s of await one(ql)) {
+          for (const r of s.rows) points.push({ group: s.tags[g] ?? '', timeMs: r.time, value: q.fn === 'mean' ? (r.s as number) / (r.c as number) : (r.v as number) })
+        }
+      }
+      checkPointCount(points.length)
+      return sortPoints(points)
+    },
+
+    async latest(q) {
+      validateLatest(q)
+      const since = q.sinceMs !== undefined ? ` AND time >= ${ms(q.sinceMs)}` : ''
+      const ql = `SELECT last("value") AS "v" FROM ${qlIdent(q.metric)} WHERE time >= 0ms${since}${filterQl(q.where)} GROUP BY "device", "instance", "neighborhood"`
+      const byKey = new Map<string, LatestValue>()
+      for (const s of await one(ql)) {
+        for (const r of s.rows) {
+          const v: LatestValue = { device: s.tags.device ?? '', neighborhood: s.tags.neighborhood ?? '', instance: s.tags.instance ?? '', value: r.v as number, timeMs: r.time }
+          // a device that moved neighborhood has two series: keep the newest
+          const key = JSON.stringify([v.device, v.instance])
+          const prev = byKey.get(key)
+          if (!prev || prev.timeMs < v.timeMs) byKey.set(key, v)
+        }
+      }
+      return [...byKey.values()].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0))
+    },
+
+    async writeEvents(events) {
+      events.forEach(validateEvent)
+      // events at the same ms on the same device would overwrite each other: a short hash
+      // of the event's text tells them apart (identical events still collapse, harmlessly)
+      await writer.write(events.map((e) => line(EVENTS, [
+        ['device', e.device], ['neighborhood', e.neighborhood], ['type', e.type], ['severity', e.severity],
+        ['k', createHash('sha256').update(e.detail).digest('hex').slice(0, 8)],
+      ], `detail=${lpString(e.detail)}`, e.timeMs)))
+    },
+
+    async events(q) {
+      const limit = validateEventQuery(q)
+      const ql = `SELECT "detail", "device", "neighborhood", "type", "severity" FROM ${qlIdent(EVENTS)} WHERE time >= ${ms(q.fromMs)} AND time < ${ms(q.toMs)}`
+        + qlIn('device', q.device) + qlIn('neighborhood', q.neighborhood) + qlIn('type', q.type) + ` ORDER BY time DESC LIMIT ${limit}`
+      const out: DeviceEvent[] = []
+      for (const s of await one(ql)) {
+        for (const r of s.rows) {
+          out.push({
+            timeMs: r.time, device: tag(s, r, 'device'), neighborhood: tag(s, r, 'neighborhood'), type: tag(s, r, 'type'),
+            severity: tag(s, r, 'severity') as DeviceEvent['severity'], detail: decodeValue(r.detail as string),
+          })
+        }
+      }
+      // same order as DuckDB: newest first, then device, type, detail
+      return out.sort((a, b) => b.timeMs - a.timeMs || cmp(a.device, b.device) || cmp(a.type, b.type) || cmp(a.detail, b.detail))
+    },
+
+    async rollup(tier, fromMs, toMs) {
+      validateRange(fromMs, toMs)
+      const tms = tierMs(tier)
+      const from = floorTo(fromMs, tms)
+      const to = ceilTo(toMs, tms)
+      const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
+      const range = `time >= ${ms(from)} AND time < ${ms(to)}`
+      const rows: RollupRow[] = []
+      const push = (metric: string, s: Series, r: Row, device?: string) => rows.push({
+        metric, device: device ?? tag(s, r, 'device'), neighborhood: tag(s, r, 'neighborhood'), instance: device === '' ? '' : tag(s, r, 'instance'),
+        timeMs: r.time, count: r.count as number, sum: r.sum as number, min: r.min as number, max: r.max as number,
+      })
+      if (def.from === 'raw') {
+        const names = await metrics()
+        // one request per metric with both statements; no DELETE needed: a re-run writes the
+        // same series and timestamps, which InfluxDB overwrites (raw data only ever grows)
+        for (const m of names) {
+          const [series, totals] = await query(
+            `SELECT count("value") AS "count", sum("value") AS "sum", min("value") AS "min", max("value") AS "max" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(tms)}), "device", "instance", "neighborhood" fill(none); `
+            + `SELECT count("total") AS "count", sum("total") AS "sum", min("total") AS "min", max("total") AS "max" FROM (SELECT sum("value") AS "total" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(instantMs)}), "neighborhood" fill(none)) WHERE ${range} GROUP BY time(${ms(tms)}), "neighborhood" fill(none)`,
+          )
+          for (const s of series ?? []) for (const r of s.rows) push(m, s, r)
+          for (const s of totals ?? []) for (const r of s.rows) push(m, s, r, '')
+        }
+      } else {
+        const ql = `SELECT sum("count") AS "count", sum("sum") AS "sum", min("min") AS "min", max("max") AS "max" FROM ${qlIdent(MEASUREMENT[def.from])} WHERE ${range} GROUP BY time(${ms(tms)}), "metric", "device", "instance", "neighborhood" fill(none)`
+        for (const s of await one(ql)) for (const r of s.rows) push(s.tags.metric ?? '', s, r)
+      }
+      const lines = rows.map((r) => line(MEASUREMENT[tier], [['metric', r.metric], ['device', r.device], ['instance', r.instance], ['neighborhood', r.neighborhood]],
+        `count=${lpFloat(r.count)},max=${lpFloat(r.max)},min=${lpFloat(r.min)},sum=${lpFloat(r.sum)}`, r.timeMs))
+      await writer.write(lines)
+      await loadCoverage()
+      const cov = mergeCoverage(coverage.get(tier), from, to)
+      await writer.write([line(STATE, [['tier', tier]], `from=${lpFloat(cov.fromMs)},to=${lpFloat(cov.toMs)}`, 0)])
+      coverage.set(tier, cov)
+      return rows.length
+    },
+
+    async rollupRows(tier, fromMs, toMs, where) {
+      validateRange(fromMs, toMs)
+      validateFilter(where)
+      const metric = where?.metric !== undefined ? ` AND "metric" = ${qlString(where.metric)}` : ''
+      const ql = `SELECT "count", "sum", "min", "max" FROM ${qlIdent(MEASUREMENT[tier] ?? String(tierMs(tier)))} WHERE time >= ${ms(fromMs)} AND time < ${ms(toMs)}${metric}${filterQl(where)} GROUP BY "metric", "device", "instance", "neighborhood"`
+      const out: RollupRow[] = []
+      for (const s of await one(ql)) {
+        for (const r of s.rows) {
+          out.push({ metric: s.tags.metric ?? '', device: s.tags.device ?? '', neighborhood: s.tags.neighborhood ?? '', instance: s.tags.instance ?? '',
+            timeMs: r.time, count: r.count as number, sum: r.sum as number, min: r.min as number, max: r.max as number })
+        }
+      }
+      return out.sort((a, b) => cmp(a.metric, b.metric) || cmp(a.neighborhood, b.neighborhood) || cmp(a.device, b.device) || cmp(a.instance, b.instance) || a.timeMs - b.timeMs)
+    },
+
+    async ping() {
+      try {
+        const hosts = await client.ping(2000)
+        return hosts.some((h) => h.online)
+      } catch {
+        return false
+      }
+    },
+
+    async close() {
+      try {
+        await writer.flush()
+      } finally {
+        writer.close()
+        agent.destroy()
+      }
+    },
+  }
+  return store
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** The writer's counters (requests, retries, failed batches) for self-metrics and tests. */
+export { createLineWriter } from './writer.ts'
