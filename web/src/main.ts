@@ -32,7 +32,9 @@ const refreshMs = Math.max(1, Number(params.get('refresh') ?? 10)) * 1000
 const tilesOn = params.get('tiles') !== '0'
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
-const api = createApiClient({ baseUrl: '', token: () => localStorage.getItem(TOKEN_KEY) })
+/** set when the API refused the saved token: the page falls back to the public view */
+let tokenRefused = false
+const api = createApiClient({ baseUrl: '', token: () => (tokenRefused ? null : localStorage.getItem(TOKEN_KEY)) })
 
 const state = {
   neighborhoods: [] as NeighborhoodFeature[],
@@ -206,6 +208,13 @@ function setEngineer(on: boolean) {
   state.engineer = on
   document.body.classList.toggle('engineer', on)
   $('[data-testid=token-clear]').hidden = !localStorage.getItem(TOKEN_KEY)
+  const note = $('[data-testid=public-note]')
+  note.textContent = tokenRefused
+    ? 'The saved token was refused by the server (unknown, revoked or mistyped). Showing the public view; sign in again with a valid engineer token.'
+    : localStorage.getItem(TOKEN_KEY) && !on
+      ? 'This token may not see devices (engineer role needed). Showing neighborhood figures only.'
+      : 'Public view: neighborhood figures only. Engineers sign in with a token to see access points, fiber links and outages.'
+  note.classList.toggle('warn', tokenRefused)
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined
@@ -220,7 +229,15 @@ function refresh(): Promise<void> {
 async function load() {
   const conn = $('[data-testid=conn-state]')
   try {
-    const nb = await api.neighborhoods()
+    let nb
+    try {
+      nb = await api.neighborhoods()
+    } catch (err) {
+      // A wrong token is refused even on public routes: say so, and show the public view.
+      if (!(err instanceof ApiError && err.status === 401) || tokenRefused || !localStorage.getItem(TOKEN_KEY)) throw err
+      tokenRefused = true
+      nb = await api.neighborhoods()
+    }
     state.neighborhoods = nb.features
     state.byNeighborhood = new Map(nb.features.map((f) => [f.properties.id, f.properties]))
     if (nb.nowMs !== null) state.serverNowMs = nb.nowMs
@@ -336,10 +353,12 @@ tokenForm.addEventListener('submit', (e) => {
   const v = input.value.trim()
   if (v) localStorage.setItem(TOKEN_KEY, v)
   input.value = ''
+  tokenRefused = false
   void refresh()
 })
 $('[data-testid=token-clear]').addEventListener('click', () => {
   localStorage.removeItem(TOKEN_KEY)
+  tokenRefused = false
   void refresh()
 })
 

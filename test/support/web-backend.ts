@@ -1,0 +1,146 @@
+/**
+ * The backend the browser tests run against: the integrator's full demo (simulator +
+ * collector + API, test/support/demo.ts `startDemo()`) when it exists; until then the real
+ * API (api/app.ts buildApp) on a real DuckDB store filled with a day of samples for the
+ * seeded Hartford inventory, listening on 127.0.0.1 and serving web/dist.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import type { Clock } from '../../core/clock.ts'
+import type { Sample } from '../../core/metrics.ts'
+import { ensureWebBuilt } from './web-server.ts'
+
+export interface WebBackend {
+  /** origin serving the page at / and the API at /api */
+  baseUrl: string
+  /** an engineer token */
+  token: string
+  /** 'demo' (simulator + collector) or 'samples' (API on a store filled by the harness) */
+  kind: 'demo' | 'samples'
+  /** makes one AP stop answering; resolves once the API reports it down (undefined when the backend cannot) */
+  failAp?: (id: string) => Promise<void>
+  close(): Promise<void>
+}
+
+const DEMO = new URL('./demo.ts', import.meta.url)
+
+export async function startWebBackend(): Promise<WebBackend> {
+  await ensureWebBuilt()
+  if (existsSync(DEMO) && process.env.CIVICNET_WEB_BACKEND !== 'samples') {
+    const mod = (await import(DEMO.href)) as { startDemo: (opts?: Record<string, unknown>) => Promise<Record<string, unknown>> }
+    const demo = await mod.startDemo({})
+    const baseUrl = String(demo.baseUrl ?? demo.url)
+    const token = String(demo.token ?? demo.engineerToken)
+    const stop = (demo.close ?? demo.stop) as () => Promise<void>
+    const inject = demo.failAp ?? demo.apDown
+    return {
+      baseUrl,
+      token,
+      kind: 'demo',
+      failAp: typeof inject === 'function' ? (id) => (inject as (id: string) => Promise<void>).call(demo, id) : undefined,
+      close: () => stop.call(demo),
+    }
+  }
+  return startSampleBackend()
+}
+
+/** A clock the harness moves by hand, so "now" and the samples agree exactly. */
+function manualClock(startMs: number): Clock & { set(ms: number): void } {
+  let t = startMs
+  return {
+    now: () => t,
+    speed: 1,
+    after(ms, fn) {
+      const h = setTimeout(fn, Math.max(0, ms))
+      return () => clearTimeout(h)
+    },
+    set(ms: number) {
+      t = ms
+    },
+  }
+}
+
+export async function startSampleBackend(): Promise<WebBackend> {
+  const { buildApp } = await import('../../api/app.ts')
+  const { createToken } = await import('../../api/auth/tokens.ts')
+  const { openDuckDbStore } = await import('../../store/duckdb/index.ts')
+  const { openAppState, ensureInventory } = await import('../../store/app-state.ts')
+  const { hartfordInventory, mulberry32 } = await import('../../provisioning/city/hartford.ts')
+
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-web-'))
+  const pollMs = 60_000
+  // A whole minute, so the API's per-minute caches start on a fresh bucket.
+  const nowMs = Math.floor(Date.UTC(2026, 10, 24, 15, 0, 30) / pollMs) * pollMs + 30_000
+  const clock = manualClock(nowMs)
+  const store = await openDuckDbStore({ path: ':memory:' })
+  await store.init()
+  const appState = openAppState(join(dir, 'state.sqlite'))
+  const cleanup: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true }), () => appState.close(), () => store.close()]
+  try {
+    ensureInventory(appState, () => hartfordInventory())
+    const inv = appState.inventory()
+    const nbOf = new Map(inv.sites.map((s) => [s.id, s.neighborhood]))
+    const rng = mulberry32(11)
+    const aps = inv.devices.filter((d) => d.kind === 'ap')
+    // Every 10th AP is down now (its newest device_up is 0); everything else answers.
+    const downNow = new Set(aps.filter((_, i) => i % 10 === 3).map((d) => d.id))
+    const samples: Sample[] = []
+    const stepMs = 15 * 60_000
+    const dayStart = nowMs - 24 * 3600_000
+    for (const d of inv.devices) {
+      const neighborhood = nbOf.get(d.site) ?? ''
+      const base = 5 + Math.floor(rng() * 20)
+      for (let t = dayStart; t <= nowMs - 30_000; t += stepMs) {
+        const last = t + stepMs > nowMs - 30_000
+        const time = last ? nowMs - 30_000 : t
+        const up = last && downNow.has(d.id) ? 0 : 1
+        samples.push({ metric: 'device_up', device: d.id, neighborhood, instance: '', value: up, timeMs: time })
+        if (d.kind !== 'ap') continue
+        const hour = new Date(time).getUTCHours()
+        const diurnal = 0.35 + 0.65 * Math.max(0, Math.sin(((hour - 10) / 24) * 2 * Math.PI))
+        const clients = up ? Math.round(base * diurnal) : 0
+        samples.push({ metric: 'wifi_clients', device: d.id, neighborhood, instance: '', value: clients, timeMs: time })
+        samples.push({ metric: 'wifi_bytes', device: d.id, neighborhood, instance: '', value: clients * 3_500_000, timeMs: time })
+      }
+    }
+    await store.write(samples)
+    await store.writeEvents(
+      [...downNow].map((id, i) => ({ timeMs: nowMs - 30_000 - i * 1000, device: id, neighborhood: nbOf.get(inv.devices.find((d) => d.id === id)!.site) ?? '', type: 'deviceDown', severity: 'critical' as const, detail: 'no answer to 3 polls' })),
+    )
+    const token = createToken(appState.db, 'engineer', 'web browser test')
+    const app = await buildApp({ pollIntervalMs: pollMs, logLevel: 'warn' }, { store, appState, clock })
+    cleanup.unshift(() => app.close())
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = app.server.address() as AddressInfo
+    return {
+      baseUrl: `http://127.0.0.1:${port}`,
+      token,
+      kind: 'samples',
+      async failAp(id: string) {
+        const d = inv.devices.find((x) => x.id === id)
+        if (!d) throw new Error(`failAp: no device '${id}' in the inventory`)
+        // The next poll minute: a device_up of 0 for this AP, 1 for every other device.
+        const t = clock.now() + pollMs
+        clock.set(t)
+        const next: Sample[] = inv.devices.map((x) => ({
+          metric: 'device_up',
+          device: x.id,
+          neighborhood: nbOf.get(x.site) ?? '',
+          instance: '',
+          value: x.id === id || downNow.has(x.id) ? 0 : 1,
+          timeMs: t - 30_000,
+        }))
+        await store.write(next)
+        await store.writeEvents([{ timeMs: t - 30_000, device: id, neighborhood: nbOf.get(d.site) ?? '', type: 'deviceDown', severity: 'critical', detail: 'no answer to 3 polls' }])
+      },
+      async close() {
+        for (const c of cleanup) await Promise.resolve(c()).catch(() => {})
+      },
+    }
+  } catch (err) {
+    for (const c of cleanup) await Promise.resolve(c()).catch(() => {})
+    throw err
+  }
+}
