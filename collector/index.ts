@@ -1,0 +1,133 @@
+/**
+ * The collector, wired: writer (batches, spool) <- poller (schedule, probes, samples)
+ * plus the trap receiver (events). Started in that order, stopped in reverse, so no
+ * sample is produced with nowhere to go and the spool gets everything still queued.
+ *
+ *   const c = await startCollector(config, { inventory, store, clock, log })
+ *   ...
+ *   await c.stop()
+ */
+import type { Logger } from 'pino'
+import type { Clock } from '../core/clock.ts'
+import type { Device, Inventory } from '../core/inventory.ts'
+import type { MetricStore } from '../store/types.ts'
+import { createCredentialResolver, type CredentialResolver } from './credentials.ts'
+import type { ReadingInput } from './samples.ts'
+import { createPoller, type PollFn, type Poller, type PollerConfig, type PollerStats, type PollRecord } from './scheduler.ts'
+import type { SnmpTarget } from './snmp/session.ts'
+import { createTrapReceiver, type TrapReceiver, type TrapReceiverConfig, type TrapStats } from './traps.ts'
+import { createWriter, type Writer, type WriterConfig, type WriterStats } from './writer.ts'
+
+/** The shape of collector/probe.ts's probeDevice, as the runtime calls it. */
+export type ProbeFn = (target: SnmpTarget, options?: { profile?: string }) => Promise<ReadingInput>
+
+export interface CollectorConfig {
+  poller?: PollerConfig
+  /** spoolDir is required: data/spool under CIVICNET_DATA_DIR */
+  writer: WriterConfig
+  /** trap receiver settings; false: no receiver (e.g. a second shard on the same host) */
+  traps?: TrapReceiverConfig | false
+}
+
+export interface CollectorDeps {
+  /** the inventory, or a function returning the current one */
+  inventory: Inventory | (() => Inventory)
+  store: MetricStore
+  clock: Clock
+  log: Logger
+  /** collector/probe.ts's probeDevice (default: loaded from there) */
+  probe?: ProbeFn
+  /** full replacement of device -> reading (tests, benchmarks) */
+  poll?: PollFn
+  /** credential id -> SNMP credential (default: from the environment, see credentials.ts) */
+  credentials?: CredentialResolver
+  onPoll?: (record: PollRecord) => void
+}
+
+export interface CollectorStats {
+  poller: PollerStats
+  writer: WriterStats
+  traps: TrapStats | undefined
+}
+
+export interface Collector {
+  start(): Promise<void>
+  stop(): Promise<void>
+  stats(): CollectorStats
+  readonly poller: Poller
+  readonly writer: Writer
+  readonly traps: TrapReceiver | undefined
+}
+
+/** Adapts probeDevice to the poller: inventory device + credential reference -> SNMP target. */
+export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver): PollFn {
+  return (device: Device, options) =>
+    probe(
+      { host: device.mgmt.host, port: device.mgmt.port, credential: credentials(device.credential), timeoutMs: options.timeoutMs, retries: options.retries },
+      device.profile ? { profile: device.profile } : {},
+    )
+}
+
+export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
+  const log = deps.log.child({ part: 'collector' })
+  const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
+  let poll: PollFn | undefined = deps.poll ?? (deps.probe ? pollWithProbe(deps.probe, deps.credentials ?? createCredentialResolver()) : undefined)
+  // The probe is loaded lazily so that tests of the runtime need no SNMP stack.
+  const lazyPoll: PollFn = async (device, options) => {
+    if (!poll) {
+      const probeModule = './probe.ts'
+      const mod = (await import(probeModule)) as { probeDevice: ProbeFn }
+      poll = pollWithProbe(mod.probeDevice, deps.credentials ?? createCredentialResolver())
+    }
+    return poll(device, options)
+  }
+  const poller = createPoller(config.poller ?? {}, {
+    inventory: deps.inventory,
+    sink: writer,
+    clock: deps.clock,
+    poll: lazyPoll,
+    log: log.child({ part: 'poller' }),
+    onPoll: deps.onPoll,
+  })
+  const traps =
+    config.traps === false
+      ? undefined
+      : createTrapReceiver(config.traps ?? {}, { inventory: deps.inventory, store: deps.store, clock: deps.clock, log: log.child({ part: 'traps' }) })
+  let started = false
+
+  return {
+    poller,
+    writer,
+    traps,
+    async start() {
+      if (started) return
+      started = true
+      writer.start()
+      try {
+        await traps?.start()
+      } catch (err) {
+        await writer.stop()
+        started = false
+        throw err
+      }
+      poller.start()
+    },
+    async stop() {
+      if (!started) return
+      started = false
+      await poller.stop()
+      await traps?.stop()
+      await writer.stop()
+      const st = writer.stats()
+      log.info({ polls: poller.stats(), written: st.writtenSamples, spooledLeft: st.spool.segments > 0 }, 'collector stopped')
+    },
+    stats: () => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats() }),
+  }
+}
+
+/** Creates and starts a collector: what `civicnet collect` and the demo call. */
+export async function startCollector(config: CollectorConfig, deps: CollectorDeps): Promise<Collector> {
+  const c = createCollector(config, deps)
+  await c.start()
+  return c
+}
