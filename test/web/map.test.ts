@@ -1,0 +1,186 @@
+/**
+ * The map page in a real browser (Debian's chromium) against the real API: the
+ * integrator's demo (simulator + collector + API) when test/support/demo.ts exists,
+ * otherwise the API on a DuckDB store filled with samples. Screenshots go to test-artifacts/.
+ */
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Page, Response } from 'playwright-core'
+import { launchBrowser, type Browser } from '../support/browser.ts'
+import { startWebBackend, type WebBackend } from '../support/web-backend.ts'
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
+mkdirSync(ARTIFACTS, { recursive: true })
+
+interface Ctx {
+  backend: WebBackend
+  browser: Browser
+  page: Page
+  /** the newest answer the page got from each API path */
+  seen: Map<string, unknown>
+}
+const test = suite<Ctx>('web map against the real API')
+
+async function api(ctx: Ctx, path: string, token = true): Promise<any> {
+  const res = await fetch(ctx.backend.baseUrl + path, { headers: token ? { authorization: `Bearer ${ctx.backend.token}` } : {} })
+  assert.is(res.status, 200, `GET ${path}`)
+  return res.json()
+}
+
+async function openPage(ctx: Ctx, query: string): Promise<Page> {
+  const page = await ctx.browser.newPage()
+  ctx.seen = new Map()
+  page.on('response', (r: Response) => {
+    const u = new URL(r.url())
+    if (u.pathname.startsWith('/api/') && r.status() === 200) {
+      r.json().then((b) => ctx.seen.set(u.pathname, b), () => {})
+    }
+  })
+  await page.goto(`${ctx.backend.baseUrl}/${query}`)
+  await page.waitForFunction(() => window.__civicnet?.ready === true, null, { timeout: 30_000 })
+  return page
+}
+
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE })
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+  })
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)
+}
+
+test.before(async (ctx) => {
+  ctx.backend = await startWebBackend()
+  ctx.browser = await launchBrowser()
+  // A long refresh: the figures compared below are the ones of the first answer.
+  ctx.page = await openPage(ctx, `?token=${encodeURIComponent(ctx.backend.token)}&refresh=600`)
+})
+test.after(async (ctx) => {
+  await ctx.browser?.close()
+  await ctx.backend?.close()
+})
+
+test('shows 17 neighborhoods of which 6 are served, drawn with no tile server', async ({ page }) => {
+  assert.is(await page.textContent('[data-testid=neighborhood-count]'), '17')
+  assert.is(await page.textContent('[data-testid=served-count]'), '6')
+  assert.is(await page.locator('[data-testid=neighborhood-shape]').count(), 17)
+  assert.is(await page.locator('[data-testid=neighborhood-shape][data-served=true]').count(), 6)
+  // The network is closed: tiles fail, the plain light background shows, nothing breaks.
+  assert.is(await page.evaluate(() => getComputedStyle(document.querySelector('.leaflet-container')!).backgroundColor), 'rgb(238, 242, 246)')
+  assert.is(await page.evaluate(() => window.__civicnet.lastError), null)
+  await page.screenshot({ path: `${ARTIFACTS}web-map-overview.png` })
+})
+
+test("draws one marker per AP of the inventory, each with the API's status", async (ctx) => {
+  const devices = (await api(ctx, '/api/devices')).devices as { id: string; kind: string; status: string; lat: number | null }[]
+  const aps = devices.filter((d) => d.kind === 'ap' && d.lat !== null)
+  assert.ok(aps.length > 100, `the inventory has ${aps.length} APs`)
+  const markers = await ctx.page.evaluate(() => window.__civicnet.markers)
+  assert.is(Object.keys(markers).length, aps.length)
+  const seen = (ctx.seen.get('/api/devices') as { devices: { id: string; status: string }[] }).devices
+  const want = Object.fromEntries(seen.filter((d) => aps.some((a) => a.id === d.id)).map((d) => [d.id, d.status]))
+  assert.equal(markers, want)
+  const down = Object.values(markers).filter((s) => s === 'down').length
+  assert.is(await ctx.page.textContent('[data-testid=ap-count]'), String(aps.length))
+  assert.is(await ctx.page.textContent('[data-testid=ap-down-count]'), String(down))
+  assert.ok(down > 0, 'some APs are down in this city')
+  assert.is(await ctx.page.locator('[data-testid=outage-item][data-kind=device]').count(), seen.filter((d) => d.status === 'down').length)
+})
+
+test("opens a neighborhood's panel by keyboard with the API's figures and charts", async (ctx) => {
+  const { page } = ctx
+  await page.focus('[data-testid=neighborhood-shape][data-id=frog-hollow]')
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('[data-testid=panel]:not([hidden]) figure.chart[data-points]', { timeout: 15_000 })
+  assert.is(await page.textContent('[data-testid=panel-title]'), 'Frog Hollow')
+  const body = ctx.seen.get('/api/neighborhoods') as { features: { properties: Record<string, any> }[] }
+  const props = body.features.find((f) => f.properties.id === 'frog-hollow')!.properties
+  const shown = Object.fromEntries(
+    await page.$$eval('[data-testid=panel-figures] dd', (els) => els.map((e) => [e.getAttribute('data-field'), e.getAttribute('data-value')])),
+  )
+  const want = { ...props.census, ...props }
+  for (const k of ['clientsNow', 'peakClients', 'bytes', 'availabilityPct', 'apsUp', 'apsDown', 'population', 'households', 'householdsWithoutBroadband', 'pctWithoutBroadband', 'povertyRatePct']) {
+    assert.is(shown[k], want[k] === null ? '' : String(want[k]), k)
+  }
+  // The same figures straight from the API, not only from what the page saw.
+  const direct = (await api(ctx, '/api/neighborhoods', false)).features.find((f: any) => f.properties.id === 'frog-hollow').properties
+  assert.is(shown.population, String(direct.census.population))
+  assert.is(shown.apsUp, String(direct.apsUp))
+  const points = await page.$$eval('figure.chart', (els) => els.map((e) => Number(e.getAttribute('data-points'))))
+  assert.is(points.length, 2)
+  assert.ok(points.every((n) => n > 0), `chart points ${points}`)
+  await page.click('[data-range="7d"]')
+  await page.waitForSelector('[data-range="7d"][aria-pressed=true]')
+  await page.waitForFunction(() => !document.querySelector('[data-testid=panel-charts]')?.hasAttribute('aria-busy'))
+  await page.screenshot({ path: `${ARTIFACTS}web-neighborhood-panel.png` })
+  assert.equal(await axeSerious(page), [])
+  await page.keyboard.press('Escape')
+  assert.ok(await page.locator('[data-testid=panel]').isHidden())
+})
+
+test('opens an AP from the keyboard-usable list view; axe finds nothing serious there', async ({ page }) => {
+  await page.focus('#tab-overview')
+  await page.keyboard.press('ArrowRight')
+  assert.is(await page.getAttribute('#tab-list', 'aria-selected'), 'true')
+  assert.is(await page.locator('[data-testid=neighborhood-row]').count(), 17)
+  const first = page.locator('[data-testid=ap-row]').first()
+  assert.is(await first.getAttribute('data-status'), 'down', 'down APs are listed first')
+  const id = await first.getAttribute('data-id')
+  await page.screenshot({ path: `${ARTIFACTS}web-lists.png` })
+  assert.equal(await axeSerious(page), [])
+  await first.locator('button').focus()
+  await page.keyboard.press('Enter')
+  await page.waitForSelector('[data-testid=panel][data-kind=device]:not([hidden])')
+  assert.is(await page.getAttribute('[data-testid=panel]', 'data-id'), id)
+  assert.is(await page.getAttribute('[data-testid=panel-status]', 'data-value'), 'down')
+  await page.screenshot({ path: `${ARTIFACTS}web-ap-panel.png` })
+  await page.keyboard.press('Escape')
+})
+
+test('the overview has no serious or critical axe-core violations', async ({ page }) => {
+  await page.click('#tab-overview')
+  assert.equal(await axeSerious(page), [])
+})
+
+test('an AP fault shows as down on the next refresh, without a reload, and is announced', async (ctx) => {
+  if (!ctx.backend.failAp) return
+  const page = await openPage(ctx, `?token=${encodeURIComponent(ctx.backend.token)}&refresh=1`)
+  try {
+    const markers = await page.evaluate(() => window.__civicnet.markers)
+    const victim = Object.entries(markers).find(([, s]) => s === 'up')![0]
+    await ctx.backend.failAp(victim)
+    await page.waitForFunction((id) => window.__civicnet.markers[id] === 'down', victim, { timeout: 30_000 })
+    const live = await page.textContent('[data-testid=live]')
+    assert.ok(live?.includes('is down'), `live region says: ${live}`)
+    assert.is(await page.locator(`[data-testid=outage-item][data-id="${victim}"]`).count(), 1)
+    await page.screenshot({ path: `${ARTIFACTS}web-ap-fault.png` })
+  } finally {
+    await page.close()
+  }
+})
+
+test('without a token the page shows neighborhoods only, and no AP markers', async (ctx) => {
+  const page = await ctx.browser.newPage()
+  try {
+    // One chromium profile per file: forget the token the earlier pages stored.
+    await page.addInitScript(() => localStorage.removeItem('civicnet.token'))
+    await page.goto(`${ctx.backend.baseUrl}/`)
+    await page.waitForFunction(() => window.__civicnet?.ready === true, null, { timeout: 30_000 })
+    assert.is(await page.textContent('[data-testid=neighborhood-count]'), '17')
+    assert.equal(await page.evaluate(() => window.__civicnet.markers), {})
+    assert.ok(await page.locator('[data-testid=public-note]').isVisible())
+    assert.ok(await page.locator('[data-testid=ap-count]').isHidden())
+    await page.screenshot({ path: `${ARTIFACTS}web-public.png` })
+    assert.equal(await axeSerious(page), [])
+  } finally {
+    await page.close()
+  }
+})
+
+test.run()
