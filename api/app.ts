@@ -79,6 +79,8 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     // Request logs carry method, url, host and remote address (pino's request serializer):
     // never the Authorization header.
     bodyLimit: 64 * 1024,
+    // '/api/devices/' is '/api/devices', as clients and people type both.
+    routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const civic = createContext(cfg, deps.store, deps.clock, deps.appState)

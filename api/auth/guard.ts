@@ -7,7 +7,7 @@
 import type { Database } from 'better-sqlite3'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { CN_ERR_FORBIDDEN, CN_ERR_TOKEN_INVALID, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
+import { CN_ERR_FORBIDDEN, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_TOKEN_INVALID, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
 import { touchToken, verifyToken, type Scope, type TokenInfo } from './tokens.ts'
 
 declare module 'fastify' {
@@ -60,9 +60,12 @@ export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
       // Wall-clock time: last use is an audit fact, not simulated time.
       touchToken(opts.db, info.id, opts.nowMs())
     }
-    const roles = request.routeOptions.config?.roles
+    const route = request.routeOptions.url
     // Unknown /api URLs reach the not-found handler, which answers 404 to anyone.
-    if (request.routeOptions.url === undefined) return
-    requireScope(request, roles ?? ADMIN, `${request.method} ${request.routeOptions.url}`)
+    if (route === undefined) return
+    // The web build's wildcard route must not answer under /api.
+    if (!route.startsWith('/api/')) throw new CN_ERR_ROUTE_NOT_FOUND(request.method, request.url.split('?')[0]!)
+    const roles = request.routeOptions.config?.roles
+    requireScope(request, roles ?? ADMIN, `${request.method} ${route}`)
   })
 }, { name: 'civicnet-guard' })

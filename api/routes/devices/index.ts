@@ -40,7 +40,7 @@ export function deviceSummary(idx: InventoryIndex, d: Device, state: DeviceState
 const devices: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
 
-  app.get('/', {
+  app.get('', {
     config: { roles: ENGINEER },
     schema: {
       tags: ['devices'],

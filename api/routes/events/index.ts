@@ -11,7 +11,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 const events: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
 
-  app.get('/', {
+  app.get('', {
     config: { roles: ENGINEER },
     schema: {
       tags: ['events'],

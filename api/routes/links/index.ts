@@ -25,7 +25,7 @@ async function describe(civic: ApiContext, links: readonly FiberLink[], nowMs: n
 const links: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
 
-  app.get('/', {
+  app.get('', {
     config: { roles: ROLES },
     schema: {
       tags: ['links'],

@@ -46,7 +46,7 @@ const neighborhoods: FastifyPluginAsyncTypebox = async (app) => {
     return cache.get(nowMs, key, () => compute(nowMs, fromMs, toMs))
   }
 
-  app.get('/', {
+  app.get('', {
     config: { roles: PUBLIC },
     schema: {
       tags: ['neighborhoods'],

@@ -25,7 +25,7 @@ export function stepsIn(fromMs: number, toMs: number, stepMs: number): number {
 const series: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
 
-  app.get('/', {
+  app.get('', {
     config: { roles: PUBLIC },
     schema: {
       tags: ['series'],

@@ -19,12 +19,12 @@ const NewToken = Type.Object({ ...TokenInfo.properties, token: Type.String({ des
 const tokens: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.civic.appState
 
-  app.get('/', {
+  app.get('', {
     config: { roles: ADMIN },
     schema: { tags: ['tokens'], summary: 'Every API token (never its plaintext or hash)', security: [{ bearer: [] }], response: { 200: Type.Object({ tokens: Type.Array(TokenInfo) }, { additionalProperties: false }), ...errors } },
   }, async () => ({ tokens: listTokens(db) }))
 
-  app.post('/', {
+  app.post('', {
     config: { roles: ADMIN },
     schema: {
       tags: ['tokens'],

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createToken, listTokens, verifyToken } from '../../api/auth/tokens.ts'
+import { T, bearer, harness, type Harness } from './support.ts'
+
+type Scope = 'public' | 'admin' | 'engineer' | 'analyst' | 'planner'
+const SCOPES: Scope[] = ['public', 'admin', 'engineer', 'analyst', 'planner']
+const ALL: Scope[] = SCOPES
+
+interface Row {
+  method: 'GET' | 'POST' | 'DELETE'
+  /** what the test name shows */
+  name: string
+  /** the OpenAPI path, to check the table covers every route */
+  route: string
+  url: (h: Harness) => string
+  body?: unknown
+  allowed: Scope[]
+  ok: number
+}
+
+/** Every route x every scope: who gets an answer, who gets 401 (no token) or 403 (wrong role). */
+const TABLE: Row[] = [
+  { method: 'GET', name: '/api/health', route: '/api/health', url: () => '/api/health', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/metrics', route: '/api/metrics', url: () => '/api/metrics', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/whoami', route: '/api/whoami', url: () => '/api/whoami', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/neighborhoods', route: '/api/neighborhoods', url: () => '/api/neighborhoods', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/neighborhoods/north', route: '/api/neighborhoods/{id}', url: () => '/api/neighborhoods/north', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/series?metric=wifi_clients&neighborhood=north', route: '/api/series', url: () => '/api/series?metric=wifi_clients&neighborhood=north', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/series?metric=wifi_clients&device=ap-1', route: '/api/series', url: () => '/api/series?metric=wifi_clients&device=ap-1', allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'GET', name: '/api/devices', route: '/api/devices', url: () => '/api/devices', allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'GET', name: '/api/devices/ap-1', route: '/api/devices/{id}', url: () => '/api/devices/ap-1', allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'GET', name: '/api/links', route: '/api/links', url: () => '/api/links', allowed: ['admin', 'engineer', 'planner'], ok: 200 },
+  { method: 'GET', name: '/api/links/fib-1', route: '/api/links/{id}', url: () => '/api/links/fib-1', allowed: ['admin', 'engineer', 'planner'], ok: 200 },
+  { method: 'GET', name: '/api/events', route: '/api/events', url: () => '/api/events', allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
+  { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },
+  {
+    method: 'DELETE',
+    name: '/api/tokens/:id',
+    route: '/api/tokens/{id}',
+    url: (h) => {
+      createToken(h.appState.db, 'planner', 'to revoke')
+      return `/api/tokens/${listTokens(h.appState.db).at(-1)!.id}`
+    },
+    allowed: ['admin'],
+    ok: 204,
+  },
+]
+
+const test = suite<{ h: Harness }>('auth: tokens and roles', {} as { h: Harness })
+test.before(async (ctx) => {
+  ctx.h = await harness()
+})
+test.after(async (ctx) => {
+  await ctx.h.close()
+})
+
+for (const row of TABLE) {
+  const who = (s: Scope) => (row.allowed.includes(s) ? row.ok : s === 'public' ? 401 : 403)
+  test(`${row.method} ${row.name} answers ${SCOPES.map((s) => `${s} ${who(s)}`).join(', ')}`, async ({ h }) => {
+    for (const scope of SCOPES) {
+      const headers: Record<string, string> = scope === 'public' ? {} : bearer(h.tokens[scope])
+      const res = await h.app.inject({ method: row.method, url: row.url(h), headers, ...(row.body ? { payload: row.body as object } : {}) })
+      const expected = who(scope)
+      assert.is(res.statusCode, expected, `${scope}: ${res.body}`)
+      if (expected === 401) assert.is(res.json().code, 'CN_ERR_UNAUTHENTICATED')
+      if (expected === 403) {
+        assert.is(res.json().code, 'CN_ERR_FORBIDDEN')
+        assert.match(res.json().message, `role '${scope}' may not ${row.method} `)
+      }
+    }
+  })
+}
+
+test('the role table covers every route in the OpenAPI document', async ({ h }) => {
+  const doc = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json()
+  const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+    .sort()
+  const tabled = [...new Set(TABLE.map((r) => `${r.method} ${r.route}`))].sort()
+  assert.equal(tabled, documented)
+})
+
+test('stores tokens only as SHA-256 hashes and shows the plaintext once', async ({ h }) => {
+  const res = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(h.tokens.admin), payload: { role: 'planner', label: 'city planning office' } })
+  assert.is(res.statusCode, 201)
+  const { token, id, role, label, lastUsedMs } = res.json()
+  assert.match(token, /^cn_[A-Za-z0-9_-]{43}$/)
+  assert.equal([role, label, lastUsedMs], ['planner', 'city planning office', null])
+  const rows = h.appState.db.prepare('SELECT * FROM api_tokens').all() as Record<string, unknown>[]
+  assert.not.match(JSON.stringify(rows), token)
+  assert.is(rows.find((r) => r.id === id)!.sha256, createHash('sha256').update(token).digest('hex'))
+  const list = (await h.app.inject({ method: 'GET', url: '/api/tokens', headers: bearer(h.tokens.admin) })).json()
+  assert.not.match(JSON.stringify(list), token)
+  assert.not.match(JSON.stringify(list), 'sha256')
+  const who = (await h.app.inject({ method: 'GET', url: '/api/whoami', headers: bearer(token) })).json()
+  assert.equal(who, { scope: 'planner', label: 'city planning office' })
+  assert.ok(verifyToken(h.appState.db, token)!.lastUsedMs !== null)
+})
+
+test('refuses an unknown, malformed or revoked token with 401 CN_ERR_TOKEN_INVALID, even on public routes', async ({ h }) => {
+  let res = await h.app.inject({ method: 'GET', url: '/api/neighborhoods', headers: bearer('cn_not-a-real-token') })
+  assert.equal([res.statusCode, res.json().code, res.json().message], [401, 'CN_ERR_TOKEN_INVALID', 'the API token is not valid: unknown or revoked token'])
+  res = await h.app.inject({ method: 'GET', url: '/api/neighborhoods', headers: { authorization: `Basic ${h.tokens.admin}` } })
+  assert.equal([res.statusCode, res.json().message], [401, 'the API token is not valid: the Authorization header must be "Bearer <token>"'])
+  const token = createToken(h.appState.db, 'engineer', 'short-lived')
+  const id = listTokens(h.appState.db).at(-1)!.id
+  assert.is((await h.app.inject({ method: 'GET', url: '/api/devices', headers: bearer(token) })).statusCode, 200)
+  assert.is((await h.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: bearer(h.tokens.admin) })).statusCode, 204)
+  res = await h.app.inject({ method: 'GET', url: '/api/devices', headers: bearer(token) })
+  assert.equal([res.statusCode, res.json().code], [401, 'CN_ERR_TOKEN_INVALID'])
+  res = await h.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: bearer(h.tokens.admin) })
+  assert.equal([res.statusCode, res.json().code, res.json().message], [404, 'CN_ERR_TOKEN_NOT_FOUND', `API token '${id}' not found (field 'id')`])
+})
+
+test('answers malformed JSON and bad fields in a body with 400 naming what is wrong', async ({ h }) => {
+  let res = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: { ...bearer(h.tokens.admin), 'content-type': 'application/json' }, payload: '{"role": "admin",' })
+  assert.equal([res.statusCode, res.json().code], [400, 'CN_ERR_MALFORMED_JSON'])
+  assert.match(res.json().message, /^the request body is not valid JSON: /)
+  res = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(h.tokens.admin), payload: { role: 'mayor', label: 'x' } })
+  assert.equal([res.statusCode, res.json().code, res.json().message], [400, 'CN_ERR_VALIDATION', 'invalid request: body.role must be one of admin, engineer, analyst, planner'])
+  res = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(h.tokens.admin), payload: { role: 'admin' } })
+  assert.is(res.json().message, 'invalid request: body.label is required')
+})
+
+test('checks the token before the input, so a stranger learns nothing from validation messages', async ({ h }) => {
+  const res = await h.app.inject({ method: 'GET', url: '/api/devices/NOT%20AN%20ID' })
+  assert.equal([res.statusCode, res.json().code], [401, 'CN_ERR_UNAUTHENTICATED'])
+})
+
+test('never writes a token to the log', async ({ h }) => {
+  await h.app.inject({ method: 'GET', url: `/api/devices?x=${T}`, headers: bearer(h.tokens.engineer) })
+  const text = JSON.stringify(h.logs)
+  assert.ok(h.logs.length > 0)
+  for (const t of Object.values(h.tokens)) assert.not.match(text, t)
+})
+
+test.run()

@@ -1,0 +1,97 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { Value } from '@sinclair/typebox/value'
+import { DeviceDetail, DeviceList } from '../../api/schemas.ts'
+import { HOUR, T, bearer, harness, type Harness } from './support.ts'
+
+const test = suite<{ h: Harness }>('GET /api/devices', {} as { h: Harness })
+test.before(async (ctx) => {
+  ctx.h = await harness()
+})
+test.after(async (ctx) => {
+  await ctx.h.close()
+})
+
+test('lists every device with id, kind, neighborhood and the status its device_up samples give', async ({ h }) => {
+  const res = await h.app.inject({ method: 'GET', url: '/api/devices', headers: bearer(h.tokens.engineer) })
+  assert.is(res.statusCode, 200)
+  const body = res.json()
+  assert.ok(Value.Check(DeviceList, body), JSON.stringify([...Value.Errors(DeviceList, body)].slice(0, 3)))
+  assert.is(body.nowMs, T)
+  const rows = body.devices.map((d: { id: string; kind: string; neighborhood: string; status: string; lastPollMs: number | null }) => [d.id, d.kind, d.neighborhood, d.status, d.lastPollMs])
+  assert.equal(rows, [
+    ['ap-1', 'ap', 'north', 'up', T - 30_000],
+    ['ap-2', 'ap', 'north', 'down', T - 60_000], // polled, answered 0
+    ['ap-3', 'ap', 'north', 'down', T - 600_000], // last sample older than 2 poll intervals
+    ['ap-4', 'ap', 'north', 'up', T - 30_000], // lightweight AP, device_up from its controller
+    ['ap-5', 'ap', 'south', 'unknown', null], // never polled
+    ['wlc-1', 'controller', '', 'up', T - 30_000],
+    ['sw-1', 'switch', '', 'up', T - 30_000],
+    ['sw-2', 'switch', 'south', 'up', T - 30_000],
+  ])
+  assert.equal(body.devices[0], {
+    id: 'ap-1', name: 'AP 1', kind: 'ap', site: 's-n1', neighborhood: 'north', lon: -72.695, lat: 41.805,
+    status: 'up', lastPollMs: T - 30_000, uplink: { device: 'sw-1', port: 'ge-0/0/1' }, model: 'AP-X',
+  })
+  assert.is(body.devices[3].controller, 'wlc-1')
+})
+
+test('counts a sample exactly 2 poll intervals old as fresh and one a millisecond older as down', async ({ h }) => {
+  h.clock.set(T - 30_000 + 120_000)
+  let ap1 = (await h.app.inject({ method: 'GET', url: '/api/devices/ap-1', headers: bearer(h.tokens.engineer) })).json()
+  assert.is(ap1.status, 'up')
+  h.clock.set(T - 30_000 + 120_001)
+  ap1 = (await h.app.inject({ method: 'GET', url: '/api/devices/ap-1', headers: bearer(h.tokens.engineer) })).json()
+  assert.is(ap1.status, 'down')
+  h.clock.set(T)
+})
+
+test('filters by neighborhood, kind and status', async ({ h }) => {
+  const ids = async (q: string) =>
+    (await h.app.inject({ method: 'GET', url: `/api/devices?${q}`, headers: bearer(h.tokens.engineer) })).json().devices.map((d: { id: string }) => d.id)
+  assert.equal(await ids('neighborhood=south'), ['ap-5', 'sw-2'])
+  assert.equal(await ids('kind=switch'), ['sw-1', 'sw-2'])
+  assert.equal(await ids('status=down'), ['ap-2', 'ap-3'])
+  assert.equal(await ids('kind=ap&status=up&neighborhood=north'), ['ap-1', 'ap-4'])
+})
+
+test('refuses an unknown neighborhood filter with 404 naming the field, and a bad status with 400 listing the values', async ({ h }) => {
+  let res = await h.app.inject({ method: 'GET', url: '/api/devices?neighborhood=atlantis', headers: bearer(h.tokens.engineer) })
+  assert.is(res.statusCode, 404)
+  assert.is(res.json().message, "neighborhood 'atlantis' not found (field 'neighborhood')")
+  res = await h.app.inject({ method: 'GET', url: '/api/devices?status=sideways', headers: bearer(h.tokens.engineer) })
+  assert.is(res.statusCode, 400)
+  assert.is(res.json().message, 'invalid request: querystring.status must be one of up, down, unknown')
+})
+
+test('answers one device with its management address and the newest sample of each metric', async ({ h }) => {
+  const res = await h.app.inject({ method: 'GET', url: '/api/devices/ap-1', headers: bearer(h.tokens.engineer) })
+  assert.is(res.statusCode, 200)
+  const d = res.json()
+  assert.ok(Value.Check(DeviceDetail, d), JSON.stringify([...Value.Errors(DeviceDetail, d)].slice(0, 3)))
+  assert.equal(d.mgmt, { host: '127.0.0.1', port: 1161 })
+  assert.is(d.credential, 'sim-v2c')
+  assert.is(d.status, 'up')
+  assert.equal(d.metrics, [
+    { metric: 'device_up', instance: '', value: 1, timeMs: T - 30_000 },
+    { metric: 'wifi_bytes', instance: '', value: 2000, timeMs: T - HOUR },
+    { metric: 'wifi_clients', instance: '', value: 12, timeMs: T - 30_000 },
+    { metric: 'wifi_clients_ssid', instance: 'CityFree', value: 8, timeMs: T - 30_000 },
+    { metric: 'wifi_clients_ssid', instance: 'CityStaff', value: 4, timeMs: T - 30_000 },
+  ])
+})
+
+test('answers a never-polled device as unknown with no metrics', async ({ h }) => {
+  const d = (await h.app.inject({ method: 'GET', url: '/api/devices/ap-5', headers: bearer(h.tokens.engineer) })).json()
+  assert.is(d.status, 'unknown')
+  assert.is(d.lastPollMs, null)
+  assert.equal(d.metrics, [])
+})
+
+test('answers 404 CN_ERR_DEVICE_NOT_FOUND for an unknown device', async ({ h }) => {
+  const res = await h.app.inject({ method: 'GET', url: '/api/devices/ap-99', headers: bearer(h.tokens.engineer) })
+  assert.is(res.statusCode, 404)
+  assert.equal(res.json(), { statusCode: 404, code: 'CN_ERR_DEVICE_NOT_FOUND', error: 'Not Found', message: "device 'ap-99' not found (field 'id')" })
+})
+
+test.run()
