@@ -34,13 +34,28 @@ export interface RawRecord {
 
 /** Collects errors and warnings as the lines the CLI prints. */
 export class Report {
-  readonly errors: string[] = []
-  readonly warnings: string[] = []
+  private readonly items: { level: 'error' | 'warning'; at: string; text: string }[] = []
   error(at: string, field: string | undefined, what: string): void {
-    this.errors.push(field ? `${at}: field '${field}': ${what}` : `${at}: ${what}`)
+    this.items.push({ level: 'error', at, text: field ? `${at}: field '${field}': ${what}` : `${at}: ${what}` })
   }
   warn(at: string, field: string | undefined, what: string): void {
-    this.warnings.push(field ? `${at}: field '${field}': ${what}` : `${at}: ${what}`)
+    this.items.push({ level: 'warning', at, text: field ? `${at}: field '${field}': ${what}` : `${at}: ${what}` })
+  }
+  /** in file order, then line or feature order (numbers compared as numbers) */
+  private sorted(level: 'error' | 'warning'): string[] {
+    return this.items
+      .filter((i) => i.level === level)
+      .sort((a, b) => a.at.localeCompare(b.at, 'en', { numeric: true }))
+      .map((i) => i.text)
+  }
+  get errors(): string[] {
+    return this.sorted('error')
+  }
+  get warnings(): string[] {
+    return this.sorted('warning')
+  }
+  get errorCount(): number {
+    return this.items.filter((i) => i.level === 'error').length
   }
 }
 
@@ -298,6 +313,8 @@ export interface BuiltDevice {
   device: Device
   /** where the file places the device, if it says */
   point?: Position
+  /** false when the file left `site` blank (the device then gets a site of its own at its point) */
+  siteGiven: boolean
 }
 
 export function buildDevice(rec: RawRecord, report: Report): BuiltDevice | undefined {
@@ -335,7 +352,8 @@ export function buildDevice(rec: RawRecord, report: Report): BuiltDevice | undef
   if (controllerApName !== undefined) device.controllerApName = controllerApName
   if (model !== undefined) device.model = model
   const checked = schemaCheck(Device, device, r)
-  return checked ? (p ? { device: checked, point: p } : { device: checked }) : undefined
+  if (!checked) return undefined
+  return p ? { device: checked, point: p, siteGiven: site !== undefined } : { device: checked, siteGiven: site !== undefined }
 }
 
 export function buildLink(rec: RawRecord, report: Report): FiberLink | undefined {

@@ -58,7 +58,7 @@ export function assembleInventory(records: RawRecord[], report: Report, base?: I
   const sites: Placed<Site>[] = of('site').length ? built('site', buildSite) : fromBase(base?.sites, 'site', (s) => s.id)
   const devices: Placed<BuiltDevice>[] = of('device').length
     ? built('device', buildDevice)
-    : fromBase(base?.devices, 'device', (d) => d.id).map((p) => ({ value: { device: p.value }, at: p.at }))
+    : fromBase(base?.devices, 'device', (d) => d.id).map((p) => ({ value: { device: p.value, siteGiven: true }, at: p.at }))
   const links: Placed<FiberLink>[] = of('link').length ? built('link', buildLink) : fromBase(base?.links, 'link', (l) => l.id)
   // Records whose fields failed are already reported; their ids still count as present so
   // one bad row does not also raise "unknown device" on every row that names it.
@@ -83,13 +83,14 @@ export function assembleInventory(records: RawRecord[], report: Report, base?: I
   const siteIdsFailed = failedIds('site')
   const deviceIdsFailed = failedIds('device')
 
-  // Devices placed by lon/lat on a site no file defines get a site of their own.
+  // A device with lon/lat and a blank site gets a site of its own; a named site must exist
+  // (a typo must not quietly create a new pole).
   for (const { value: d, at } of devices) {
     const site = siteById.get(d.device.site)
     if (site && d.point) {
       const off = haversineM(d.point, [site.value.lon, site.value.lat])
       if (off > DEVICE_SITE_WARN_M) report.warn(at, 'lon', `the device is ${Math.round(off)} m from its site '${site.value.id}' (lon/lat or site is wrong)`)
-    } else if (!site && d.point) {
+    } else if (!site && d.point && !d.siteGiven) {
       const implicit: Placed<Site> = {
         value: { id: d.device.site, kind: d.device.kind === 'ap' ? 'pole' : 'cabinet', lon: d.point[0], lat: d.point[1], neighborhood: '' },
         at,
@@ -97,7 +98,7 @@ export function assembleInventory(records: RawRecord[], report: Report, base?: I
       sites.push(implicit)
       siteById.set(implicit.value.id, implicit)
     } else if (!site && !siteIdsFailed.has(d.device.site)) {
-      report.error(at, 'site', `site '${d.device.site}' is not defined in any sites file`)
+      report.error(at, 'site', `site '${d.device.site}' does not exist`)
     }
   }
 
@@ -116,20 +117,20 @@ export function assembleInventory(records: RawRecord[], report: Report, base?: I
     const { uplink, controller, id } = d.device
     if (uplink) {
       if (uplink.device === id) report.error(at, 'uplink_device', `a device cannot be its own uplink`)
-      else if (!knownDevice(uplink.device)) report.error(at, 'uplink_device', `device '${uplink.device}' is not defined`)
+      else if (!knownDevice(uplink.device)) report.error(at, 'uplink_device', `device '${uplink.device}' does not exist`)
     }
     if (controller) {
       const c = deviceById.get(controller)
-      if (!c && !deviceIdsFailed.has(controller)) report.error(at, 'controller', `device '${controller}' is not defined`)
+      if (!c && !deviceIdsFailed.has(controller)) report.error(at, 'controller', `device '${controller}' does not exist`)
       else if (c && c.value.device.kind !== 'controller') report.error(at, 'controller', `device '${controller}' is a ${c.value.device.kind}, not a controller`)
     }
   }
   for (const { value: l, at } of links) {
-    if (!knownDevice(l.a.device)) report.error(at, 'a_device', `device '${l.a.device}' is not defined`)
-    if (!knownDevice(l.b.device)) report.error(at, 'b_device', `device '${l.b.device}' is not defined`)
+    if (!knownDevice(l.a.device)) report.error(at, 'a_device', `device '${l.a.device}' does not exist`)
+    if (!knownDevice(l.b.device)) report.error(at, 'b_device', `device '${l.b.device}' does not exist`)
   }
 
-  if (report.errors.length > 0) return { errors: report.errors, warnings: report.warnings }
+  if (report.errorCount > 0) return { errors: report.errors, warnings: report.warnings }
   const inventory: Inventory = {
     city: city ?? base?.city ?? { name: 'Unnamed city', timezone: 'UTC' },
     neighborhoods: hoods,
@@ -139,5 +140,5 @@ export function assembleInventory(records: RawRecord[], report: Report, base?: I
   }
   // The schema has the last word over the whole: a miss here is a bug in the checks above.
   for (const e of Value.Errors(Inventory, inventory)) report.error('inventory', undefined, `${e.path}: ${e.message}`)
-  return report.errors.length ? { errors: report.errors, warnings: report.warnings } : { inventory, errors: [], warnings: report.warnings }
+  return report.errorCount ? { errors: report.errors, warnings: report.warnings } : { inventory, errors: [], warnings: report.warnings }
 }
