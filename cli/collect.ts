@@ -1,0 +1,74 @@
+/**
+ * `civicnet collect`: the collector as its own process (the InfluxDB deployment; on the
+ * embedded DuckDB store the collector runs inside `civicnet demo` / `npm start`, because
+ * only one process may hold the DuckDB file). Inventory from the app state
+ * ($CIVICNET_DATA_DIR/state.sqlite, seeded with Hartford when empty), store from
+ * INFLUX_URL etc. (store/index.ts), SNMP credentials by reference (collector/credentials.ts).
+ */
+import pino from 'pino'
+import { wallClock } from '../core/clock.ts'
+import { startCollector } from '../collector/index.ts'
+import { loadCollectorConfig } from '../collector/config.ts'
+import { createCredentialResolver } from '../collector/credentials.ts'
+import { hartfordInventory } from '../provisioning/city/hartford.ts'
+import { ensureInventory, openAppState } from '../store/app-state.ts'
+import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import type { Command } from './main.ts'
+import { stateFile } from './inventory.ts'
+
+const USAGE = `usage: civicnet collect [--shard i/n] [--interval-ms N] [--max-in-flight N] [--trap-port N] [--no-traps]
+
+Polls the inventory's devices over SNMP every interval (default 60000 ms), receives traps
+(default udp 127.0.0.1:1162), and writes samples and events to the metric store; while the
+store is down, samples wait in $CIVICNET_DATA_DIR/spool and are replayed when it returns.
+
+  --shard i/n        poll only devices with fnv1a(id) mod n = i (0-based); run n collectors
+  --interval-ms N    poll interval (CIVICNET_COLLECT_INTERVAL_MS)
+  --max-in-flight N  polls running at once (CIVICNET_COLLECT_MAX_IN_FLIGHT, default 256)
+  --trap-port N      trap port (CIVICNET_TRAP_PORT; 162 in production needs privileges)
+  --no-traps         no trap receiver (only shard 0 listens by default)
+
+Store: INFLUX_URL, INFLUX_DB ... (see .env.example); without INFLUX_URL the embedded DuckDB
+file is used, which no other process may hold at the same time.
+Credentials: CIVICNET_SNMP_CREDENTIALS (JSON file) or CIVICNET_SNMP_COMMUNITY_<ID>.`
+
+export const command: Command = {
+  summary: 'poll devices and receive traps into the metric store (--shard i/n)',
+  usage: USAGE,
+  async run(args) {
+    const log = pino({ level: process.env.LOG_LEVEL || 'info', ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}) })
+    let config
+    let storeConfig
+    try {
+      config = loadCollectorConfig(process.env, args)
+      storeConfig = loadStoreConfig()
+      createCredentialResolver() // fail fast on a broken credentials file
+    } catch (err) {
+      console.error(`civicnet collect: ${(err as Error).message}`)
+      return 2
+    }
+    const state = openAppState(stateFile())
+    const seeded = ensureInventory(state, () => hartfordInventory())
+    if (seeded.seeded) log.info({ version: seeded.version }, 'app state was empty: seeded the Hartford inventory')
+    let store
+    try {
+      store = await openMetricStore(storeConfig)
+    } catch (err) {
+      console.error(`civicnet collect: cannot open the metric store (${describeStore(storeConfig)}): ${(err as Error).message}`)
+      state.close()
+      return 1
+    }
+    log.info({ store: describeStore(storeConfig), shard: config.poller?.shard, intervalMs: config.poller?.intervalMs }, 'collector starting')
+    const collector = await startCollector(config, { inventory: () => state.inventory(), store, clock: wallClock, log })
+    await new Promise<void>((resolve) => {
+      const done = () => resolve()
+      process.once('SIGINT', done)
+      process.once('SIGTERM', done)
+    })
+    log.info('stopping')
+    await collector.stop()
+    await store.close()
+    state.close()
+    return 0
+  },
+}
