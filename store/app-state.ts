@@ -73,7 +73,12 @@ export function openAppState(file: string): AppState {
   // Another process (an import) may hold the write lock for a moment: wait, do not fail.
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
-  migrate(db)
+  try {
+    migrate(db)
+  } catch (err) {
+    db.close()
+    throw err
+  }
 
   const q = {
     version: db.prepare('SELECT max(version) AS v FROM inventory_versions'),
