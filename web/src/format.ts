@@ -8,7 +8,7 @@ export function fmtInt(v: number | null): string {
   return v === null ? '–' : intFmt.format(v)
 }
 export function fmtPct(v: number | null, digits = 1): string {
-  return v === null ? '–' : `${v.toFixed(digits)} %`
+  return v === null ? '–' : `${v.toFixed(digits)}%`
 }
 export function fmtBytes(v: number | null): string {
   if (v === null) return '–'

@@ -93,6 +93,14 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
 
   const areas = new Map<string, L.Polygon>()
   const areaLayer = L.layerGroup().addTo(map)
+  // Names at each neighborhood's centre; hidden when zoomed far out, where they would overlap.
+  const labelLayer = L.layerGroup().addTo(map)
+  const syncLabels = () => {
+    const show = map.getZoom() >= 12 && map.hasLayer(areaLayer)
+    if (show && !map.hasLayer(labelLayer)) map.addLayer(labelLayer)
+    if (!show && map.hasLayer(labelLayer)) map.removeLayer(labelLayer)
+  }
+  map.on('zoomend', syncLabels)
   const linkLayer = L.layerGroup().addTo(map)
   const apLayer = L.layerGroup().addTo(map)
   const markers = new Map<string, { marker: L.CircleMarker; status: DeviceStatus; row: DeviceRow }>()
@@ -125,6 +133,10 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
         poly.bindTooltip('', { sticky: true, direction: 'top', className: 'cn-tooltip' })
         areaLayer.addLayer(poly)
         areas.set(row.id, poly)
+        const label = L.tooltip({ permanent: true, direction: 'center', className: 'cn-label', interactive: false, opacity: 1 })
+          .setLatLng(labelPoint(poly))
+          .setContent(escapeHtml(row.name))
+        labelLayer.addLayer(label)
         const path = (poly as unknown as { _path?: SVGPathElement })._path
         if (path) {
           // Keyboard users reach each neighborhood with Tab and open it with Enter or Space.
@@ -232,17 +244,18 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
 
   function focusDevice(id: string) {
     const m = markers.get(id)
-    if (m) map.setView(m.marker.getLatLng(), Math.max(map.getZoom(), 16))
+    if (m) map.setView(m.marker.getLatLng(), Math.max(map.getZoom(), 16), { animate: false })
   }
   function focusNeighborhood(id: string) {
     const p = areas.get(id)
-    if (p) map.fitBounds(p.getBounds(), { padding: [24, 24], maxZoom: 16 })
+    if (p) map.fitBounds(p.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false })
   }
 
   function setLayerVisible(layer: 'neighborhoods' | 'links' | 'aps', visible: boolean) {
     const l = layer === 'neighborhoods' ? areaLayer : layer === 'links' ? linkLayer : apLayer
     if (visible && !map.hasLayer(l)) map.addLayer(l)
     if (!visible && map.hasLayer(l)) map.removeLayer(l)
+    syncLabels()
   }
 
   return {
@@ -262,6 +275,46 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
 }
 
 export type CityMap = ReturnType<typeof createCityMap>
+
+/**
+ * Where a polygon's name goes: the centre of its bounds when that lies inside the polygon,
+ * else the middle of the widest horizontal run through it (concave shapes).
+ */
+function labelPoint(poly: L.Polygon): L.LatLng {
+  const ring = (poly.getLatLngs() as L.LatLng[][] | L.LatLng[][][]).flat(2) as L.LatLng[]
+  const b = poly.getBounds()
+  const c = b.getCenter()
+  const inside = (lat: number, lng: number) => {
+    let hit = false
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const a = ring[i]!
+      const p = ring[j]!
+      if (a.lat > lat !== p.lat > lat && lng < ((p.lng - a.lng) * (lat - a.lat)) / (p.lat - a.lat) + a.lng) hit = !hit
+    }
+    return hit
+  }
+  if (inside(c.lat, c.lng)) return c
+  let best = c
+  let bestW = -1
+  for (let k = 1; k < 10; k++) {
+    const lat = b.getSouth() + ((b.getNorth() - b.getSouth()) * k) / 10
+    const xs: number[] = []
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const a = ring[i]!
+      const p = ring[j]!
+      if (a.lat > lat !== p.lat > lat) xs.push(((p.lng - a.lng) * (lat - a.lat)) / (p.lat - a.lat) + a.lng)
+    }
+    xs.sort((x, y) => x - y)
+    for (let i = 0; i + 1 < xs.length; i += 2) {
+      const w = xs[i + 1]! - xs[i]!
+      if (w > bestW) {
+        bestW = w
+        best = L.latLng(lat, (xs[i]! + xs[i + 1]!) / 2)
+      }
+    }
+  }
+  return best
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)

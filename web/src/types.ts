@@ -81,5 +81,7 @@ export interface TestHooks {
   markers: Record<string, DeviceStatus>
   /** ms from navigation start until the map had every layer drawn */
   interactiveMs: number | null
+  /** ms the newest refresh took, from first request to everything drawn */
+  lastRefreshMs: number | null
   lastError: string | null
 }

@@ -1,0 +1,64 @@
+/**
+ * Web page benchmark: time until the map is interactive (first answer drawn and painted,
+ * window.__civicnet.interactiveMs from navigation start) with the city's 300 APs and with
+ * 10,000 synthetic APs, plus the time one auto-refresh takes. The API answers come from
+ * the fixture on a loopback server (test/support/web-fixture.ts), so only the page is
+ * measured. Baseline in the same run: neighborhoods only (public view, no AP markers).
+ * Run: node --import tsx bench/page.ts
+ */
+import { launchBrowser } from '../test/support/browser.ts'
+import { createFixtureApi } from '../test/support/web-fixture.ts'
+import { startWebServer } from '../test/support/web-server.ts'
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const TOKEN = 'bench-token'
+
+interface Figures {
+  interactiveMs: number
+  refreshMs: number
+  markers: number
+}
+
+async function measure(aps: number, engineer: boolean): Promise<Figures[]> {
+  const fx = createFixtureApi({ token: TOKEN, aps })
+  const web = await startWebServer({ api: fx.handler })
+  const browser = await launchBrowser()
+  const out: Figures[] = []
+  try {
+    // Run 0 warms chromium's caches (first parse and compile of main.js) and is not counted.
+    for (let i = 0; i <= RUNS; i++) {
+      const page = await browser.newPage()
+      await page.addInitScript((t) => (t ? localStorage.setItem('civicnet.token', t) : localStorage.removeItem('civicnet.token')), engineer ? TOKEN : '')
+      // tiles=0: the closed network would only add failing tile requests to the timing.
+      await page.goto(`${web.url}/?refresh=1&tiles=0`)
+      await page.waitForFunction(() => window.__civicnet?.ready === true, null, { timeout: 120_000 })
+      const interactiveMs = await page.evaluate(() => window.__civicnet.interactiveMs!)
+      // The second refresh redraws everything already on the map: the steady-state cost.
+      await page.waitForFunction(() => window.__civicnet.refreshes >= 3, null, { timeout: 120_000 })
+      const { refreshMs, markers } = await page.evaluate(() => ({ refreshMs: window.__civicnet.lastRefreshMs!, markers: Object.keys(window.__civicnet.markers).length }))
+      if (i > 0) out.push({ interactiveMs, refreshMs, markers })
+      await page.close()
+    }
+  } finally {
+    await browser.close()
+    await web.close()
+  }
+  return out
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+const cases: [string, number, boolean][] = [
+  ['baseline: neighborhoods only (public)', 0, false],
+  ['city: 300 APs', 300, true],
+  ['synthetic: 10,000 APs', 10_000, true],
+]
+console.log(`web page benchmark, chromium ${RUNS} runs each, median (min-max)`)
+for (const [name, aps, engineer] of cases) {
+  const runs = await measure(aps, engineer)
+  const i = runs.map((r) => r.interactiveMs)
+  const r = runs.map((x) => x.refreshMs)
+  console.log(
+    `${name.padEnd(40)} markers ${String(runs[0]!.markers).padStart(6)}  interactive ${median(i)} ms (${Math.min(...i)}-${Math.max(...i)})  refresh ${median(r)} ms (${Math.min(...r)}-${Math.max(...r)})`,
+  )
+}
