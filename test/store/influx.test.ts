@@ -103,7 +103,6 @@ writes('reports a 400 partial write clearly and does not retry it', async ({ inf
     // the field `value` of this measurement is a string already: our float is a type conflict
     const res = await fetch(`${influxd.url}/write?db=bad&precision=ms`, { method: 'POST', body: `conflict value="text" ${BASE}` })
     assert.is(res.status, 204)
-    const before = proxy.seen.writesForwarded
     await store.write([{ metric: 'conflict', device: 'ap1', neighborhood: 'n', instance: '', value: 1, timeMs: BASE + 1 }])
     assert.unreachable('the write should fail')
   } catch (err) {

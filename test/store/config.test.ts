@@ -1,0 +1,51 @@
+import { join, resolve } from 'node:path'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { StoreConfigError, loadStoreConfig } from '../../store/index.ts'
+
+test('defaults to DuckDB at data/metrics.duckdb', () => {
+  const c = loadStoreConfig({})
+  assert.equal(c, { kind: 'duckdb', path: join(resolve('data'), 'metrics.duckdb'), instantMs: 60000 })
+  assert.is(Object.isFrozen(c), true)
+})
+
+test('puts the DuckDB file under CIVICNET_DATA_DIR', () => {
+  assert.is(loadStoreConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet' }).kind === 'duckdb' && (loadStoreConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet' }) as { path: string }).path, '/var/lib/civicnet/metrics.duckdb')
+})
+
+test('uses InfluxDB with a token when INFLUX_URL and INFLUX_TOKEN are set', () => {
+  assert.equal(loadStoreConfig({ INFLUX_URL: 'http://127.0.0.1:8181/', INFLUX_DB: 'city', INFLUX_TOKEN: 'apiv3_x', INFLUX_RP: 'autogen' }), {
+    kind: 'influxdb', url: 'http://127.0.0.1:8181', database: 'city', token: 'apiv3_x', retentionPolicy: 'autogen', instantMs: 60000,
+  })
+})
+
+test('uses InfluxDB 1.x credentials and the default database civicnet', () => {
+  assert.equal(loadStoreConfig({ INFLUX_URL: 'https://influx.city.example:8086', INFLUX_USERNAME: 'cn', INFLUX_PASSWORD: 'pw' }), {
+    kind: 'influxdb', url: 'https://influx.city.example:8086', database: 'civicnet', username: 'cn', password: 'pw', instantMs: 60000,
+  })
+})
+
+test('fails fast naming the variable for each bad value', () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ INFLUX_URL: 'not a url' }, 'INFLUX_URL'],
+    [{ INFLUX_URL: 'ftp://x:1' }, 'INFLUX_URL'],
+    [{ INFLUX_URL: 'http://u:p@x:8086' }, 'INFLUX_URL'],
+    [{ INFLUX_URL: 'http://x:8086', INFLUX_DB: '' }, 'INFLUX_DB'],
+    [{ INFLUX_URL: 'http://x:8086', INFLUX_PASSWORD: 'pw' }, 'INFLUX_PASSWORD'],
+    [{ INFLUX_URL: 'http://x:8086', INFLUX_USERNAME: 'u', INFLUX_TOKEN: 't' }, 'INFLUX_TOKEN'],
+    [{ INFLUX_TOKEN: 't' }, 'INFLUX_TOKEN'],
+    [{ CIVICNET_DATA_DIR: ' ' }, 'CIVICNET_DATA_DIR'],
+  ]
+  for (const [env, variable] of cases) {
+    try {
+      loadStoreConfig(env)
+      assert.unreachable(`expected an error for ${JSON.stringify(env)}`)
+    } catch (err) {
+      assert.instance(err, StoreConfigError)
+      assert.is((err as StoreConfigError).variable, variable)
+      assert.ok((err as Error).message.startsWith(`${variable}: `))
+    }
+  }
+})
+
+test.run()
