@@ -1,0 +1,114 @@
+/**
+ * `civicnet serve`: the HTTP API (and the web build) as its own process, the InfluxDB
+ * deployment. On the embedded DuckDB store the API runs inside `civicnet demo` / `npm start`
+ * with the collector, because only one process may hold the DuckDB file.
+ */
+import { join, resolve } from 'node:path'
+import pino from 'pino'
+import { wallClock } from '../core/clock.ts'
+import { createApiServer } from '../api/server.ts'
+import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
+import { hartfordInventory } from '../provisioning/city/hartford.ts'
+import { ensureInventory, openAppState } from '../store/app-state.ts'
+import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import type { Command } from './main.ts'
+
+const USAGE = `usage: civicnet serve
+       civicnet serve --create-token ROLE LABEL
+
+Serves the API at /api, its OpenAPI document at /docs and the web build (web/dist) at /.
+--create-token prints a new API token for ROLE (${ROLES.join(', ')}) once, and exits: the
+way to get the first admin token.
+
+Environment (see .env.example):
+  PORT                        TCP port (default 8080)
+  HOST                        address to bind (default 127.0.0.1)
+  CIVICNET_DATA_DIR           app state (state.sqlite) and the embedded store (default ./data)
+  CIVICNET_COLLECT_INTERVAL_MS  the collector's poll interval: status freshness (default 60000)
+  CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
+  LOG_LEVEL                   pino level (default info)
+  INFLUX_URL, INFLUX_DB ...   the metric store (store/index.ts); without INFLUX_URL the
+                              embedded DuckDB file, which no other process may hold.`
+
+/** Reads an integer variable, naming it when it is wrong. */
+function intEnv(name: string, def: number, min: number, max: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return def
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}, got '${raw}'`)
+  return n
+}
+
+export const command: Command = {
+  summary: 'serve the HTTP API, /docs and the web map',
+  usage: USAGE,
+  async run(args) {
+    const dataDir = resolve(process.env.CIVICNET_DATA_DIR || 'data')
+    if (args[0] === '--create-token') {
+      const [, role, ...label] = args
+      if (!role || !(ROLES as readonly string[]).includes(role) || label.length === 0) {
+        console.error(`civicnet serve: --create-token needs ROLE (${ROLES.join(', ')}) and LABEL`)
+        return 2
+      }
+      const state = openAppState(join(dataDir, 'state.sqlite'))
+      try {
+        console.log(createToken(state.db, role as Role, label.join(' ')))
+      } finally {
+        state.close()
+      }
+      return 0
+    }
+    if (args.length > 0) {
+      console.error(`civicnet serve: unknown argument '${args[0]}'\n\n${USAGE}`)
+      return 2
+    }
+    let port: number
+    let pollIntervalMs: number
+    let storeConfig
+    try {
+      port = intEnv('PORT', 8080, 0, 65535)
+      pollIntervalMs = intEnv('CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, 86_400_000)
+      storeConfig = loadStoreConfig()
+    } catch (err) {
+      console.error(`civicnet serve: ${(err as Error).message}`)
+      return 2
+    }
+    const host = process.env.HOST || '127.0.0.1'
+    const logLevel = process.env.LOG_LEVEL || 'info'
+    const log = pino({ level: logLevel, ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}) })
+    const state = openAppState(join(dataDir, 'state.sqlite'))
+    const seeded = ensureInventory(state, () => hartfordInventory())
+    if (seeded.seeded) log.info({ version: seeded.version }, 'app state was empty: seeded the Hartford inventory')
+    let store
+    try {
+      store = await openMetricStore(storeConfig)
+    } catch (err) {
+      console.error(`civicnet serve: cannot open the metric store (${describeStore(storeConfig)}): ${(err as Error).message}`)
+      state.close()
+      return 1
+    }
+    if (storeConfig.kind === 'duckdb') log.warn({ store: describeStore(storeConfig) }, 'serving the embedded store: no collector can write it while this process holds it (use civicnet demo, or InfluxDB)')
+    const server = createApiServer(
+      { host, port, pollIntervalMs, logLevel, ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
+      { store, appState: state, clock: wallClock, log },
+    )
+    try {
+      const url = await server.start()
+      log.info({ url, docs: `${url}/docs`, store: describeStore(storeConfig) }, 'api listening')
+    } catch (err) {
+      console.error(`civicnet serve: ${(err as Error).message}`)
+      await store.close()
+      state.close()
+      return 1
+    }
+    await new Promise<void>((done) => {
+      process.once('SIGINT', () => done())
+      process.once('SIGTERM', () => done())
+    })
+    log.info('stopping')
+    await server.stop()
+    await store.close()
+    state.close()
+    return 0
+  },
+}
