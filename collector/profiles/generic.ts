@@ -1,0 +1,91 @@
+/**
+ * Generic read sets (standard MIBs every profile may include) and the generic profile used
+ * when nothing vendor-specific matches.
+ */
+import type { DeviceProfile, EntitySensorOpticsRead, GenericReadSet, HostResourcesRead, InterfacesRead, ProfileRead } from './types.ts'
+
+/** IF-MIB / RFC 2863: names, status and octet counters, 64-bit first. */
+export const IF_MIB: InterfacesRead = {
+  type: 'interfaces',
+  name: [
+    { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' },
+    { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' },
+  ],
+  operStatus: { oid: '1.3.6.1.2.1.2.2.1.8', name: 'IF-MIB::ifOperStatus' },
+  inOctets: [
+    { oid: '1.3.6.1.2.1.31.1.1.1.6', name: 'IF-MIB::ifHCInOctets' },
+    { oid: '1.3.6.1.2.1.2.2.1.10', name: 'IF-MIB::ifInOctets' },
+  ],
+  outOctets: [
+    { oid: '1.3.6.1.2.1.31.1.1.1.10', name: 'IF-MIB::ifHCOutOctets' },
+    { oid: '1.3.6.1.2.1.2.2.1.16', name: 'IF-MIB::ifOutOctets' },
+  ],
+}
+
+/** HOST-RESOURCES-MIB / RFC 2790. */
+export const HOST_RESOURCES: HostResourcesRead = {
+  type: 'host-resources',
+  processorLoad: { oid: '1.3.6.1.2.1.25.3.3.1.2', name: 'HOST-RESOURCES-MIB::hrProcessorLoad' },
+  storageType: { oid: '1.3.6.1.2.1.25.2.3.1.2', name: 'HOST-RESOURCES-MIB::hrStorageType' },
+  storageUnits: { oid: '1.3.6.1.2.1.25.2.3.1.4', name: 'HOST-RESOURCES-MIB::hrStorageAllocationUnits' },
+  storageSize: { oid: '1.3.6.1.2.1.25.2.3.1.5', name: 'HOST-RESOURCES-MIB::hrStorageSize' },
+  storageUsed: { oid: '1.3.6.1.2.1.25.2.3.1.6', name: 'HOST-RESOURCES-MIB::hrStorageUsed' },
+  ramTypeOid: '1.3.6.1.2.1.25.2.1.2', // HOST-RESOURCES-TYPES::hrStorageRam
+}
+
+const ENT_PHYSICAL_NAME = { oid: '1.3.6.1.2.1.47.1.1.1.1.7', name: 'ENTITY-MIB::entPhysicalName' }
+/** Words around a port name in transceiver sensor names ('Gi1/0/52 Receive Power Sensor', 'DOM Rx Power for Ethernet1'). */
+const OPTICS_RX = '\\b(receive|rx)\\b'
+const OPTICS_TX = '\\b(transmit|tx|output)\\b'
+const OPTICS_STRIP = '\\s*\\b(dom|transmit|receive|rx|tx|output|optical|input|laser|power|sensor|lane\\s*\\d+|for)\\b\\s*'
+
+/** ENTITY-SENSOR-MIB / RFC 3433 transceiver power sensors (Arista and others). */
+export const ENTITY_SENSOR_OPTICS: EntitySensorOpticsRead = {
+  type: 'optics-entity-sensor',
+  sensorType: { oid: '1.3.6.1.2.1.99.1.1.1.1', name: 'ENTITY-SENSOR-MIB::entPhySensorType' },
+  scale: { oid: '1.3.6.1.2.1.99.1.1.1.2', name: 'ENTITY-SENSOR-MIB::entPhySensorScale' },
+  precision: { oid: '1.3.6.1.2.1.99.1.1.1.3', name: 'ENTITY-SENSOR-MIB::entPhySensorPrecision' },
+  value: { oid: '1.3.6.1.2.1.99.1.1.1.4', name: 'ENTITY-SENSOR-MIB::entPhySensorValue' },
+  status: { oid: '1.3.6.1.2.1.99.1.1.1.5', name: 'ENTITY-SENSOR-MIB::entPhySensorOperStatus' },
+  entityName: ENT_PHYSICAL_NAME,
+  // RFC 3433 stops at specialEnum(12)/(13); vendors (Arista, Cisco) add dBm(14)
+  dbmTypes: [14],
+  wattTypes: [6],
+  rxPattern: OPTICS_RX,
+  txPattern: OPTICS_TX,
+  portStripPattern: OPTICS_STRIP,
+}
+
+/** CISCO-ENTITY-SENSOR-MIB: the same idea under Cisco's enterprise arc (dBm = 14). */
+export const CISCO_ENTITY_SENSOR_OPTICS: EntitySensorOpticsRead = {
+  type: 'optics-entity-sensor',
+  sensorType: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.1', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorType' },
+  scale: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.2', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorScale' },
+  precision: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.3', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorPrecision' },
+  value: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.4', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorValue' },
+  status: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.5', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorStatus' },
+  entityName: ENT_PHYSICAL_NAME,
+  dbmTypes: [14],
+  wattTypes: [6],
+  rxPattern: OPTICS_RX,
+  txPattern: OPTICS_TX,
+  portStripPattern: OPTICS_STRIP,
+}
+
+export const GENERIC_READ_SETS: Record<GenericReadSet, ProfileRead[]> = {
+  'if-mib': [IF_MIB],
+  'host-resources': [HOST_RESOURCES],
+  'entity-sensor': [ENTITY_SENSOR_OPTICS],
+}
+
+/** Any SNMP device: interfaces, CPU/RAM where present, standard optics sensors. */
+export const GENERIC_PROFILE: DeviceProfile = {
+  id: 'generic',
+  vendor: 'any',
+  description: 'standard MIBs only: IF-MIB, HOST-RESOURCES-MIB, ENTITY-SENSOR-MIB',
+  match: {},
+  include: ['if-mib', 'host-resources', 'entity-sensor'],
+  reads: [],
+  verified: true,
+  source: 'RFC 2863 (IF-MIB), RFC 2790 (HOST-RESOURCES-MIB), RFC 3433 (ENTITY-SENSOR-MIB); checked against Debian snmpd in test/collector/snmpd.test.ts',
+}
