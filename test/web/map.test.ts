@@ -71,7 +71,9 @@ test('shows 17 neighborhoods of which 6 are served, drawn with no tile server', 
   assert.is(await page.textContent('[data-testid=served-count]'), '6')
   assert.is(await page.locator('[data-testid=neighborhood-shape]').count(), 17)
   assert.is(await page.locator('[data-testid=neighborhood-shape][data-served=true]').count(), 6)
-  // The network is closed: tiles fail, the plain light background shows, nothing breaks.
+  // The network is closed: the OpenStreetMap layer is there, its tiles fail, the plain
+  // light background shows, and nothing breaks.
+  assert.ok((await page.locator('.leaflet-tile-pane img.leaflet-tile').count()) > 0, 'the tile layer is added')
   assert.is(await page.evaluate(() => getComputedStyle(document.querySelector('.leaflet-container')!).backgroundColor), 'rgb(238, 242, 246)')
   assert.is(await page.evaluate(() => window.__civicnet.lastError), null)
   await page.screenshot({ path: `${ARTIFACTS}web-map-overview.png` })

@@ -175,7 +175,7 @@ function drawOutages() {
     ...down.slice(0, OUTAGE_LIST_LIMIT).map(
       (d) => `<li class="outage" data-testid="outage-item" data-kind="device" data-id="${escapeHtml(d.id)}"><span class="sym sym-down" aria-hidden="true"></span>
         <span><button type="button" class="link" data-open-device="${escapeHtml(d.id)}">${escapeHtml(d.name)}</button> ${escapeHtml(d.kind)} in ${escapeHtml(nameOf(d.neighborhood))}
-        <span class="muted">· last answer ${fmtAgo(d.lastPollMs, nowMs())}</span></span></li>`,
+        <span class="muted">· last poll ${fmtAgo(d.lastPollMs, nowMs())}</span></span></li>`,
     ),
   ]
   if (down.length > OUTAGE_LIST_LIMIT) items.push(`<li class="muted">and ${down.length - OUTAGE_LIST_LIMIT} more down: see the Lists tab.</li>`)

@@ -139,7 +139,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps) {
       figures.innerHTML = fieldsHtml([
         ['clients', 'Clients now', d.clients, fmtInt(d.clients)],
         ['neighborhood', 'Neighborhood', null, d.neighborhood ? deps.nameOf(d.neighborhood) : '–'],
-        ['lastPollMs', 'Last answered poll', d.lastPollMs, d.lastPollMs === null ? 'never' : `${fmtTime(d.lastPollMs)} (${fmtAgo(d.lastPollMs, deps.nowMs())})`],
+        ['lastPollMs', 'Last poll', d.lastPollMs, d.lastPollMs === null ? 'never' : `${fmtTime(d.lastPollMs)} (${fmtAgo(d.lastPollMs, deps.nowMs())})`],
         ['location', 'Location', null, `${d.lat.toFixed(5)}, ${d.lon.toFixed(5)}`],
       ])
     }
