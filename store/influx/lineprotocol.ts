@@ -31,14 +31,19 @@ export function lpFloat(value: number): string {
   return String(value)
 }
 
-/** `measurement,tag=v,... field=v,... timeMs`; tags with '' are left out. */
-export function line(measurement: string, tags: readonly (readonly [string, string])[], fields: string, timeMs: number): string {
+/** `measurement,tag=v,...` (the series key); tags with '' are left out. */
+export function seriesPrefix(measurement: string, tags: readonly (readonly [string, string])[]): string {
   let out = lpMeasurement(measurement)
   // line protocol wants tags sorted by key for best write performance
   for (const [k, v] of [...tags].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (v !== '') out += ',' + lpTag(k) + '=' + lpTag(v)
   }
-  return `${out} ${fields} ${timeMs}`
+  return out
+}
+
+/** `measurement,tag=v,... field=v,... timeMs`; tags with '' are left out. */
+export function line(measurement: string, tags: readonly (readonly [string, string])[], fields: string, timeMs: number): string {
+  return `${seriesPrefix(measurement, tags)} ${fields} ${timeMs}`
 }
 
 /** An InfluxQL string literal of the encoded value. */
