@@ -6,7 +6,7 @@
  *   await agent.stop()
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openSession } from '../../collector/snmp/session.ts'
@@ -42,13 +42,20 @@ export async function startSnmpd(options: { v3User?: SnmpdV3User; community?: st
   ]
   if (v3) lines.push(`createUser ${v3.user} SHA "${v3.authKey}" AES "${v3.privKey}"`, `rouser ${v3.user} authPriv`)
   writeFileSync(conf, lines.join('\n') + '\n')
+  const logPath = join(dir, 'snmpd.log')
+  const logFd = openSync(logPath, 'w')
   const child: ChildProcess = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, '-I', '-smux'], {
     env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist'), MIBS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   })
-  let output = ''
-  child.stdout?.on('data', (d) => (output += d))
-  child.stderr?.on('data', (d) => (output += d))
+  closeSync(logFd)
+  const output = () => {
+    try {
+      return readFileSync(logPath, 'utf8')
+    } catch {
+      return ''
+    }
+  }
   let exited = false
   child.once('exit', () => (exited = true))
 
@@ -67,7 +74,7 @@ export async function startSnmpd(options: { v3User?: SnmpdV3User; community?: st
   for (;;) {
     if (exited) {
       await stop()
-      throw new Error(`snmpd exited at start-up: ${output.trim().slice(-500)}`)
+      throw new Error(`snmpd exited at start-up: ${output().trim().slice(-500)}`)
     }
     const s = openSession({ host: '127.0.0.1', port, credential: { version: 'v2c', community }, timeoutMs: 300, retries: 0 })
     try {
@@ -76,7 +83,7 @@ export async function startSnmpd(options: { v3User?: SnmpdV3User; community?: st
     } catch {
       if (Date.now() > deadline) {
         await stop()
-        throw new Error(`snmpd on 127.0.0.1:${port} did not answer within 15 s: ${output.trim().slice(-500)}`)
+        throw new Error(`snmpd on 127.0.0.1:${port} did not answer within 15 s: ${output().trim().slice(-500)}`)
       }
     } finally {
       s.close()

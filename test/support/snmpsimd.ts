@@ -4,7 +4,7 @@
  * As root it must drop to nobody/nogroup, with a cache dir that user owns.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chownSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openSession } from '../../collector/snmp/session.ts'
@@ -29,10 +29,19 @@ export async function startSnmpsimd(dataDir: string, options: { startTimeoutMs?:
     chownSync(cache, NOBODY_UID, NOGROUP_GID)
     args.push('--process-user=nobody', '--process-group=nogroup')
   }
-  const child: ChildProcess = spawn('snmpsimd', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)))
-  child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)))
+  // output goes to a file: a pipe that nobody drains (a test blocked in execFileSync)
+  // fills up and stalls snmpsimd, which logs every request
+  const logPath = join(cache, 'snmpsimd.log')
+  const logFd = openSync(logPath, 'w')
+  const child: ChildProcess = spawn('snmpsimd', args, { stdio: ['ignore', logFd, logFd] })
+  closeSync(logFd)
+  const output = () => {
+    try {
+      return readFileSync(logPath, 'utf8')
+    } catch {
+      return ''
+    }
+  }
   let exited = false
   child.once('exit', () => (exited = true))
 
@@ -50,7 +59,7 @@ export async function startSnmpsimd(dataDir: string, options: { startTimeoutMs?:
   for (;;) {
     if (exited) {
       await stop()
-      throw new Error(`snmpsimd exited at start-up: ${output.trim().slice(-800)}`)
+      throw new Error(`snmpsimd exited at start-up: ${output().trim().slice(-800)}`)
     }
     const s = openSession({ host: '127.0.0.1', port, credential: { version: 'v2c', community: probeCommunity }, timeoutMs: 500, retries: 0 })
     try {
@@ -59,7 +68,7 @@ export async function startSnmpsimd(dataDir: string, options: { startTimeoutMs?:
     } catch {
       if (Date.now() > deadline) {
         await stop()
-        throw new Error(`snmpsimd on 127.0.0.1:${port} did not answer in time: ${output.trim().slice(-800)}`)
+        throw new Error(`snmpsimd on 127.0.0.1:${port} did not answer in time: ${output().trim().slice(-800)}`)
       }
       await new Promise((r) => setTimeout(r, 200))
     } finally {
