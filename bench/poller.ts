@@ -81,6 +81,14 @@ async function main() {
       new Promise<ReadingInput>((resolve, reject) => {
         sessions.get(d.mgmt.port)!.getBulk([sysUpTime, ifEntry], 1, REPS, (err, answer?: (Varbind | Varbind[])[]) => {
           if (err || !answer) return reject(err ?? new Error('no varbinds'))
+          try {
+            resolve(toReading(answer))
+          } catch (e) {
+            reject(e) // never throw inside net-snmp's callback: it would kill the run and orphan snmpd
+          }
+        })
+      })
+    const toReading = (answer: (Varbind | Varbind[])[]): ReadingInput => {
           // net-snmp answers the non-repeaters flat, then one array per repetition.
           const vbs = answer.flat()
           varbindsTotal += vbs.length
@@ -95,14 +103,13 @@ async function main() {
               byIf.set(idx, row)
             }
           }
-          resolve({
+          return {
             sysUpTimeTicks: Number(vbs[0]!.value),
             clients: { total: 0, breakdown: [] },
             optics: [],
-            interfaces: [...byIf].map(([idx, r]) => ({ ifIndex: Number(idx), name: `if${idx}`, operStatus: r.oper ?? 4, inOctets: r.in ?? null, outOctets: r.out ?? null, counterBits: 32 as const })),
-          })
-        })
-      })
+            interfaces: [...byIf].map(([idx, r]) => ({ ifIndex: Number(idx), name: `if${idx}`, operStatus: r.oper ?? 4, inOctets: r.in ?? null, outOctets: r.out ?? null, counter32: true })),
+          }
+    }
 
     let samples = 0
     const durations: number[] = []

@@ -21,8 +21,8 @@ export interface CounterKey {
 export interface CounterObservation {
   value: bigint
   kind: CounterKind
-  /** the device's sysUpTime in the same reading, hundredths of a second */
-  sysUpTimeTicks: number
+  /** the device's sysUpTime in the same reading, hundredths of a second (null: the agent did not say) */
+  sysUpTimeTicks: number | null
   /** when the reading was taken, epoch ms (used when uptime cannot give the interval) */
   timeMs: number
   /** interface speed in bits/s when known (ifHighSpeed * 1e6 or ifSpeed); caps the rate */
@@ -50,6 +50,8 @@ export interface CounterTracker {
   stats(): Record<NoDeltaReason, number>
   /** forgets every counter of a device (removed from the inventory) */
   forgetDevice(device: string): void
+  /** forgets counters not seen since cutoffMs (stations that left; keeps memory bounded) */
+  prune(cutoffMs: number): number
   /** number of tracked counters */
   readonly size: number
 }
@@ -60,7 +62,7 @@ const TICKS_MS = 10 // one sysUpTime tick is 1/100 s
 interface Last {
   value: bigint
   kind: CounterKind
-  sysUpTimeTicks: number
+  sysUpTimeTicks: number | null
   timeMs: number
 }
 
@@ -90,7 +92,7 @@ export function createCounterTracker(config: CounterTrackerConfig = {}): Counter
       }
       // The agent restarted between the readings: counters restarted from an unknown value
       // at an unknown moment, so the bytes of this interval cannot be known.
-      if (obs.sysUpTimeTicks < last.sysUpTimeTicks) return none('reset')
+      if (obs.sysUpTimeTicks !== null && last.sysUpTimeTicks !== null && obs.sysUpTimeTicks < last.sysUpTimeTicks) return none('reset')
       // A different counter kind under the same key (profile changed): re-baseline.
       if (obs.kind !== last.kind) return none('reset')
 
@@ -99,7 +101,7 @@ export function createCounterTracker(config: CounterTrackerConfig = {}): Counter
       else if (obs.kind === 'counter32') d = TWO_32 - last.value + obs.value // one wrap
       else return none('backwards') // a Counter64 does not wrap in a lifetime: it was cleared
 
-      const uptimeMs = (obs.sysUpTimeTicks - last.sysUpTimeTicks) * TICKS_MS
+      const uptimeMs = obs.sysUpTimeTicks !== null && last.sysUpTimeTicks !== null ? (obs.sysUpTimeTicks - last.sysUpTimeTicks) * TICKS_MS : 0
       const elapsedMs = uptimeMs > 0 ? uptimeMs : obs.timeMs - last.timeMs
       if (d > 0n) {
         const capBitsPerSec = obs.speedBitsPerSec && obs.speedBitsPerSec > 0 ? obs.speedBitsPerSec * speedSlack : maxBitsPerSec
@@ -111,6 +113,20 @@ export function createCounterTracker(config: CounterTrackerConfig = {}): Counter
       return Number(d)
     },
     stats: () => ({ ...counts }),
+    prune(cutoffMs) {
+      let removed = 0
+      for (const [device, dev] of byDevice) {
+        for (const [k, last] of dev) {
+          if (last.timeMs < cutoffMs) {
+            dev.delete(k)
+            removed++
+          }
+        }
+        if (dev.size === 0) byDevice.delete(device)
+      }
+      size -= removed
+      return removed
+    },
     forgetDevice(device) {
       const dev = byDevice.get(device)
       if (dev) size -= dev.size

@@ -4,7 +4,7 @@
  *   CIVICNET_SNMP_CREDENTIALS      path to a JSON file { "<id>": { "version": "v2c", "community": "..." }
  *                                  | { "version": "v3", "v3": { user, authProtocol, authKey, privProtocol, privKey, level } } }
  *   CIVICNET_SNMP_COMMUNITY_<ID>   a v2c community for credential <id> (upper case, non-alphanumerics as _)
- * The credential 'public' means v2c community "public" when nothing else defines it (the
+ * The credentials 'public' and 'sim-v2c' mean v2c community "public" when nothing else defines them (the
  * simulated city and lab agents). Secrets never appear in logs or errors: only the id does.
  */
 import { readFileSync } from 'node:fs'
@@ -40,7 +40,8 @@ export function createCredentialResolver(env: NodeJS.ProcessEnv = process.env): 
     if (fromEnv) return { version: 'v2c', community: fromEnv }
     const c = fileCreds[id]
     if (c) return c
-    if (id === 'public') return { version: 'v2c', community: 'public' }
+    // Lab and simulated-city defaults (the simulators answer community "public").
+    if (id === 'public' || id === 'sim-v2c') return { version: 'v2c', community: 'public' }
     throw new CredentialError(`SNMP credential '${id}' is not defined: set ${envName(id)} or add it to the CIVICNET_SNMP_CREDENTIALS file`)
   }
 }

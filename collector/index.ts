@@ -12,6 +12,7 @@ import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { MetricStore } from '../store/types.ts'
 import { createCredentialResolver, type CredentialResolver } from './credentials.ts'
+import { probeDevice, type ProbeOptions } from './probe.ts'
 import type { ReadingInput } from './samples.ts'
 import { createPoller, type PollFn, type Poller, type PollerConfig, type PollerStats, type PollRecord } from './scheduler.ts'
 import type { SnmpTarget } from './snmp/session.ts'
@@ -19,7 +20,7 @@ import { createTrapReceiver, type TrapReceiver, type TrapReceiverConfig, type Tr
 import { createWriter, type Writer, type WriterConfig, type WriterStats } from './writer.ts'
 
 /** The shape of collector/probe.ts's probeDevice, as the runtime calls it. */
-export type ProbeFn = (target: SnmpTarget, options?: { profile?: string }) => Promise<ReadingInput>
+export type ProbeFn = (target: SnmpTarget, options?: ProbeOptions) => Promise<ReadingInput>
 
 export interface CollectorConfig {
   poller?: PollerConfig
@@ -35,7 +36,7 @@ export interface CollectorDeps {
   store: MetricStore
   clock: Clock
   log: Logger
-  /** collector/probe.ts's probeDevice (default: loaded from there) */
+  /** collector/probe.ts's probeDevice (the default) */
   probe?: ProbeFn
   /** full replacement of device -> reading (tests, benchmarks) */
   poll?: PollFn
@@ -64,28 +65,19 @@ export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver): 
   return (device: Device, options) =>
     probe(
       { host: device.mgmt.host, port: device.mgmt.port, credential: credentials(device.credential), timeoutMs: options.timeoutMs, retries: options.retries },
-      device.profile ? { profile: device.profile } : {},
+      device.profile ? { profileId: device.profile } : {},
     )
 }
 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
   const log = deps.log.child({ part: 'collector' })
   const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
-  let poll: PollFn | undefined = deps.poll ?? (deps.probe ? pollWithProbe(deps.probe, deps.credentials ?? createCredentialResolver()) : undefined)
-  // The probe is loaded lazily so that tests of the runtime need no SNMP stack.
-  const lazyPoll: PollFn = async (device, options) => {
-    if (!poll) {
-      const probeModule = './probe.ts'
-      const mod = (await import(probeModule)) as { probeDevice: ProbeFn }
-      poll = pollWithProbe(mod.probeDevice, deps.credentials ?? createCredentialResolver())
-    }
-    return poll(device, options)
-  }
+  const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver())
   const poller = createPoller(config.poller ?? {}, {
     inventory: deps.inventory,
     sink: writer,
     clock: deps.clock,
-    poll: lazyPoll,
+    poll,
     log: log.child({ part: 'poller' }),
     onPoll: deps.onPoll,
   })

@@ -11,26 +11,27 @@ import type { MacHasher } from './privacy.ts'
 
 /**
  * The part of collector/reading.ts's DeviceReading this module reads (structural, so the
- * SNMP side can add fields freely).
+ * benchmark can hand in a reading of its own and the SNMP side can add fields freely).
  */
 export interface ReadingInput {
-  clients: { total: number; breakdown: readonly { kind: 'ssid' | 'radio' | 'ap' | 'interface'; name: string; value: number }[] }
+  clients: { total: number | null; breakdown: readonly { kind: 'ssid' | 'radio' | 'ap' | 'interface'; name: string; value: number }[] }
   optics: readonly { port: string; rxDbm: number | null; txDbm: number | null }[]
   interfaces: readonly {
     ifIndex: number
     name: string
-    operStatus: number | string
+    operStatus: number | string | null
     inOctets: bigint | null
     outOctets: bigint | null
-    /** bits/s when the profile read ifHighSpeed/ifSpeed; caps the rate */
+    /** true when the octets came from ifInOctets/ifOutOctets (Counter32: wraps at 2^32) */
+    counter32?: boolean
+    /** bits/s when known; caps the rate */
     speedBitsPerSec?: number | null
-    /** 32 when the octets came from ifInOctets/ifOutOctets (Counter32), else 64 */
-    counterBits?: 32 | 64
   }[]
+  /** `mac` is raw personal data: it is hashed here and goes no further */
   stations?: readonly { mac: string; ap?: string; ssid?: string; bytes?: bigint | number | null }[]
-  aps?: readonly { name: string; mac?: string; up: boolean; clients: number; bytes?: bigint | number | null }[]
+  aps?: readonly { name: string; mac?: string; up: boolean | null; clients: number | null }[]
   /** sysUpTime, hundredths of a second */
-  sysUpTimeTicks: number | bigint
+  sysUpTimeTicks: number | bigint | null
 }
 
 /** Where each lightweight AP is: controller id -> AP name on the controller -> AP device. */
@@ -89,26 +90,44 @@ const s = (metric: string, device: string, neighborhood: string, instance: strin
 
 const OPER_STATUS: Record<string, number> = { up: 1, down: 2, testing: 3, unknown: 4, dormant: 5, notPresent: 6, lowerLayerDown: 7 }
 
+/** Radio interfaces of an AP: their octets are the clients' traffic (wifi0, radio1, wlan0 ...). */
+const RADIO_IF = /^(wifi|radio|wlan|wl|ra)\d+$/i
+
 export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSamples {
   const { device, neighborhood: n, timeMs: t, counters } = ctx
-  const out: Sample[] = [s('device_up', device, n, '', 1, t), s('wifi_clients', device, n, '', r.clients.total, t)]
+  const out: Sample[] = [s('device_up', device, n, '', 1, t)]
+  if (r.clients.total !== null) out.push(s('wifi_clients', device, n, '', r.clients.total, t))
   for (const b of r.clients.breakdown) {
     if (b.kind === 'ssid') out.push(s('wifi_clients_ssid', device, n, b.name, b.value, t))
     else if (b.kind === 'radio') out.push(s('wifi_clients_radio', device, n, b.name, b.value, t))
   }
-  const ticks = Number(r.sysUpTimeTicks)
+  const ticks = r.sysUpTimeTicks === null ? null : Number(r.sysUpTimeTicks)
+  let radioBytes = 0
+  let radios = 0
+  let radiosMeasured = 0
   for (const i of r.interfaces) {
-    const oper = typeof i.operStatus === 'number' ? i.operStatus : OPER_STATUS[i.operStatus]
+    const oper = typeof i.operStatus === 'number' ? i.operStatus : i.operStatus === null ? undefined : OPER_STATUS[i.operStatus]
     if (oper !== undefined) out.push(s('if_oper_status', device, n, i.name, oper, t))
-    const kind = i.counterBits === 32 ? 'counter32' : 'counter64'
+    const kind = i.counter32 ? 'counter32' : 'counter64'
     const speed = i.speedBitsPerSec ?? undefined
+    const radio = RADIO_IF.test(i.name)
+    if (radio) radios++
+    let both = 0
+    let measured = 0
     for (const [metric, counter, v] of [
       ['if_in_bytes', 'ifInOctets', i.inOctets],
       ['if_out_bytes', 'ifOutOctets', i.outOctets],
     ] as const) {
       if (v === null || v === undefined) continue
       const d = counters.delta({ device, instance: i.name, counter }, { value: v, kind, sysUpTimeTicks: ticks, timeMs: t, speedBitsPerSec: speed })
-      if (d !== undefined) out.push(s(metric, device, n, i.name, d, t))
+      if (d === undefined) continue
+      out.push(s(metric, device, n, i.name, d, t))
+      both += d
+      measured++
+    }
+    if (radio && measured === 2) {
+      radioBytes += both
+      radiosMeasured++
     }
   }
   for (const o of r.optics) {
@@ -116,69 +135,53 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
     if (o.txDbm !== null && Number.isFinite(o.txDbm)) out.push(s('optics_tx_dbm', device, n, o.port, o.txDbm, t))
   }
 
-  // Client traffic through the AP: the stations' byte counters summed (the AP's own view of
-  // its clients); for a controller, per AP below.
-  if (r.stations && !r.aps) {
-    const total = sumBytes(r.stations.map((x) => x.bytes))
-    if (total !== undefined) {
-      const d = counters.delta({ device, instance: '', counter: 'stationBytes' }, { value: total, kind: 'counter64', sysUpTimeTicks: ticks, timeMs: t })
-      if (d !== undefined) out.push(s('wifi_bytes', device, n, '', d, t))
+  // Client traffic through a standalone AP: its radio interfaces carry exactly the clients'
+  // bytes (both directions). Only when every radio gave a delta: a partial sum would be wrong.
+  if (!r.aps && radios > 0 && radiosMeasured === radios) out.push(s('wifi_bytes', device, n, '', radioBytes, t))
+
+  // Station MACs become digests at once; the digests key per-station byte counters, so
+  // per-AP traffic on a controller is the sum of each station's own delta (a station that
+  // leaves or roams cannot make another AP's sum go backwards).
+  let stations: StationDigests | undefined
+  const stationBytesByAp = new Map<string, number>()
+  if (r.stations) {
+    const digests: string[] = []
+    let randomized = 0
+    let periodStartMs = ctx.macHasher.periodStart(t)
+    for (const st of r.stations) {
+      let h
+      try {
+        h = ctx.macHasher.hash(st.mac, t)
+      } catch {
+        continue // not a MAC: skipped (never logged: it might be one in an odd form)
+      }
+      digests.push(h.digest)
+      if (h.randomized) randomized++
+      periodStartMs = h.periodStartMs
+      if (r.aps && st.ap !== undefined && st.bytes !== null && st.bytes !== undefined) {
+        const d = counters.delta({ device, instance: h.digest, counter: 'stationBytes' }, { value: BigInt(st.bytes), kind: 'counter64', sysUpTimeTicks: ticks, timeMs: t })
+        stationBytesByAp.set(st.ap, (stationBytesByAp.get(st.ap) ?? 0) + (d ?? 0))
+      }
     }
+    stations = { count: digests.length, digests, randomized, periodStartMs }
   }
 
   // A controller's AP table: per-AP samples on the lightweight AP's own series. An AP of
   // the inventory missing from the table has left the controller: it is down.
   if (r.aps && ctx.aps) {
     const seen = new Set<string>()
-    const stationBytesByAp = new Map<string, bigint>()
-    for (const st of r.stations ?? []) {
-      if (st.ap === undefined || st.bytes === null || st.bytes === undefined) continue
-      stationBytesByAp.set(st.ap, (stationBytesByAp.get(st.ap) ?? 0n) + BigInt(st.bytes))
-    }
     for (const ap of r.aps) {
       const inv = ctx.aps.get(ap.name)
       if (!inv) continue // an AP the inventory does not know: counted in the controller's total only
       seen.add(ap.name)
-      out.push(s('device_up', inv.device, inv.neighborhood, '', ap.up ? 1 : 0, t))
-      if (ap.up) out.push(s('wifi_clients', inv.device, inv.neighborhood, '', ap.clients, t))
-      const bytes = ap.bytes ?? stationBytesByAp.get(ap.name)
-      if (ap.up && bytes !== null && bytes !== undefined) {
-        const d = counters.delta({ device: inv.device, instance: '', counter: 'apBytes' }, { value: BigInt(bytes), kind: 'counter64', sysUpTimeTicks: ticks, timeMs: t })
-        if (d !== undefined) out.push(s('wifi_bytes', inv.device, inv.neighborhood, '', d, t))
-      }
+      if (ap.up !== null) out.push(s('device_up', inv.device, inv.neighborhood, '', ap.up ? 1 : 0, t))
+      if (ap.up !== false && ap.clients !== null) out.push(s('wifi_clients', inv.device, inv.neighborhood, '', ap.clients, t))
+      const bytes = stationBytesByAp.get(ap.name)
+      if (ap.up !== false && bytes !== undefined) out.push(s('wifi_bytes', inv.device, inv.neighborhood, '', bytes, t))
     }
     for (const [name, inv] of ctx.aps) if (!seen.has(name)) out.push(s('device_up', inv.device, inv.neighborhood, '', 0, t))
   }
-
-  let stations: StationDigests | undefined
-  if (r.stations) {
-    const digests: string[] = []
-    let randomized = 0
-    let periodStartMs = ctx.macHasher.periodStart(t)
-    for (const st of r.stations) {
-      try {
-        const h = ctx.macHasher.hash(st.mac, t)
-        digests.push(h.digest)
-        if (h.randomized) randomized++
-        periodStartMs = h.periodStartMs
-      } catch {
-        /* not a MAC: skipped (never logged: it might be one in an odd form) */
-      }
-    }
-    stations = { count: digests.length, digests, randomized, periodStartMs }
-  }
   return { samples: out, stations }
-}
-
-function sumBytes(values: readonly (bigint | number | null | undefined)[]): bigint | undefined {
-  let total = 0n
-  let any = false
-  for (const v of values) {
-    if (v === null || v === undefined) continue
-    total += BigInt(v)
-    any = true
-  }
-  return any ? total : undefined
 }
 
 /** Samples for a poll that failed: the device (and a controller's APs: unknown) is down. */

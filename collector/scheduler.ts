@@ -163,6 +163,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   /** Hands every device due in [cursorMs, endMs) to a timer at its exact due time. */
   function dispatchUntil(endMs: number) {
     refresh()
+    prune()
     if (entries.length === 0) {
       cursorMs = endMs
       return
@@ -272,6 +273,17 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     samples.push(...pollSelfSamples(id, n, timeMs, durationMs, outcome))
     deps.sink.write(samples)
     deps.onPoll?.({ device: id, timeMs, durationMs, outcome, samples, stations: stationDigests, error })
+  }
+
+  // Counters not seen for a while (stations that left, devices gone quiet for hours) are
+  // forgotten, so the tracker's memory follows the live city, not its history.
+  const pruneAfterMs = Math.max(10 * intervalMs, 2 * 3_600_000)
+  let prunedAtMs = 0
+  function prune() {
+    const now = clock.now()
+    if (now - prunedAtMs < intervalMs) return
+    prunedAtMs = now
+    counters.prune(now - pruneAfterMs)
   }
 
   function clockTick() {
