@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import type { AreaGeometry, Census, Device, FiberLink, Inventory, Neighborhood, Position, Site } from '../../core/inventory.ts'
 import { areaM2, bbox, haversineM, neighborhoodAt, offsetM, pointInArea, routeLengthM } from '../../core/geo.ts'
+import { slugify } from '../import/build.ts'
+
+export { slugify }
 
 export const HARTFORD_CITY = { name: 'Hartford, CT', timezone: 'America/New_York' } as const
 
@@ -81,14 +84,6 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
-}
-
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
 }
 
 const DATA = new URL('./data/', import.meta.url)

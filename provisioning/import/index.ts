@@ -8,7 +8,7 @@ import { Value } from '@sinclair/typebox/value'
 import { Inventory, type Device, type FiberLink, type Neighborhood, type Position, type Site } from '../../core/inventory.ts'
 import { bbox, haversineM, inBBox, neighborhoodAt, unionBBox } from '../../core/geo.ts'
 import { Report, buildDevice, buildLink, buildNeighborhood, buildSite, type BuiltDevice, type RawRecord } from './build.ts'
-import { readInventoryFile } from './read.ts'
+import { readInventoryFile, readInventoryText, type ReadResult } from './read.ts'
 
 export { Report } from './build.ts'
 
@@ -27,13 +27,18 @@ const CITY_BBOX_MARGIN_DEG = 0.01
 /** Reads and checks files. `base` supplies the city and every collection the files leave out. */
 export function importInventoryFiles(files: string[], base?: Inventory): ImportResult {
   const report = new Report()
-  const records: RawRecord[] = []
-  let city: Inventory['city'] | undefined
-  for (const f of files) {
-    const r = readInventoryFile(f, report)
-    records.push(...r.records)
-    if (r.city) city = r.city
-  }
+  return combine(files.map((f) => readInventoryFile(f, report)), report, base)
+}
+
+/** The same from texts already in memory (an upload): `name` tells the format (.csv, .geojson). */
+export function importInventoryTexts(texts: { name: string; text: string }[], base?: Inventory): ImportResult {
+  const report = new Report()
+  return combine(texts.map((t) => readInventoryText(t.name, t.text, report)), report, base)
+}
+
+function combine(reads: ReadResult[], report: Report, base?: Inventory): ImportResult {
+  const records: RawRecord[] = reads.flatMap((r) => r.records)
+  const city = reads.map((r) => r.city).filter((c) => c !== undefined).at(-1)
   return assembleInventory(records, report, base, city)
 }
 

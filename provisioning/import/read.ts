@@ -23,8 +23,13 @@ export function readInventoryFile(path: string, report: Report, name = path): Re
     report.error(name, undefined, code === 'ENOENT' ? 'file not found' : `cannot read: ${(err as Error).message}`)
     return { records: [] }
   }
-  if (/\.(geo)?json$/i.test(path)) return readGeoJson(text, name, report)
-  if (/\.csv$/i.test(path)) return { records: readCsv(text, name, report) }
+  return readInventoryText(name, text, report)
+}
+
+/** Reads a file's text (from an upload, say); `name` tells the format by its extension. */
+export function readInventoryText(name: string, text: string, report: Report): ReadResult {
+  if (/\.(geo)?json$/i.test(name)) return readGeoJson(text, name, report)
+  if (/\.csv$/i.test(name)) return { records: readCsv(text, name, report) }
   report.error(name, undefined, 'unknown file type: expected .csv, .geojson or .json')
   return { records: [] }
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Inventory } from '../../core/inventory.ts'
 import { hartfordInventory } from '../../provisioning/city/hartford.ts'
-import { importInventoryFiles } from '../../provisioning/import/index.ts'
+import { importInventoryFiles, importInventoryTexts } from '../../provisioning/import/index.ts'
 import { CSV_COLUMNS, inventoryToCsv, inventoryToGeoJson } from '../../provisioning/import/export.ts'
 
 const hartford = hartfordInventory()
@@ -188,6 +188,13 @@ t('a device with lon/lat and a blank site gets a pole of its own, with its neigh
   assert.equal(inv.sites.find((s) => s.id === 'site-ap-park-1'), { id: 'site-ap-park-1', kind: 'pole', lon: -72.6805, lat: 41.7645, neighborhood: 'downtown' })
   assert.equal(inv.devices.slice(-2).map((d) => [d.id, d.site]), [['ap-park-1', 'site-ap-park-1'], ['ap-far-1', 'site-ap-far-1']])
   assert.is(inv.devices.length, 236)
+})
+
+t('texts in memory (an upload) import the same as files, the format told by the name', () => {
+  const result = importInventoryTexts(Object.entries(csv).map(([name, text]) => ({ name, text })), cityOnly)
+  assert.equal(result.inventory, hartford)
+  const odd = importInventoryTexts([{ name: 'inventory.xlsx', text: '' }], hartford)
+  assert.equal(odd.errors, ['inventory.xlsx: unknown file type: expected .csv, .geojson or .json'])
 })
 
 t.run()
