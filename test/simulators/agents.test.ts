@@ -1,5 +1,6 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { fastClock } from '../../core/clock.ts'
 import { createSimulatedCity, type SimulatedCity } from '../../simulators/city.ts'
 import { manualClock, type ManualClock } from '../../simulators/clock.ts'
 import { MINUTE_MS } from '../../simulators/model.ts'
@@ -152,6 +153,26 @@ agents('optics: each fiber port has Rx/Tx power in CISCO-ENTITY-SENSOR-MIB and E
   assert.is(alias.get(`1.3.6.1.2.1.47.1.3.2.1.2.${parent}.0`), `.1.3.6.1.2.1.2.2.1.1.${port.ifIndex}`)
   const ifName = await walk(city, 'sw-south', `1.3.6.1.2.1.31.1.1.1.1.${port.ifIndex}`)
   assert.is(unquote(ifName.get(`1.3.6.1.2.1.31.1.1.1.1.${port.ifIndex}`)!), 'Te1/1/1')
+})
+
+agents('with the shared fast clock, sysUpTime runs at the clock\'s speed', async () => {
+  const clock = fastClock(START, 600)
+  const fast = createSimulatedCity(smallCity(), { seed: 7, clock, bindHostOverride: '127.0.0.1', ephemeralPorts: true }, silentLog)
+  await fast.start()
+  try {
+    const up = async () => Number((await snmp('snmpget', fast, 'ap-s1', ['1.3.6.1.2.1.1.3.0']))[0]![1])
+    const t0 = performance.now()
+    const a = await up()
+    const t1 = performance.now()
+    await new Promise((r) => setTimeout(r, 300))
+    const t2 = performance.now()
+    const b = await up()
+    const t3 = performance.now()
+    // ticks are 1/100 s of simulated time: 600 simulated ms per real ms = 60 ticks per real ms
+    assert.ok(b - a >= Math.floor((t2 - t1) * 60) - 1 && b - a <= Math.ceil((t3 - t0) * 60) + 1, `moved ${b - a} ticks in ${(t2 - t1).toFixed(0)}-${(t3 - t0).toFixed(0)} real ms`)
+  } finally {
+    await fast.stop()
+  }
 })
 
 agents.run()
