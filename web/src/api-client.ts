@@ -163,6 +163,11 @@ export function createApiClient(opts: ApiClientOptions) {
       const body = await get('/api/devices')
       return { devices: list(body, 'devices').map(normalizeDevice), nowMs: num(obj(body), 'nowMs') }
     },
+    /** The caller's scope ('public' without a token) and the token's label. */
+    async whoami(): Promise<{ scope: string; label: string | null }> {
+      const body = obj(await get('/api/whoami'))
+      return { scope: str(body, 'scope') || 'public', label: typeof body.label === 'string' ? body.label : null }
+    },
     /** The device's newest value of each metric (instance '' = device total). */
     async deviceMetrics(id: string): Promise<Map<string, number>> {
       const body = obj(await get(`/api/devices/${encodeURIComponent(id)}`))

@@ -185,7 +185,7 @@ function drawOutages() {
     ? ev
         .map(
           (e) => `<li class="ev ev-${e.severity}" data-testid="event-item"><time>${new Date(e.timeMs).toLocaleTimeString('en-US', { hour12: false })}</time>
-          <span><strong>${escapeHtml(e.type)}</strong> ${escapeHtml(e.device)}${e.detail ? ` · ${escapeHtml(e.detail)}` : ''}</span></li>`,
+          <span><strong>${escapeHtml(e.type)}</strong> ${escapeHtml(state.byDevice.get(e.device)?.name ?? e.device)}${e.detail ? ` · ${escapeHtml(e.detail)}` : ''}</span></li>`,
         )
         .join('')
     : '<li class="muted">No events in the last 24 h.</li>'
@@ -206,7 +206,30 @@ function announce() {
   }
 }
 
+let whoFor: string | null = null
+/** Shows who the token belongs to, asked once per token. */
+async function showWho() {
+  const token = tokenRefused ? null : localStorage.getItem(TOKEN_KEY)
+  const el = $('[data-testid=whoami]')
+  document.body.classList.toggle('signed-in', token !== null)
+  if (token === null) {
+    el.hidden = true
+    whoFor = null
+    return
+  }
+  if (whoFor === token) return
+  whoFor = token
+  try {
+    const who = await api.whoami()
+    el.innerHTML = `Signed in as <strong>${escapeHtml(who.scope)}</strong>${who.label ? ` (${escapeHtml(who.label)})` : ''}`
+    el.hidden = false
+  } catch {
+    el.hidden = true
+  }
+}
+
 function setEngineer(on: boolean) {
+  void showWho()
   state.engineer = on
   document.body.classList.toggle('engineer', on)
   $('[data-testid=token-clear]').hidden = !localStorage.getItem(TOKEN_KEY)

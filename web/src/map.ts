@@ -17,7 +17,6 @@ const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALA
  * unknown), so colour is not the only cue. Leaflet's canvas renderer draws circles only;
  * this overrides the one private hook it calls to draw a path.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const ShapeMarker: new (latlng: L.LatLngExpression, options: L.CircleMarkerOptions & { shape: string }) => L.CircleMarker = (L.CircleMarker as any).extend({
   _updatePath(this: any) {
     const r = this._renderer
@@ -45,7 +44,6 @@ const ShapeMarker: new (latlng: L.LatLngExpression, options: L.CircleMarkerOptio
     r._fillStroke(ctx, this)
   },
 })
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function markerStyle(status: DeviceStatus): L.CircleMarkerOptions & { shape: string } {
   return {

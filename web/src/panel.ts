@@ -10,9 +10,9 @@ import { fmtAgo, fmtBytes, fmtInt, fmtPct, fmtTime } from './format.ts'
 import type { DeviceRow, NeighborhoodStats, SeriesData } from './types.ts'
 
 export const RANGES = {
-  '24h': { label: '24 h', ms: 24 * 3600_000, stepMs: 15 * 60_000 },
-  '7d': { label: '7 d', ms: 7 * 24 * 3600_000, stepMs: 3600_000 },
-  '30d': { label: '30 d', ms: 30 * 24 * 3600_000, stepMs: 6 * 3600_000 },
+  '24h': { label: '24 h', ms: 24 * 3600_000, stepMs: 15 * 60_000, stepLabel: '15 min' },
+  '7d': { label: '7 d', ms: 7 * 24 * 3600_000, stepMs: 3600_000, stepLabel: 'hour' },
+  '30d': { label: '30 d', ms: 30 * 24 * 3600_000, stepMs: 6 * 3600_000, stepLabel: '6 h' },
 } as const
 export type RangeKey = keyof typeof RANGES
 
@@ -27,13 +27,18 @@ interface ChartSpec {
   scale?: number
 }
 
+const fmtOne = (v: number | null) => (v === null ? '–' : v.toFixed(1))
 const NEIGHBORHOOD_CHARTS: ChartSpec[] = [
   { metric: 'wifi_clients', title: 'Clients (average concurrent)', unit: 'clients', color: '#1d4ed8', fn: 'mean', format: fmtInt },
-  { metric: 'wifi_bytes', title: 'Data used per step', unit: 'bytes', color: '#6d28d9', fn: 'sum', format: fmtBytes },
+  { metric: 'wifi_bytes', title: 'Data used per {step}', unit: 'bytes', color: '#6d28d9', fn: 'sum', format: fmtBytes },
+  // The store sums device_up over the APs at each poll, so the mean is the APs up on average.
+  { metric: 'device_up', title: 'APs up (average)', unit: 'APs', color: '#15803d', fn: 'mean', format: fmtOne },
 ]
 const DEVICE_CHARTS: ChartSpec[] = [
   { metric: 'wifi_clients', title: 'Clients', unit: 'clients', color: '#1d4ed8', fn: 'mean', format: fmtInt },
-  { metric: 'wifi_bytes', title: 'Data used per step', unit: 'bytes', color: '#6d28d9', fn: 'sum', format: fmtBytes },
+  { metric: 'wifi_bytes', title: 'Data used per {step}', unit: 'bytes', color: '#6d28d9', fn: 'sum', format: fmtBytes },
+  // One device: the mean of its 0/1 samples is the share of polls it answered.
+  { metric: 'device_up', title: 'Availability', unit: '%', color: '#15803d', fn: 'mean', format: (v) => fmtPct(v), scale: 100 },
 ]
 
 type Field = [key: string, label: string, value: number | null, text: string]
@@ -173,14 +178,15 @@ export function createPanel(root: HTMLElement, deps: PanelDeps) {
       fig.className = 'chart'
       fig.dataset.metric = s.metric
       const cap = document.createElement('figcaption')
-      cap.textContent = `${s.title}, last ${r.label}`
+      const title = s.title.replace('{step}', r.stepLabel)
+      cap.textContent = `${title}, last ${r.label}`
       fig.append(cap)
       charts.append(fig)
       if (!res.ok) {
         fig.insertAdjacentHTML('beforeend', `<p class="muted">Could not load: ${escapeHtml(res.err)}</p>`)
         return
       }
-      const d: SeriesData = res.d
+      const d: SeriesData = s.scale ? { times: res.d.times, values: res.d.values.map((v) => (v === null ? null : v * s.scale!)) } : res.d
       fig.dataset.points = String(d.times.length)
       const vals = d.values.filter((v): v is number => v !== null)
       const summary = vals.length
@@ -196,7 +202,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps) {
       }
       const holder = document.createElement('div')
       holder.setAttribute('role', 'img')
-      holder.setAttribute('aria-label', `${s.title}: ${summary}`)
+      holder.setAttribute('aria-label', `${title}: ${summary}`)
       fig.append(holder)
       const plot = new uPlot(
         {
@@ -204,12 +210,13 @@ export function createPanel(root: HTMLElement, deps: PanelDeps) {
           height: 150,
           legend: { show: false },
           cursor: { drag: { x: false, y: false } },
-          scales: { x: { time: true } },
+          // The whole range is drawn, so missing data shows as a gap, not as a shorter chart.
+          scales: { x: { time: true, range: [fromMs / 1000, toMs / 1000] } },
           axes: [
             { stroke: '#374151', grid: { stroke: '#e5e7eb' }, ticks: { stroke: '#d1d5db' }, font: '11px system-ui, sans-serif' },
             { stroke: '#374151', grid: { stroke: '#e5e7eb' }, ticks: { stroke: '#d1d5db' }, size: 56, font: '11px system-ui, sans-serif', values: (_u, ticks) => ticks.map((t) => s.format(t)) },
           ],
-          series: [{}, { label: s.title, stroke: s.color, width: 2, fill: `${s.color}22`, points: { show: false } }],
+          series: [{}, { label: title, stroke: s.color, width: 2, fill: `${s.color}22`, points: { show: false } }],
         },
         [d.times, d.values],
         holder,
