@@ -27,7 +27,9 @@ const faults = suite<Ctx>('faults on demand')
 faults.before(async (ctx) => {
   const trapPort = await freeUdpPort()
   ctx.traps = []
-  ctx.receiver = snmp.createReceiver({ port: trapPort, address: '127.0.0.1', disableAuthorization: true }, (err: Error | null, data: { pdu: { varbinds: { oid: string; value: unknown }[] }; rinfo: { address: string; port: number } }) => {
+  // collector/snmp/net-snmp.d.ts types only the client side of net-snmp
+  const { createReceiver } = snmp as unknown as { createReceiver(options: object, cb: (err: Error | null, data: never) => void): Ctx['receiver'] }
+  ctx.receiver = createReceiver({ port: trapPort, address: '127.0.0.1', disableAuthorization: true }, (err: Error | null, data: { pdu: { varbinds: { oid: string; value: unknown }[] }; rinfo: { address: string; port: number } }) => {
     if (err) return
     const vbs = data.pdu.varbinds
     ctx.traps.push({ oid: String(vbs[1]?.value), from: data.rinfo, varbinds: vbs })
