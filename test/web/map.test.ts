@@ -130,7 +130,8 @@ async function closePanel(page: Page) {
   if (await page.locator('[data-testid=panel]').isVisible()) await page.click('[data-testid=panel-close]')
 }
 
-test('opens an AP from the keyboard-usable list view; axe finds nothing serious there', async ({ page }) => {
+test('opens an AP from the keyboard-usable list view; axe finds nothing serious there', async (ctx) => {
+  const { page } = ctx
   await closePanel(page)
   await page.focus('#tab-overview')
   await page.keyboard.press('ArrowRight')
@@ -146,6 +147,12 @@ test('opens an AP from the keyboard-usable list view; axe finds nothing serious 
   await page.waitForSelector('[data-testid=panel][data-kind=device]:not([hidden])')
   assert.is(await page.getAttribute('[data-testid=panel]', 'data-id'), id)
   assert.is(await page.getAttribute('[data-testid=panel-status]', 'data-value'), 'down')
+  // Clients come from the device detail: the newest wifi_clients sample of the device total.
+  const detail = await api(ctx, `/api/devices/${id}`)
+  const clients = detail.metrics.find((m: any) => m.metric === 'wifi_clients' && m.instance === '')
+  await page.waitForSelector(`[data-testid=panel] dd[data-field=clients][data-value="${clients ? clients.value : ''}"]`)
+  await page.waitForSelector('[data-testid=panel-charts]:not([aria-busy]) figure.chart[data-metric=device_up]')
+  assert.equal(await page.$$eval('figure.chart', (els) => els.map((e) => e.getAttribute('data-metric'))), ['wifi_clients', 'wifi_bytes', 'device_up'])
   await page.screenshot({ path: `${ARTIFACTS}web-ap-panel.png` })
   await page.keyboard.press('Escape')
 })

@@ -61,6 +61,7 @@ const panel = createPanel($('#panel'), {
     document.body.classList.remove('panel-open')
     $('#sidebar').classList.remove('has-panel')
     cityMap.select(null)
+    cityMap.selectDevice(null)
     ;(returnFocus && document.contains(returnFocus) ? returnFocus : $('#sidebar')).focus()
   },
 })
@@ -83,6 +84,7 @@ function openNeighborhood(id: string) {
   if (!row) return
   rememberFocus()
   showPanel()
+  cityMap.selectDevice(null)
   cityMap.select(id)
   panel.showNeighborhood(row)
 }
@@ -92,6 +94,7 @@ function openDevice(id: string) {
   rememberFocus()
   showPanel()
   cityMap.select(null)
+  cityMap.selectDevice(id)
   panel.showDevice(row)
 }
 

@@ -240,6 +240,19 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
     if (b.isValid()) map.fitBounds(b, { padding: [12, 12] })
   }
 
+  // A ring around the AP whose panel is open, so the eye finds it after the zoom.
+  const halo = L.circleMarker([0, 0], { renderer: apRenderer, pane: 'aps', radius: 13, color: '#111827', weight: 3, fill: false, interactive: false })
+  function selectDevice(id: string | null) {
+    const m = id ? markers.get(id) : undefined
+    if (!m) {
+      halo.remove()
+      return
+    }
+    halo.setLatLng(m.marker.getLatLng())
+    if (!map.hasLayer(halo)) halo.addTo(map)
+    halo.bringToFront()
+  }
+
   function focusDevice(id: string) {
     const m = markers.get(id)
     if (m) map.setView(m.marker.getLatLng(), Math.max(map.getZoom(), 16), { animate: false })
@@ -263,6 +276,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
     setDevices,
     setLinks,
     select,
+    selectDevice,
     fitNeighborhoods,
     focusDevice,
     focusNeighborhood,

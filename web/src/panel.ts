@@ -245,6 +245,11 @@ export function createPanel(root: HTMLElement, deps: PanelDeps) {
     root.hidden = false
     renderFigures()
     title.focus()
+    if (!same) {
+      // Another item's charts must not linger while this one's load.
+      destroyPlots()
+      charts.innerHTML = '<p class="muted">Loading charts…</p>'
+    }
     if (!same || plots.length === 0) void drawCharts()
   }
 
