@@ -103,16 +103,27 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
   }
 
   // The escaped `measurement,tags` part of a line depends only on the series: building it
-  // once per series instead of once per sample is most of the adapter's write cost.
-  const seriesKeys = new Map<string, string>()
+  // once per series instead of once per sample is most of the adapter's write cost. Nested
+  // maps (metric > device > instance > neighborhood) avoid building a key string per sample.
+  type Level = Map<string, Level | string>
+  let seriesKeys: Level = new Map()
+  let cached = 0
   const seriesKey = (metric: string, device: string, instance: string, neighborhood: string): string => {
-    // lengths make the key unambiguous whatever characters the values hold
-    const k = `${metric.length}:${metric}${device.length}:${device}${instance.length}:${instance}${neighborhood.length}:${neighborhood}`
-    let v = seriesKeys.get(k)
+    let a = seriesKeys.get(metric) as Level | undefined
+    if (!a) seriesKeys.set(metric, (a = new Map()))
+    let b = a.get(device) as Level | undefined
+    if (!b) a.set(device, (b = new Map()))
+    let c = b.get(instance) as Level | undefined
+    if (!c) b.set(instance, (c = new Map()))
+    let v = c.get(neighborhood) as string | undefined
     if (v === undefined) {
       v = seriesPrefix(metric, [['device', device], ['instance', instance], ['neighborhood', neighborhood]])
-      if (seriesKeys.size >= 200_000) seriesKeys.clear()
-      seriesKeys.set(k, v)
+      // bounded: a city has tens of thousands of series; start over rather than grow forever
+      if (++cached > 500_000) {
+        seriesKeys = new Map()
+        cached = 0
+      }
+      c.set(neighborhood, v)
     }
     return v
   }
@@ -133,9 +144,16 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     async write(samples) {
       samples.forEach(validateSample)
       const lines = new Array<string>(samples.length)
+      // samples of one poll cycle share timestamps: format each timestamp once
+      let lastMs = -1
+      let lastText = ''
       for (let i = 0; i < samples.length; i++) {
         const s = samples[i]!
-        lines[i] = `${seriesKey(s.metric, s.device, s.instance, s.neighborhood)} value=${lpFloat(s.value)} ${s.timeMs}`
+        if (s.timeMs !== lastMs) {
+          lastMs = s.timeMs
+          lastText = String(lastMs)
+        }
+        lines[i] = seriesKey(s.metric, s.device, s.instance, s.neighborhood) + ' value=' + lpFloat(s.value) + ' ' + lastText
       }
       await writer.write(lines)
     },
