@@ -160,6 +160,15 @@ test('opens an AP from the keyboard-usable list view; axe finds nothing serious 
 test('the overview has no serious or critical axe-core violations', async ({ page }) => {
   await closePanel(page)
   await page.click('#tab-overview')
+  // Every choropleth metric has its legend; unserved neighborhoods are marked apart for Wi-Fi ones.
+  const legends: Record<string, string> = {}
+  for (const metric of ['bytes', 'availabilityPct', 'householdsWithoutBroadband', 'clientsNow']) {
+    await page.selectOption('[data-testid=metric-select]', metric)
+    legends[metric] = (await page.textContent('[data-testid=legend] .legend-title'))!
+    assert.is(await page.locator('[data-testid=legend] li').count(), 6, metric)
+  }
+  assert.equal(legends, { bytes: 'Data used (period)', availabilityPct: 'Availability', householdsWithoutBroadband: 'Households without broadband', clientsNow: 'Clients now' })
+  await page.click('#tab-overview')
   assert.equal(await axeSerious(page), [])
 })
 
@@ -175,6 +184,19 @@ test('an AP fault shows as down on the next refresh, without a reload, and is an
     assert.ok(live?.includes('is down'), `live region says: ${live}`)
     assert.is(await page.locator(`[data-testid=outage-item][data-id="${victim}"]`).count(), 1)
     await page.screenshot({ path: `${ARTIFACTS}web-ap-fault.png` })
+  } finally {
+    await page.close()
+  }
+})
+
+test('a refused token falls back to the public view and says why', async (ctx) => {
+  const page = await ctx.browser.newPage()
+  try {
+    await page.goto(`${ctx.backend.baseUrl}/?token=cn_not-a-real-token`)
+    await page.waitForFunction(() => window.__civicnet?.ready === true, null, { timeout: 30_000 })
+    assert.is(await page.textContent('[data-testid=neighborhood-count]'), '17')
+    assert.equal(await page.evaluate(() => window.__civicnet.markers), {})
+    assert.match((await page.textContent('[data-testid=public-note]'))!, 'token was refused')
   } finally {
     await page.close()
   }
