@@ -3,6 +3,17 @@
  * and events; draws them; refreshes every poll interval; exposes test hooks on
  * window.__civicnet. Configuration comes from the URL: ?token= (read once, then kept in
  * localStorage and removed from the address bar), ?refresh=<seconds>, ?tiles=0.
+ *
+ * Test hooks (stable; tests and benchmarks rely on them):
+ * - window.__civicnet: { ready, refreshes, neighborhoods, served, markers (AP id -> status),
+ *   interactiveMs, lastRefreshMs, lastError }
+ * - data-testid: neighborhood-count, served-count, clients-total, ap-count, ap-down-count,
+ *   neighborhood-shape (SVG path, data-id, data-served), legend, metric-select,
+ *   outage-count, outage-item (data-kind, data-id), event-item, live (the polite live
+ *   region), panel (data-kind, data-id) with panel-title, panel-status (data-value),
+ *   panel-figures (dd[data-field][data-value] raw numbers), panel-charts (figure.chart
+ *   [data-metric][data-points]), tab-list, neighborhood-row / ap-row (data-id, data-status),
+ *   ap-filter, public-note, whoami, token-form, updated, conn-state.
  */
 import { ApiError, createApiClient } from './api-client.ts'
 import { classify, fmtAgo, fmtInt, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from './format.ts'
