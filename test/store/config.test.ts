@@ -1,7 +1,9 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { StoreConfigError, loadStoreConfig } from '../../store/index.ts'
+import { StoreConfigError, describeStore, loadStoreConfig, openMetricStore } from '../../store/index.ts'
 
 test('defaults to DuckDB at data/metrics.duckdb', () => {
   const c = loadStoreConfig({})
@@ -46,6 +48,26 @@ test('fails fast naming the variable for each bad value', () => {
       assert.ok((err as Error).message.startsWith(`${variable}: `))
     }
   }
+})
+
+test('opens the configured DuckDB store ready to use', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-cfg-'))
+  try {
+    const config = loadStoreConfig({ CIVICNET_DATA_DIR: join(dir, 'data') })
+    assert.is(describeStore(config), `duckdb ${join(dir, 'data', 'metrics.duckdb')}`)
+    const store = await openMetricStore(config)
+    assert.is(store.kind, 'duckdb')
+    await store.write([{ metric: 'm', device: 'd', neighborhood: '', instance: '', value: 1, timeMs: 0 }])
+    assert.is((await store.latest({ metric: 'm' })).length, 1)
+    await store.close()
+    assert.is(existsSync(join(dir, 'data', 'metrics.duckdb')), true)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('describes an InfluxDB config without its secrets', () => {
+  assert.is(describeStore(loadStoreConfig({ INFLUX_URL: 'http://db:8086', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'secret' })), 'influxdb http://db:8086 db=civicnet (basic auth)')
 })
 
 test.run()
