@@ -16,6 +16,10 @@ export interface Influxd {
   port: number
   /** kills influxd (SIGTERM, then SIGKILL after 5 s) and removes its temp dir */
   stop(): Promise<void>
+  /** stops influxd but keeps its data dir and ports, so restart() brings the same store back (outage tests) */
+  halt(): Promise<void>
+  /** starts influxd again on the same data dir and ports and waits for /ping */
+  restart(): Promise<void>
 }
 
 /** A port the kernel just handed out on 127.0.0.1 (free at that moment). */
@@ -82,13 +86,16 @@ export async function startInfluxd(options: { timeoutMs?: number } = {}): Promis
     const rpcPort = await freePort()
     const conf = join(dir, 'influxd.conf')
     writeFileSync(conf, makeConfig(base, dir, port, rpcPort))
-    const child = spawn('influxd', ['-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
-    child.stderr!.on('data', (d: Buffer) => {
-      err = (err + d.toString()).slice(-8000)
-    })
+    const launch = () => {
+      const c = spawn('influxd', ['-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
+      c.stderr!.on('data', (d: Buffer) => {
+        err = (err + d.toString()).slice(-8000)
+      })
+      return { c, exited: new Promise<void>((resolve) => c.once('exit', () => resolve())) }
+    }
+    let { c: child, exited } = launch()
     const url = `http://127.0.0.1:${port}`
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
     const kill = async (): Promise<void> => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
@@ -114,6 +121,12 @@ export async function startInfluxd(options: { timeoutMs?: number } = {}): Promis
         process.off('exit', onExit)
         await kill()
         rmSync(dir, { recursive: true, force: true })
+      },
+      halt: kill,
+      async restart() {
+        await kill()
+        ;({ c: child, exited } = launch())
+        await waitForPing(url, child, options.timeoutMs ?? 20_000, () => err)
       },
     }
   }
