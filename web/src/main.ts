@@ -342,7 +342,8 @@ async function load() {
       )
     }
     clearTimeout(timer)
-    timer = setTimeout(() => void refresh(), refreshMs)
+    // A hidden tab does not poll; it refreshes at once when it is shown again.
+    timer = setTimeout(() => void (document.hidden ? null : refresh()), refreshMs)
   }
 }
 
@@ -398,12 +399,18 @@ tokenForm.addEventListener('submit', (e) => {
   if (v) localStorage.setItem(TOKEN_KEY, v)
   input.value = ''
   tokenRefused = false
-  void refresh()
+  document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refresh()
+})
+void refresh()
 })
 $('[data-testid=token-clear]').addEventListener('click', () => {
   localStorage.removeItem(TOKEN_KEY)
   tokenRefused = false
-  void refresh()
+  document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refresh()
+})
+void refresh()
 })
 
 $('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`
@@ -412,5 +419,8 @@ if (!tilesOn) {
   note.hidden = false
   note.textContent = 'Base map tiles are off.'
 }
+document.addEventListener('visibilitychange', () => {
+  if (!document.hidden) void refresh()
+})
 void refresh()
 
