@@ -1,0 +1,49 @@
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadCollectorConfig } from '../../collector/config.ts'
+import { createCredentialResolver } from '../../collector/credentials.ts'
+
+test('defaults: 60 s interval, 256 in flight, traps on 127.0.0.1:1162, spool under the data dir', () => {
+  const c = loadCollectorConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet' }, [])
+  assert.equal(c.poller, { intervalMs: 60_000, maxInFlight: 256, timeoutMs: 2000, retries: 1 })
+  assert.equal(c.traps, { port: 1162, address: '127.0.0.1' })
+  assert.is(c.writer.spoolDir, '/var/lib/civicnet/spool')
+  assert.ok(Object.isFrozen(c))
+})
+
+test('flags override the environment, and --shard i/n is 0-based', () => {
+  const c = loadCollectorConfig({ CIVICNET_COLLECT_INTERVAL_MS: '30000', CIVICNET_COLLECT_SHARD: '0/2' }, ['--shard', '2/3', '--interval-ms', '15000'])
+  assert.equal(c.poller?.shard, { index: 2, count: 3 })
+  assert.is(c.poller?.intervalMs, 15_000)
+  // Shards other than 0 leave the default trap port to shard 0.
+  assert.is(c.traps, false)
+})
+
+test('a bad value fails naming the variable or flag', () => {
+  assert.throws(() => loadCollectorConfig({ CIVICNET_COLLECT_INTERVAL_MS: 'soon' }, []), /^CIVICNET_COLLECT_INTERVAL_MS: must be an integer from 1000/)
+  assert.throws(() => loadCollectorConfig({}, ['--shard', '3/3']), /^--shard: --shard i\/n needs 0 <= i < n/)
+  assert.throws(() => loadCollectorConfig({}, ['--verbose']), /^--verbose: unknown option/)
+  assert.throws(() => loadCollectorConfig({}, ['--interval-ms']), /^--interval-ms: needs a value/)
+})
+
+test('credentials resolve by reference from the environment or a file, and an unknown one names the variable to set', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-cred-'))
+  try {
+    const file = join(dir, 'snmp.json')
+    writeFileSync(file, JSON.stringify({ 'core-v3': { version: 'v3', v3: { user: 'noc', level: 'authPriv', authProtocol: 'sha', authKey: 'a'.repeat(12), privProtocol: 'aes', privKey: 'p'.repeat(12) } } }))
+    const r = createCredentialResolver({ CIVICNET_SNMP_CREDENTIALS: file, CIVICNET_SNMP_COMMUNITY_CITY_RO: 's3cret' })
+    assert.equal(r('city-ro'), { version: 'v2c', community: 's3cret' })
+    assert.is(r('core-v3').version, 'v3')
+    assert.equal(r('sim-v2c'), { version: 'v2c', community: 'public' })
+    assert.throws(() => r('lab'), /SNMP credential 'lab' is not defined: set CIVICNET_SNMP_COMMUNITY_LAB/)
+    writeFileSync(file, '{"x": {"version": "v9"}}')
+    assert.throws(() => createCredentialResolver({ CIVICNET_SNMP_CREDENTIALS: file }), /credential 'x' needs/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test.run()
