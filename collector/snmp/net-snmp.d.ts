@@ -23,6 +23,8 @@ declare module 'net-snmp' {
     backwardsGetNexts?: boolean
     reportOidMismatchErrors?: boolean
     idBitsSize?: 16 | 32
+    /** replaces node:dgram (net-snmp calls dgramModule.createSocket(transport)) */
+    dgramModule?: { createSocket(type: 'udp4' | 'udp6'): import('node:dgram').Socket }
   }
   export interface V3User {
     name: string

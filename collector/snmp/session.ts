@@ -4,6 +4,7 @@
  * Values come back normalized (Counter64 -> bigint, Counter32/Gauge32/TimeTicks -> number,
  * OCTET STRING -> Buffer); every failure is one of the named errors in collector/errors.ts.
  */
+import { createSocket, type SocketOptions } from 'node:dgram'
 import snmp from 'net-snmp'
 import type { Session, Varbind } from 'net-snmp'
 import { CollectorError, PollTimeoutError, SnmpProtocolError, translateSnmpError } from '../errors.ts'
@@ -37,6 +38,8 @@ export interface SnmpTarget {
   retries?: number
   /** GETBULK max-repetitions per request; default 20 */
   maxRepetitions?: number
+  /** host name resolver (dns.lookup's signature), e.g. a caching one; default: the system's */
+  lookup?: SocketOptions['lookup']
 }
 
 export const SESSION_DEFAULTS = { port: 161, timeoutMs: 2000, retries: 1, maxRepetitions: 20 } as const
@@ -79,7 +82,7 @@ export interface WalkOptions {
 }
 
 export interface SnmpSession {
-  readonly target: Readonly<Required<Omit<SnmpTarget, 'credential'>>> & { version: 'v2c' | 'v3' }
+  readonly target: Readonly<Required<Omit<SnmpTarget, 'credential' | 'lookup'>>> & { version: 'v2c' | 'v3' }
   readonly stats: SessionStats
   /** GET of up to any number of OIDs (sent in chunks); one varbind per asked OID, in order */
   get(oids: string[]): Promise<SnmpVarbind[]>
@@ -177,6 +180,7 @@ export function openSession(target: SnmpTarget): SnmpSession {
     // we check OID order ourselves, to fall back to GETNEXT instead of failing
     backwardsGetNexts: true,
     reportOidMismatchErrors: false,
+    ...(target.lookup ? { dgramModule: { createSocket: (type: 'udp4' | 'udp6') => createSocket({ type, lookup: target.lookup! }) } } : {}),
   }
   const cred = target.credential
   let raw: Session
@@ -205,9 +209,14 @@ export function openSession(target: SnmpTarget): SnmpSession {
     stats.requests++
     return new Promise<T>((resolve, reject) => {
       let settled = false
+      // net-snmp's own timer does not run when the socket itself failed (e.g. bind or lookup
+      // errors, which it swallows): this one makes sure no request waits forever
+      const guard = setTimeout(() => fail(new PollTimeoutError(where, timeoutMs, retries + 1)), timeoutMs * (retries + 1) + 1000)
+      guard.unref()
       const fail = (err: Error) => {
         if (settled) return
         settled = true
+        clearTimeout(guard)
         pending.delete(fail)
         reject(translateSnmpError(err, where, timeoutMs, retries + 1))
       }
@@ -217,6 +226,7 @@ export function openSession(target: SnmpTarget): SnmpSession {
           if (error) return fail(error)
           if (settled) return
           settled = true
+          clearTimeout(guard)
           pending.delete(fail)
           answered = true
           resolve(result)
@@ -285,8 +295,9 @@ export function openSession(target: SnmpTarget): SnmpSession {
           return { done: true }
         }
         if (isException(vb.type)) return { done: true }
-        if (!inSubtree(subtree, vb.oid)) return { done: true }
+        // checked before the subtree test: an agent echoing the asked OID must not end the walk early
         if (compareOid(vb.oid, cursor) <= 0) throw Object.assign(new BulkMishandled(`non-increasing OID ${vb.oid} after ${cursor}`), { cursor })
+        if (!inSubtree(subtree, vb.oid)) return { done: true }
         out.push(vb)
         cursor = vb.oid
         if (out.length > limit) throw new SnmpProtocolError(where, `walk of ${subtree} passed ${limit} varbinds; stopped`)
@@ -310,10 +321,11 @@ export function openSession(target: SnmpTarget): SnmpSession {
         }
         return
       }
-      if (isException(vb.type) || !inSubtree(subtree, vb.oid)) return
+      if (isException(vb.type)) return
       if (compareOid(vb.oid, cursor) <= 0) {
         throw new SnmpProtocolError(where, `agent answered GETNEXT ${cursor} with non-increasing OID ${vb.oid}; walk of ${subtree} stopped`)
       }
+      if (!inSubtree(subtree, vb.oid)) return
       out.push(vb)
       cursor = vb.oid
       if (out.length > limit) throw new SnmpProtocolError(where, `walk of ${subtree} passed ${limit} varbinds; stopped`)
