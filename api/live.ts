@@ -140,7 +140,9 @@ export async function neighborhoodStats(
   const aps = { device: apIds, instance: [''] }
   const [clients, peaks, bytes, upSum, upCount] = await Promise.all([
     store.latest({ metric: 'wifi_clients', where: { instance: [''] }, sinceMs: nowMs - 2 * pollIntervalMs }),
-    store.aggregate({ ...base, metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'max', where: aps }),
+    // wifi_clients is an AP metric (lightweight APs' counts are written under the AP's id),
+    // so the peak needs no device filter: unfiltered, a rollup tier can answer it.
+    store.aggregate({ ...base, metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'max' }),
     store.aggregate({ ...base, metric: 'wifi_bytes', groupBy: 'device', fn: 'sum', where: aps }),
     store.aggregate({ ...base, metric: 'device_up', groupBy: 'device', fn: 'sum', where: aps }),
     store.aggregate({ ...base, metric: 'device_up', groupBy: 'device', fn: 'count', where: aps }),
@@ -259,7 +261,12 @@ export async function linkStates(
 /** Reuses a computed answer within one bucket of clock time; concurrent askers share one promise. */
 export class ClockCache<T> {
   #entries = new Map<string, { bucket: number; value: Promise<T> }>()
-  constructor(private readonly bucketMs: number) {}
+  /**
+   * @param bucketMs clock time one answer is reused for (0: no caching)
+   * @param maxEntries keys kept per bucket; past it answers are computed and not kept, so
+   *   many distinct requests in one minute cannot grow memory without bound
+   */
+  constructor(private readonly bucketMs: number, private readonly maxEntries = 1000) {}
 
   get(nowMs: number, key: string, compute: () => Promise<T>): Promise<T> {
     if (this.bucketMs <= 0) return compute()
@@ -268,6 +275,7 @@ export class ClockCache<T> {
     if (hit && hit.bucket === bucket) return hit.value
     // Entries of earlier buckets are dead: drop them so the map stays as small as the key set.
     for (const [k, e] of this.#entries) if (e.bucket !== bucket) this.#entries.delete(k)
+    if (this.#entries.size >= this.maxEntries) return compute()
     const value = compute()
     this.#entries.set(key, { bucket, value })
     // A failed computation must not be served for the rest of the bucket.

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Value } from '@sinclair/typebox/value'
@@ -64,6 +65,15 @@ test('computes the period figures over the period asked', async ({ h }) => {
   assert.is(p.bytes, 2250)
   assert.is(p.availabilityPct, 400 / 6)
   assert.is(p.clientsNow, 19)
+})
+
+test('sends the summary gzipped to a client that accepts gzip, with the same content', async ({ h }) => {
+  const plain = await h.app.inject({ method: 'GET', url: '/api/neighborhoods' })
+  const zipped = await h.app.inject({ method: 'GET', url: '/api/neighborhoods', headers: { 'accept-encoding': 'gzip, deflate, br' } })
+  assert.is(zipped.headers['content-encoding'], 'gzip')
+  assert.is(zipped.headers.vary, 'accept-encoding')
+  assert.is(plain.headers['content-encoding'], undefined)
+  assert.equal(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')), plain.json())
 })
 
 test('answers one neighborhood as a Feature', async ({ h }) => {

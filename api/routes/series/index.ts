@@ -7,12 +7,17 @@ import { METRICS, type AggregateFn, type MetricName } from '../../../core/metric
 import type { SeriesFilter } from '../../../store/types.ts'
 import { ENGINEER, PUBLIC, requireScope } from '../../auth/guard.ts'
 import { CN_ERR_BAD_SERIES_TARGET, CN_ERR_DEVICE_NOT_FOUND, CN_ERR_NEIGHBORHOOD_NOT_FOUND, CN_ERR_TOO_MANY_POINTS } from '../../errors.ts'
+import { ClockCache } from '../../live.ts'
 import { ErrorBody, Series, SeriesQuery } from '../../schemas.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 500: ErrorBody }
 
-/** Metrics only APs report: a neighborhood's series of them reads its APs only. */
-const AP_METRICS = new Set<string>(['wifi_clients', 'wifi_clients_ssid', 'wifi_clients_radio', 'wifi_bytes', 'device_up'])
+/**
+ * Every device reports device_up: a neighborhood's device_up series reads its APs only (the
+ * APs-up count). wifi_* metrics come from APs alone, so they need no device filter, which
+ * lets a rollup tier answer them.
+ */
+const AP_ONLY = new Set<string>(['device_up'])
 /** Steps offered when the request names none: the finest that keeps a chart under 1000 points. */
 const NICE_STEPS_MS = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, 604_800_000]
 const CHART_POINTS = 1000
@@ -24,6 +29,7 @@ export function stepsIn(fromMs: number, toMs: number, stepMs: number): number {
 
 const series: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
+  const cache = new ClockCache<Series>(civic.config.summaryCacheMs)
 
   app.get('', {
     config: { roles: PUBLIC },
@@ -50,7 +56,7 @@ const series: FastifyPluginAsyncTypebox = async (app) => {
       const id = q.neighborhood!
       if (!idx.neighborhoods.has(id)) throw new CN_ERR_NEIGHBORHOOD_NOT_FOUND(id, 'neighborhood')
       where.neighborhood = [id]
-      if (AP_METRICS.has(q.metric)) where.device = idx.apsByNeighborhood.get(id) ?? []
+      if (AP_ONLY.has(q.metric)) where.device = idx.apsByNeighborhood.get(id) ?? []
       target = { type: 'neighborhood', id }
     }
     if (q.instance !== undefined) where.instance = [q.instance]
@@ -67,15 +73,33 @@ const series: FastifyPluginAsyncTypebox = async (app) => {
 
     const def = METRICS[q.metric as MetricName]
     const fn: AggregateFn = q.fn ?? (def.kind === 'delta' ? 'sum' : 'mean')
+    // Identical series requests (every viewer of a public chart) share one store query per
+    // clock minute; a request without a range means "the last day" whenever it comes.
+    const range = q.fromMs === undefined && q.toMs === undefined ? 'default' : `${fromMs}:${toMs}`
+    const key = [target.type, target.id, q.metric, q.instance ?? '\u0000', fn, range, stepMs].join('|')
+    return cache.get(nowMs, key, () => compute(q.metric, def, fn, target, where, q.instance, fromMs, toMs, stepMs))
+  })
+
+  async function compute(
+    metric: string,
+    def: (typeof METRICS)[MetricName],
+    fn: AggregateFn,
+    target: Series['target'],
+    where: SeriesFilter,
+    instance: string | undefined,
+    fromMs: number,
+    toMs: number,
+    stepMs: number,
+  ): Promise<Series> {
     // A neighborhood without APs has no AP series: an empty device filter must not be
     // read by a store as "no filter".
     const answer = where.device && where.device.length === 0
       ? []
-      : await civic.store.aggregate({ metric: q.metric, groupBy: target.type, fromMs, toMs, stepMs, fn, where, source: 'auto' })
+      : await civic.store.aggregate({ metric, groupBy: target.type, fromMs, toMs, stepMs, fn, where, source: 'auto' })
     const out = answer.filter((p) => p.group === target.id).map((p) => ({ timeMs: p.timeMs, value: p.value }))
     out.sort((a, b) => a.timeMs - b.timeMs)
-    return { metric: def.name, unit: def.unit, kind: def.kind, fn, target, instance: q.instance ?? null, fromMs, toMs, stepMs, points: out }
-  })
+    return { metric: def.name, unit: def.unit, kind: def.kind, fn, target, instance: instance ?? null, fromMs, toMs, stepMs, points: out }
+  }
 }
 
 export default series

@@ -1,0 +1,204 @@
+/**
+ * API benchmark: requests/s and p50/p99 latency of the neighborhood summary and a 30-day
+ * neighborhood series, 100 connections over loopback, on both stores (embedded DuckDB and
+ * a real influxd). The load comes from autocannon in its own process, so client and server
+ * do not share an event loop. Baseline in the same run: GET /api/metrics (a constant
+ * answer, no store): the ceiling of Fastify plus auth on this machine.
+ *
+ * Data: the Hartford inventory (224 APs, 17 neighborhoods), 30 days of wifi_clients,
+ * wifi_bytes and device_up per AP every 10 minutes plus the last 15 minutes every minute,
+ * rolled up to 5m/1h/1d on DuckDB as the scheduler would (on InfluxDB the queries read raw
+ * samples: rolling 30 days up there takes minutes). Run: node --import tsx bench/api.ts
+ * (BENCH_SCALE=0.2 for a quick run: fewer days; BENCH_DURATION_S per scenario, default 10).
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import type { FastifyInstance } from 'fastify'
+import type { Clock } from '../core/clock.ts'
+import type { Sample } from '../core/metrics.ts'
+import { buildApp } from '../api/app.ts'
+import { hartfordInventory } from '../provisioning/city/hartford.ts'
+import { openAppState, type AppState } from '../store/app-state.ts'
+import { openDuckDbStore } from '../store/duckdb/index.ts'
+import { openInfluxStore } from '../store/influx/index.ts'
+import type { MetricStore } from '../store/types.ts'
+import { startInfluxd } from '../test/support/influxd.ts'
+
+const MIN = 60_000
+const DAY = 86_400_000
+const NOW = Date.UTC(2026, 0, 31, 12)
+const scale = Number(process.env.BENCH_SCALE || 1)
+const DAYS = Math.max(1, Math.round(30 * scale))
+const DURATION_S = Number(process.env.BENCH_DURATION_S || 10)
+const CONNECTIONS = 100
+const HISTORY_STEP = 10 * MIN
+
+const inventory = hartfordInventory()
+const nbOf = new Map(inventory.sites.map((s) => [s.id, s.neighborhood]))
+const aps = inventory.devices.filter((d) => d.kind === 'ap').map((d) => ({ id: d.id, nb: nbOf.get(d.site) ?? '' }))
+const servedNb = inventory.neighborhoods.find((n) => n.served)!.id
+
+/** Diurnal clients: busy afternoons, quiet nights; one AP in 50 down at any time. */
+function samplesAt(timeMs: number, stepMs: number): Sample[] {
+  const hour = new Date(timeMs).getUTCHours()
+  const load = 0.2 + 0.8 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI))
+  const out: Sample[] = []
+  const slot = Math.floor(timeMs / stepMs)
+  aps.forEach((ap, i) => {
+    const up = (i + slot) % 50 !== 0 ? 1 : 0
+    const base = { device: ap.id, neighborhood: ap.nb, instance: '', timeMs }
+    out.push({ ...base, metric: 'device_up', value: up })
+    if (!up) return
+    const clients = Math.round(load * (5 + (i % 17)))
+    out.push({ ...base, metric: 'wifi_clients', value: clients })
+    out.push({ ...base, metric: 'wifi_bytes', value: clients * 250_000 * (stepMs / MIN) })
+  })
+  return out
+}
+
+async function fill(store: MetricStore, rollups: boolean): Promise<{ samples: number; writeS: number; rollupS: number | null }> {
+  const from = NOW - DAYS * DAY
+  const liveFrom = NOW - 15 * MIN
+  let batch: Sample[] = []
+  let samples = 0
+  const t0 = performance.now()
+  for (let t = from; t < liveFrom; t += HISTORY_STEP) {
+    batch.push(...samplesAt(t, HISTORY_STEP))
+    if (batch.length >= 50_000) {
+      await store.write(batch)
+      samples += batch.length
+      batch = []
+    }
+  }
+  for (let t = liveFrom; t < NOW; t += MIN) batch.push(...samplesAt(t, MIN))
+  await store.write(batch)
+  samples += batch.length
+  const writeS = (performance.now() - t0) / 1000
+  if (!rollups) return { samples, writeS, rollupS: null }
+  const t1 = performance.now()
+  await store.rollup('5m', from, NOW)
+  await store.rollup('1h', from, NOW)
+  await store.rollup('1d', from, NOW - (NOW % DAY))
+  return { samples, writeS, rollupS: (performance.now() - t1) / 1000 }
+}
+
+interface Result {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+  errors: number
+}
+
+/** autocannon in a child process; returns its JSON figures. */
+function cannon(url: string, gzip = false): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const bin = new URL('../node_modules/autocannon/autocannon.js', import.meta.url).pathname
+    const args = [bin, '-c', String(CONNECTIONS), '-d', String(DURATION_S), '-j', ...(gzip ? ['-H', 'accept-encoding=gzip'] : []), url]
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', () => undefined)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      try {
+        const r = JSON.parse(out)
+        resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts })
+      } catch (err) {
+        reject(new Error(`autocannon exited ${code}: ${out.slice(0, 300)}`, { cause: err }))
+      }
+    })
+  })
+}
+
+const fixedClock: Clock = { now: () => NOW, speed: 1, after: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t) } }
+
+async function serve(store: MetricStore, appState: AppState, summaryCacheMs: number): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildApp({ summaryCacheMs, webDir: null }, { store, appState, clock: fixedClock, log: pino({ level: 'silent' }) })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const addr = app.server.address()
+  return { app, base: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` }
+}
+
+const line = (name: string, r: Result) =>
+  console.log(`  ${name.padEnd(44)} ${Math.round(r.rps).toString().padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`)
+
+async function benchStore(kind: string, store: MetricStore, appState: AppState, rollups: boolean): Promise<void> {
+  const f = await fill(store, rollups)
+  console.log(`${kind}: ${f.samples.toLocaleString('en-US')} samples (${DAYS} days) written in ${f.writeS.toFixed(1)} s, ${f.rollupS === null ? 'no rollups (queries read raw samples)' : `rolled up in ${f.rollupS.toFixed(1)} s`}`)
+  const series = `/api/series?metric=wifi_clients&neighborhood=${servedNb}&fromMs=${NOW - 30 * DAY}&toMs=${NOW}&stepMs=3600000`
+  const cached = await serve(store, appState, 60_000)
+  const uncached = await serve(store, appState, 0)
+  try {
+    // One request alone first: what a cache miss costs when nothing else runs.
+    for (const [name, url] of [['/api/neighborhoods', '/api/neighborhoods'], ['/api/series 30 d', series]] as const) {
+      const times: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now()
+        const res = await fetch(uncached.base + url)
+        if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`)
+        await res.arrayBuffer()
+        times.push(performance.now() - t)
+      }
+      times.sort((a, b) => a - b)
+      console.log(`  ${`one ${name} alone, uncached (median of 5)`.padEnd(44)} ${times[2]!.toFixed(0).padStart(7)} ms`)
+    }
+    // Requests still queued in the server after a run would slow the next: wait until a
+    // store call comes back quickly twice in a row.
+    const drain = async () => {
+      let quick = 0
+      for (let i = 0; i < 600 && quick < 2; i++) {
+        const t = performance.now()
+        await store.latest({ metric: 'device_up', sinceMs: NOW - MIN })
+        quick = performance.now() - t < 50 ? quick + 1 : 0
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+    const run = async (name: string, url: string, gzip = false) => {
+      line(name, await cannon(url, gzip))
+      await drain()
+    }
+    await run('baseline GET /api/metrics (no store)', cached.base + '/api/metrics')
+    await run('GET /api/neighborhoods (cached, gzip)', cached.base + '/api/neighborhoods', true)
+    await run('GET /api/neighborhoods (cached, identity)', cached.base + '/api/neighborhoods')
+    await run('GET /api/series 30 d, 1 h (cached)', cached.base + series)
+    await run('GET /api/neighborhoods (no cache, gzip)', uncached.base + '/api/neighborhoods', true)
+    await run('GET /api/series 30 d, 1 h (no cache)', uncached.base + series)
+  } finally {
+    await cached.app.close()
+    await uncached.app.close()
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'civicnet-bench-api-'))
+const appState = openAppState(join(dir, 'state.sqlite'))
+appState.replaceInventory(inventory, 'bench')
+console.log(`API benchmark: ${aps.length} APs, ${inventory.neighborhoods.length} neighborhoods, ${CONNECTIONS} connections, ${DURATION_S} s per figure, ${new Date().toISOString().slice(0, 10)}`)
+try {
+  const duck = await openDuckDbStore({ path: join(dir, 'metrics.duckdb') })
+  await duck.init()
+  try {
+    await benchStore('duckdb', duck, appState, true)
+  } finally {
+    await duck.close()
+  }
+  const influxd = await startInfluxd()
+  try {
+    const influx = await openInfluxStore({ url: influxd.url, database: 'bench_api' })
+    await influx.init()
+    try {
+      // Rolling 30 days up on influxd 1.6.7 takes minutes here; the series reads raw samples.
+      await benchStore('influxdb 1.6.7', influx, appState, false)
+    } finally {
+      await influx.close()
+    }
+  } finally {
+    await influxd.stop()
+  }
+} finally {
+  appState.close()
+  rmSync(dir, { recursive: true, force: true })
+}
