@@ -27,7 +27,10 @@ export interface CityOptions {
   ephemeralPorts?: boolean
   /** SNMPv2c community every agent accepts (default 'public') */
   community?: string
-  /** counters accumulate from here (default: the start of the current UTC day of the clock) */
+  /**
+   * counters accumulate client bytes from here, on top of a seeded base (default: the start
+   * of the clock's current hour, so the first poll computes at most an hour of minutes)
+   */
   originMs?: number
   clientsPerAp?: number
   randomizedMacShare?: number
@@ -94,7 +97,7 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
   const clock = options.clock
   const community = options.community ?? 'public'
   const trapTarget = parseTarget(options.trapTarget)
-  const originMs = options.originMs ?? Math.floor(clock.now() / 86_400_000) * 86_400_000
+  const originMs = options.originMs ?? Math.floor(clock.now() / 3_600_000) * 3_600_000
   const deviceIds = new Set(inventory.devices.map((d) => d.id))
   const linkIds = new Set(inventory.links.map((l) => l.id))
   const book = new FaultBook((type, target) => (LINK_FAULTS.includes(type) ? linkIds.has(target) : deviceIds.has(target)))

@@ -11,12 +11,16 @@ import { ErrorStatus, Pdu, Tag, compareArcs, decodeRequest, encMessage, encVarBi
 
 export type EntryValue = Value | (() => Value)
 
-/** A sorted, immutable set of OID -> value, built for one moment (one sim minute). */
+/**
+ * A sorted, immutable set of OID -> value, built for one moment (one sim minute). Each
+ * varbind is BER-encoded once, on first use, so a GETBULK answer is mostly a copy.
+ */
 export class MibView {
   readonly arcs: number[][] = []
   readonly oids: string[] = []
   readonly values: EntryValue[] = []
   private index = new Map<string, number>()
+  private encoded: (Buffer | undefined)[] = []
 
   constructor(entries: [string, EntryValue][]) {
     const sorted = entries.map(([oid, v]) => ({ oid, arcs: oidArcs(oid), v })).sort((a, b) => compareArcs(a.arcs, b.arcs))
@@ -31,9 +35,29 @@ export class MibView {
   get size(): number {
     return this.oids.length
   }
-  private valueAt(i: number): Value {
+  valueAt(i: number): Value {
     const v = this.values[i]!
     return typeof v === 'function' ? v() : v
+  }
+  /** the encoded varbind at position i (cached unless its value moves, like sysUpTime) */
+  encodedAt(i: number): Buffer {
+    const hit = this.encoded[i]
+    if (hit) return hit
+    const v = this.values[i]!
+    const b = encVarBind({ oid: this.oids[i]!, value: typeof v === 'function' ? v() : v })
+    if (typeof v !== 'function') this.encoded[i] = b
+    return b
+  }
+  /** position of an exact OID, or -1 */
+  indexOf(oid: string): number {
+    return this.index.get(oid) ?? -1
+  }
+  /** position of the lexicographic successor of oid (size when there is none) */
+  indexAfter(oid: string): number {
+    const arcs = oidArcs(oid)
+    let i = this.lowerBound(arcs)
+    if (i < this.arcs.length && compareArcs(this.arcs[i]!, arcs) === 0) i++
+    return i
   }
   get(oid: string): VarBind {
     const i = this.index.get(oid)
@@ -58,16 +82,16 @@ export class MibView {
     return lo
   }
   /** the lexicographic successor of oid, or null at the end of the MIB view */
-  next(oid: string, skip?: (v: Value) => boolean): VarBind | null {
-    const arcs = oidArcs(oid)
-    let i = this.lowerBound(arcs)
-    if (i < this.arcs.length && compareArcs(this.arcs[i]!, arcs) === 0) i++
-    for (; i < this.arcs.length; i++) {
-      const value = this.valueAt(i)
-      if (skip && skip(value)) continue
-      return { oid: this.oids[i]!, value }
-    }
-    return null
+  next(oid: string): VarBind | null {
+    const i = this.indexAfter(oid)
+    return i < this.size ? { oid: this.oids[i]!, value: this.valueAt(i) } : null
+  }
+  /** the same view with every value passed through fn (for malformed-answer faults) */
+  map(fn: (v: Value) => Value): MibView {
+    return new MibView(this.oids.map((oid, i) => {
+      const v = this.values[i]!
+      return [oid, typeof v === 'function' ? () => fn(v()) : fn(v)]
+    }))
   }
 }
 
@@ -114,23 +138,39 @@ const MSG_OVERHEAD = 64
 
 export function answer(req: Request, view: MibView, maxResponseBytes: number, maxRepetitionsCap: number): Buffer | null {
   const v1 = req.version === 0
-  const isV1Skip = v1 ? (v: Value) => v.type === Tag.Counter64 : undefined
   const encoded: Buffer[] = []
   let size = MSG_OVERHEAD + req.community.length
   const tooBig = () => encMessage(req.version, req.community, Pdu.Response, req.requestId, ErrorStatus.tooBig, 0, [])
+  const endOf = (oid: string) => encVarBind({ oid, value: { type: Tag.EndOfMibView } })
+  /** successor position; SNMPv1 cannot carry Counter64, so v1 walks step over them (RFC 2576) */
+  const after = (i: number) => {
+    if (v1) while (i < view.size && view.valueAt(i).type === Tag.Counter64) i++
+    return i
+  }
 
   if (req.pduType === Pdu.Get || req.pduType === Pdu.GetNext) {
-    for (let i = 0; i < req.oids.length; i++) {
-      const oid = req.oids[i]!
-      let vb: VarBind
-      if (req.pduType === Pdu.Get) vb = view.get(oid)
-      else vb = view.next(oid, isV1Skip) ?? { oid, value: { type: Tag.EndOfMibView } }
-      const isException = vb.value.type === Tag.NoSuchObject || vb.value.type === Tag.NoSuchInstance || vb.value.type === Tag.EndOfMibView
-      if (v1 && (isException || vb.value.type === Tag.Counter64)) {
-        // SNMPv1 has no exception values: the whole request fails with noSuchName (RFC 2576 4.1.2.3)
-        return encMessage(req.version, req.community, Pdu.Response, req.requestId, ErrorStatus.noSuchName, i + 1, req.oids.map((o) => encVarBind({ oid: o, value: { type: Tag.Null } })))
+    for (let k = 0; k < req.oids.length; k++) {
+      const oid = req.oids[k]!
+      let b: Buffer
+      let exception = false
+      if (req.pduType === Pdu.Get) {
+        const i = view.indexOf(oid)
+        if (i >= 0) {
+          exception = v1 && view.valueAt(i).type === Tag.Counter64
+          b = view.encodedAt(i)
+        } else {
+          exception = true
+          b = encVarBind(view.get(oid))
+        }
+      } else {
+        const i = after(view.indexAfter(oid))
+        exception = i >= view.size
+        b = exception ? endOf(oid) : view.encodedAt(i)
       }
-      const b = encVarBind(vb)
+      if (v1 && exception) {
+        // SNMPv1 has no exception values: the whole request fails with noSuchName (RFC 2576 4.1.2.3)
+        return encMessage(req.version, req.community, Pdu.Response, req.requestId, ErrorStatus.noSuchName, k + 1, req.oids.map((o) => encVarBind({ oid: o, value: { type: Tag.Null } })))
+      }
       size += b.length
       if (size > maxResponseBytes) return tooBig()
       encoded.push(b)
@@ -142,33 +182,32 @@ export function answer(req: Request, view: MibView, maxResponseBytes: number, ma
     const n = Math.min(Math.max(req.field2, 0), req.oids.length)
     const m = Math.min(Math.max(req.field3, 0), maxRepetitionsCap)
     const r = req.oids.length - n
-    for (let i = 0; i < n; i++) {
-      const oid = req.oids[i]!
-      const vb = view.next(oid) ?? { oid, value: { type: Tag.EndOfMibView } }
-      const b = encVarBind(vb)
+    for (let k = 0; k < n; k++) {
+      const i = view.indexAfter(req.oids[k]!)
+      const b = i < view.size ? view.encodedAt(i) : endOf(req.oids[k]!)
       size += b.length
       if (size > maxResponseBytes) return tooBig()
       encoded.push(b)
     }
-    const cursor = req.oids.slice(n)
+    // per repeating column: the position of the last varbind returned, and its OID
+    const pos = req.oids.slice(n).map((oid) => view.indexAfter(oid) - 1)
+    const lastOid = req.oids.slice(n)
     const ended = new Array<boolean>(r).fill(false)
     outer: for (let rep = 0; rep < m && r > 0; rep++) {
       let allEnded = true
       for (let j = 0; j < r; j++) {
-        let vb: VarBind
-        if (ended[j]) vb = { oid: cursor[j]!, value: { type: Tag.EndOfMibView } }
-        else {
-          const nx = view.next(cursor[j]!)
-          if (nx) {
-            vb = nx
-            cursor[j] = nx.oid
-            allEnded = false
-          } else {
-            ended[j] = true
-            vb = { oid: cursor[j]!, value: { type: Tag.EndOfMibView } }
-          }
+        let b: Buffer
+        const q = pos[j]! + 1
+        if (ended[j] || q >= view.size) {
+          // RFC 3416 4.2.3: past the end, this column's varbind is endOfMibView from now on
+          ended[j] = true
+          b = endOf(lastOid[j]!)
+        } else {
+          pos[j] = q
+          lastOid[j] = view.oids[q]!
+          allEnded = false
+          b = view.encodedAt(q)
         }
-        const b = encVarBind(vb)
         if (size + b.length > maxResponseBytes) break outer
         size += b.length
         encoded.push(b)
@@ -184,23 +223,11 @@ export function answer(req: Request, view: MibView, maxResponseBytes: number, ma
   return null
 }
 
-/** Replaces every Counter64 in a response by an OctetString of its decimal digits. */
-class WrongTypeView extends MibView {
-  constructor(private inner: MibView) {
-    super([])
-  }
-  override get(oid: string): VarBind {
-    return wrongType(this.inner.get(oid))
-  }
-  override next(oid: string, skip?: (v: Value) => boolean): VarBind | null {
-    const vb = this.inner.next(oid, skip)
-    return vb && wrongType(vb)
-  }
+/** Every Counter64 as an OctetString of its decimal digits: a wrong-typed answer. */
+function wrongType(v: Value): Value {
+  return v.type === Tag.Counter64 ? { type: Tag.OctetString, value: v.value.toString() } : v
 }
-function wrongType(vb: VarBind): VarBind {
-  if (vb.value.type === Tag.Counter64) return { oid: vb.oid, value: { type: Tag.OctetString, value: vb.value.value.toString() } }
-  return vb
-}
+const wrongTypeViews = new WeakMap<MibView, MibView>()
 
 export function createResponder(config: ResponderConfig): Responder {
   let socket: dgram.Socket | null = null
@@ -228,7 +255,12 @@ export function createResponder(config: ResponderConfig): Responder {
       out[1] = 0x82
       garbageSeq++
     } else {
-      const view = how.malformed === 'wrong-type' ? new WrongTypeView(config.view()) : config.view()
+      let view = config.view()
+      if (how.malformed === 'wrong-type') {
+        let wrong = wrongTypeViews.get(view)
+        if (!wrong) wrongTypeViews.set(view, (wrong = view.map(wrongType)))
+        view = wrong
+      }
       out = answer(req, view, config.maxResponseBytes, config.maxRepetitionsCap)
     }
     if (!out) return
