@@ -537,14 +537,17 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
   }
 
   const macCache = new Map<string, Buffer>()
+  const deviceOrder = new Map(inv.devices.map((d, i) => [d.id, i]))
   function apMac(id: string): Buffer {
     let b = macCache.get(id)
     if (!b) {
       const d = topo.devices.get(id)
-      const h = hash(seed, 40, strHash(id))
-      // vendor OUIs: Cisco for controller-managed APs and Cisco gear, Ubiquiti for UniFi
+      // a bijection of the device's position, XORed with seeded bytes: unique, random-looking,
+      // with the low nibble free for BSSIDs; vendor OUIs: Ubiquiti for UniFi, Cisco otherwise
+      const idx = deviceOrder.get(id) ?? 0
+      const h = hash(seed, 40)
       const oui = d?.kind === 'ap' && !d.controller ? [0xfc, 0xec, 0xda] : [0x00, 0x3a, 0x9a]
-      b = Buffer.from([oui[0]!, oui[1]!, oui[2]!, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xf0])
+      b = Buffer.from([oui[0]!, oui[1]!, oui[2]!, ((idx >>> 12) ^ h) & 0xff, ((idx >>> 4) ^ (h >>> 8)) & 0xff, (((idx & 0xf) << 4) ^ (h >>> 16)) & 0xf0])
       macCache.set(id, b)
     }
     return b
