@@ -55,6 +55,15 @@ test('refuses a device series to the public (401) and to an analyst (403)', asyn
   assert.is(res.json().message, "role 'analyst' may not GET /api/series?device= (allowed: admin, engineer)")
 })
 
+test("counts a neighborhood's APs up with device_up, leaving its switches out", async ({ h }) => {
+  // south: ap-5 never polled, sw-2 up: the APs-up series is empty, not sw-2's 1.
+  let body = (await h.app.inject({ method: 'GET', url: `/api/series?metric=device_up&neighborhood=south&fn=sum&${range}` })).json()
+  assert.equal(body.points, [])
+  // north, T-2h: ap-1, ap-2, ap-3 up.
+  body = (await h.app.inject({ method: 'GET', url: `/api/series?metric=device_up&neighborhood=north&fn=max&${range}` })).json()
+  assert.equal(body.points[0], { timeMs: T - 2 * HOUR, value: 3 })
+})
+
 test('picks a step that keeps a chart under 1000 points when none is given', async ({ h }) => {
   const body = (await h.app.inject({ method: 'GET', url: '/api/series?metric=wifi_clients&neighborhood=north' })).json()
   assert.equal([body.fromMs, body.toMs, body.stepMs], [T - 24 * HOUR, T, 300_000])

@@ -127,9 +127,12 @@ export interface Harness {
   close(): Promise<void>
 }
 
-/** The app over a real DuckDB and SQLite with the samples above; caching off unless asked. */
-export async function harness(config: Partial<ApiConfig> = {}): Promise<Harness> {
-  const store = await openDuckDbStore({ path: ':memory:' })
+/**
+ * The app over a real store (DuckDB ':memory:' unless one is given) and SQLite, with the
+ * samples above written; caching off unless asked.
+ */
+export async function harness(config: Partial<ApiConfig> = {}, given?: MetricStore): Promise<Harness> {
+  const store = given ?? (await openDuckDbStore({ path: ':memory:' }))
   await store.init()
   await store.write(samples)
   await store.writeEvents(events)
