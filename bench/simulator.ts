@@ -156,6 +156,11 @@ async function snmpdBaseline(seconds: number): Promise<LoadResult> {
   }
 }
 
+function cpuPerPoll(cpu0: NodeJS.CpuUsage, polls: number): string {
+  const d = process.cpuUsage(cpu0)
+  return polls ? `${((d.user + d.system) / polls).toFixed(0)} µs` : '-'
+}
+
 async function main(): Promise<void> {
   const seconds = arg('--seconds', 5)
   const synthetic = arg('--synthetic', 1000)
@@ -177,11 +182,10 @@ async function main(): Promise<void> {
     await city.start()
     const startMs = performance.now() - t0
     const eps = city.endpoints()
+    const cpu0 = process.cpuUsage()
     const r = await runLoad(eps, seconds)
     const rss1 = process.memoryUsage().rss
-    const cpu = process.cpuUsage()
-    rows.push(`| ${label} | ${eps.length} (${new Set(eps.map((e) => e.host)).size} addresses) | ${startMs.toFixed(0)} ms | ${mb(rss1 - rss0)} MB (${((rss1 - rss0) / eps.length / 1024).toFixed(0)} KB/agent) | ${(r.got / r.seconds).toFixed(0)} | ${r.sent - r.got} |`)
-    void cpu
+    rows.push(`| ${label} | ${eps.length} (${new Set(eps.map((e) => e.host)).size} addresses) | ${startMs.toFixed(0)} ms | ${mb(rss1 - rss0)} MB (${((rss1 - rss0) / eps.length / 1024).toFixed(0)} KB/agent) | ${(r.got / r.seconds).toFixed(0)} | ${cpuPerPoll(cpu0, r.got)} | ${r.sent - r.got} |`)
     await city.stop()
   }
 
@@ -195,18 +199,19 @@ async function main(): Promise<void> {
     await city.start()
     const startMs = performance.now() - t0
     const eps = city.endpoints()
+    const cpu0 = process.cpuUsage()
     const r = await runLoad(eps, seconds)
     const rss1 = process.memoryUsage().rss
-    rows.push(`| synthetic ${synthetic} UniFi APs, clock fixed | ${eps.length} (1 address) | ${startMs.toFixed(0)} ms | ${mb(rss1 - rss0)} MB (${((rss1 - rss0) / eps.length / 1024).toFixed(0)} KB/agent) | ${(r.got / r.seconds).toFixed(0)} | ${r.sent - r.got} |`)
+    rows.push(`| synthetic ${synthetic} UniFi APs, clock fixed | ${eps.length} (1 address) | ${startMs.toFixed(0)} ms | ${mb(rss1 - rss0)} MB (${((rss1 - rss0) / eps.length / 1024).toFixed(0)} KB/agent) | ${(r.got / r.seconds).toFixed(0)} | ${cpuPerPoll(cpu0, r.got)} | ${r.sent - r.got} |`)
     await city.stop()
   }
 
   const base = await snmpdBaseline(seconds)
-  rows.push(`| baseline: Debian snmpd, 1 agent | 1 | - | - | ${(base.got / base.seconds).toFixed(0)} | ${base.sent - base.got} |`)
+  rows.push(`| baseline: Debian snmpd, 1 agent | 1 | - | - | ${(base.got / base.seconds).toFixed(0)} | - | ${base.sent - base.got} |`)
 
   console.log(`simulator bench: ${seconds} s of 1+15x4 GETBULK per case, window 64, load from a separate process`)
-  console.log('| case | agents | start | resident memory after load | polls/s answered | unanswered |')
-  console.log('|---|---:|---:|---:|---:|---:|')
+  console.log('| case | agents | start | resident memory after load | polls/s answered | simulator CPU per poll | unanswered |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
   for (const r of rows) console.log(r)
 }
 
