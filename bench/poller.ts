@@ -117,6 +117,7 @@ async function main() {
       { intervalMs: INTERVAL_MS, maxInFlight: MAX_IN_FLIGHT, timeoutMs: 2000, retries: 1 },
       { inventory, clock: wallClock, log, poll, sink: { write: (s) => (samples += s.length) }, onPoll: (r) => durations.push(r.durationMs) },
     )
+    console.log(`load average before the run: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores, shared)`)
     console.log(`poller bench: ${DEVICES} devices per ${INTERVAL_MS / 1000} s interval (${(DEVICES / (INTERVAL_MS / 1000)).toFixed(0)} polls/s due), ${SNMPD} snmpd, maxInFlight ${MAX_IN_FLIGHT}, ${SECONDS} s`)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
@@ -129,14 +130,37 @@ async function main() {
     const cpuUs = cpu.user + cpu.system
     const polls = st.ok + st.timeouts + st.errors
     const sorted = durations.slice().sort((a, b) => a - b)
-    for (const s of sessions.values()) s.close()
 
     console.log(`collector: ${polls} polls in ${wallS.toFixed(1)} s = ${(polls / wallS).toFixed(0)} polls/s; ok ${st.ok}, timeouts ${st.timeouts}, errors ${st.errors}, missed ${st.missed}`)
     console.log(`collector: ${(varbindsTotal / Math.max(1, st.ok)).toFixed(1)} varbinds per poll, ${samples} samples`)
-    console.log(`collector: CPU ${(cpuUs / Math.max(1, polls)).toFixed(1)} µs per poll (process total incl. scheduler and samples), ${((cpuUs / 1e6 / wallS) * 100).toFixed(1)} % of one core`)
+    console.log(`collector: CPU ${(cpuUs / Math.max(1, polls)).toFixed(1)} µs per poll (user ${(cpu.user / Math.max(1, polls)).toFixed(1)} + system ${(cpu.system / Math.max(1, polls)).toFixed(1)}; whole process: scheduler, SNMP, samples), ${((cpuUs / 1e6 / wallS) * 100).toFixed(1)} % of one core`)
     console.log(`collector: poll duration p50 ${pct(sorted, 50).toFixed(2)} ms, p99 ${pct(sorted, 99).toFixed(2)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(2)} ms`)
 
-    // Baseline: the C tool, one process per device walk, two at a time (two cores).
+    // Baseline 1: the same GETBULKs through net-snmp alone (no scheduler, no samples),
+    // 64 in flight, to show what the runtime adds to the library's own cost.
+    {
+      const n = Math.min(20_000, Math.max(2_000, Math.round(polls / 4)))
+      const ports = [...sessions.keys()]
+      const raw0 = process.cpuUsage()
+      const r0 = performance.now()
+      let sent = 0
+      let ok = 0
+      await Promise.all(Array.from({ length: 64 }, async () => {
+        while (sent < n) {
+          const port = ports[sent++ % ports.length]!
+          await new Promise<void>((res) => sessions.get(port)!.getBulk([sysUpTime, ifEntry], 1, REPS, (err) => {
+            if (!err) ok++
+            res()
+          }))
+        }
+      }))
+      const rawS = (performance.now() - r0) / 1000
+      const rawCpu = process.cpuUsage(raw0)
+      console.log(`baseline net-snmp getBulk alone: ${ok}/${n} in ${rawS.toFixed(1)} s = ${(n / rawS).toFixed(0)} polls/s flat out; CPU ${((rawCpu.user + rawCpu.system) / n).toFixed(1)} µs per poll (user ${(rawCpu.user / n).toFixed(1)} + system ${(rawCpu.system / n).toFixed(1)})`)
+    }
+    for (const s of sessions.values()) s.close()
+
+    // Baseline 2: the C tool, one process per device walk, two at a time (two cores).
     const c0 = childCpuUs()
     const b0 = performance.now()
     let walked = 0

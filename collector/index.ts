@@ -70,7 +70,7 @@ export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver): 
 }
 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
-  const log = deps.log.child({ part: 'collector' })
+  const log = deps.log
   const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
   const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver())
   const poller = createPoller(config.poller ?? {}, {
