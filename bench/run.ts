@@ -5,6 +5,7 @@
 const BENCHES = [
   './store-write.ts',
   './store-query.ts',
+  './simulator.ts',
 ]
 
 for (const b of BENCHES) {
