@@ -100,6 +100,10 @@ export function translateSnmpError(err: unknown, target: ErrorTarget, timeoutMs:
     if (e?.status === 16) return new SnmpAuthError(target, message, { cause: err })
     return new SnmpProtocolError(target, message, { cause: err, retriable: e?.status === 1 || e?.status === 5 || e?.status === 13 })
   }
+  if (/digital envelope routines::unsupported/.test(message)) {
+    // OpenSSL 3 keeps DES (and MD5 in FIPS mode) in its legacy provider, off in Node by default
+    return new SnmpProtocolError(target, `this Node.js build cannot run the SNMPv3 cipher or digest asked for (OpenSSL 3 without its legacy provider; DES needs it): use AES`, { cause: err })
+  }
   const code = typeof e?.code === 'string' ? e.code : ''
   if (['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNREFUSED', 'EADDRNOTAVAIL', 'EINVAL', 'ERR_SOCKET_DGRAM_NOT_RUNNING'].includes(code)) {
     const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `no such host '${target.host}'` : `${code} ${message}`

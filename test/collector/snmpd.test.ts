@@ -8,15 +8,22 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { PollTimeoutError, SnmpAuthError } from '../../collector/errors.ts'
+import { PollTimeoutError, SnmpAuthError, SnmpProtocolError } from '../../collector/errors.ts'
 import { probeDevice } from '../../collector/probe.ts'
 import type { DeviceReading } from '../../collector/reading.ts'
-import type { SnmpCredential } from '../../collector/snmp/session.ts'
+import type { AuthProtocol, PrivProtocol, SnmpCredential } from '../../collector/snmp/session.ts'
 import { runCli } from '../support/cli.ts'
 import { startSnmpd, type RunningSnmpd } from '../support/snmpd.ts'
 
 const run = promisify(execFile)
 const V3 = { user: 'civic-ro', authKey: 'auth-pass-4729', privKey: 'priv-pass-8315' }
+/** more users: snmpd's protocol names, and net-snmp's (npm) names for the same */
+const MORE_V3: Array<{ snmpd: [string, string]; ours: [AuthProtocol, PrivProtocol] }> = [
+  { snmpd: ['SHA-224', 'AES'], ours: ['sha224', 'aes'] },
+  { snmpd: ['SHA-256', 'AES-256'], ours: ['sha256', 'aes256b'] },
+  { snmpd: ['SHA-512', 'AES'], ours: ['sha512', 'aes'] },
+  { snmpd: ['MD5', 'AES'], ours: ['md5', 'aes'] },
+]
 
 /** snmpwalk -On -Oe output -> oid => raw value text */
 async function snmpwalk(agent: RunningSnmpd, version: 'v2c' | 'v3', oid: string): Promise<Map<string, string>> {
@@ -82,7 +89,13 @@ async function compareWithSnmpwalk(agent: RunningSnmpd, version: 'v2c' | 'v3', c
 const agentSuite = suite<{ agent: RunningSnmpd | null }>('collector against Debian snmpd', { agent: null })
 
 agentSuite.before(async (ctx) => {
-  ctx.agent = await startSnmpd({ v3User: V3 })
+  ctx.agent = await startSnmpd({
+    v3User: V3,
+    moreV3Users: [
+      ...MORE_V3.map((u, i) => ({ user: `user-${i}`, authKey: V3.authKey, privKey: V3.privKey, authProtocol: u.snmpd[0], privProtocol: u.snmpd[1] })),
+      { user: 'des-user', authKey: V3.authKey, privKey: V3.privKey, authProtocol: 'SHA', privProtocol: 'DES' },
+    ],
+  })
 })
 agentSuite.after(async (ctx) => {
   await ctx.agent?.stop()
@@ -101,6 +114,29 @@ agentSuite('HOST-RESOURCES-MIB gives CPU load and memory use in percent', async 
   assert.ok(r.system, 'system values present')
   assert.ok(r.system!.cpuLoadPct! >= 0 && r.system!.cpuLoadPct! <= 100)
   assert.ok(r.system!.memUsedPct! > 0 && r.system!.memUsedPct! <= 100)
+})
+
+agentSuite('SNMPv3 with the other auth and privacy protocols: SHA-224/256/512 and MD5, AES-128 and AES-256', async ({ agent }) => {
+  for (const [i, u] of MORE_V3.entries()) {
+    const r = await probeDevice({
+      host: '127.0.0.1',
+      port: agent!.port,
+      timeoutMs: 1000,
+      retries: 0,
+      credential: { version: 'v3', v3: { user: `user-${i}`, authProtocol: u.ours[0], authKey: V3.authKey, privProtocol: u.ours[1], privKey: V3.privKey } },
+    })
+    assert.is(r.sysName, 'civicnet-snmpd', `${u.snmpd.join('/')}`)
+  }
+})
+
+agentSuite('SNMPv3 DES, which this Node build cannot run, fails with a clear SnmpProtocolError', async ({ agent }) => {
+  try {
+    await probeDevice({ host: '127.0.0.1', port: agent!.port, timeoutMs: 500, retries: 0, credential: { version: 'v3', v3: { user: 'des-user', authKey: V3.authKey, privProtocol: 'des', privKey: V3.privKey } } })
+    assert.unreachable('poll should fail')
+  } catch (err) {
+    assert.instance(err, SnmpProtocolError)
+    assert.match((err as Error).message, /legacy provider; DES needs it\): use AES/)
+  }
 })
 
 agentSuite('a wrong SNMPv3 auth key fails with SnmpAuthError, not a timeout', async ({ agent }) => {

@@ -14,10 +14,14 @@ import { freeUdpPort } from './ports.ts'
 
 export interface SnmpdV3User {
   user: string
-  /** SHA auth pass phrase, at least 8 characters */
+  /** auth pass phrase, at least 8 characters */
   authKey: string
-  /** AES privacy pass phrase, at least 8 characters */
+  /** privacy pass phrase, at least 8 characters */
   privKey: string
+  /** snmpd's names: SHA (default), MD5, SHA-224, SHA-256, SHA-384, SHA-512 */
+  authProtocol?: string
+  /** snmpd's names: AES (default, AES-128), DES, AES-192, AES-256 */
+  privProtocol?: string
 }
 
 export interface RunningSnmpd {
@@ -27,7 +31,7 @@ export interface RunningSnmpd {
   stop(): Promise<void>
 }
 
-export async function startSnmpd(options: { v3User?: SnmpdV3User; community?: string } = {}): Promise<RunningSnmpd> {
+export async function startSnmpd(options: { v3User?: SnmpdV3User; moreV3Users?: SnmpdV3User[]; community?: string } = {}): Promise<RunningSnmpd> {
   const dir = mkdtempSync(join(tmpdir(), 'civicnet-snmpd-'))
   const port = await freeUdpPort()
   const community = options.community ?? 'civic-test'
@@ -40,7 +44,9 @@ export async function startSnmpd(options: { v3User?: SnmpdV3User; community?: st
     'sysContact noc@civicnet.invalid',
     'sysName civicnet-snmpd',
   ]
-  if (v3) lines.push(`createUser ${v3.user} SHA "${v3.authKey}" AES "${v3.privKey}"`, `rouser ${v3.user} authPriv`)
+  for (const u of [...(v3 ? [v3] : []), ...(options.moreV3Users ?? [])]) {
+    lines.push(`createUser ${u.user} ${u.authProtocol ?? 'SHA'} "${u.authKey}" ${u.privProtocol ?? 'AES'} "${u.privKey}"`, `rouser ${u.user} authPriv`)
+  }
   writeFileSync(conf, lines.join('\n') + '\n')
   const logPath = join(dir, 'snmpd.log')
   const logFd = openSync(logPath, 'w')
