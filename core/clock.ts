@@ -35,3 +35,36 @@ export function fastClock(startMs: number, speed: number): Clock {
     },
   }
 }
+
+/**
+ * A clock that stands still at a time the caller sets until it is released, then follows
+ * the wall clock. The demo uses it to fill history through the real SNMP path: it sets
+ * the simulated city's time to each past step, polls every agent, and at the end releases
+ * the clock to live time. Timers wait for real time (they are only used once live).
+ */
+export interface SteppedClock extends Clock {
+  /** sets the time (ms) while the clock is held; throws once released */
+  set(ms: number): void
+  /** from now on the clock is the wall clock */
+  release(): void
+  readonly held: boolean
+}
+
+export function steppedClock(startMs: number): SteppedClock {
+  let t: number | null = startMs
+  return {
+    speed: 1,
+    now: () => (t === null ? Date.now() : t),
+    get held() {
+      return t !== null
+    },
+    set(ms) {
+      if (t === null) throw new Error('stepped clock was released: it follows the wall clock now')
+      t = ms
+    },
+    release() {
+      t = null
+    },
+    after: wallClock.after,
+  }
+}

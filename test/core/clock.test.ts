@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { fastClock } from '../../core/clock.ts'
+import { fastClock, steppedClock } from '../../core/clock.ts'
 
 test('a fast clock runs speed times faster than real time', async () => {
   const clock = fastClock(0, 1000)
@@ -11,6 +11,18 @@ test('a fast clock runs speed times faster than real time', async () => {
 
 test('a fast clock refuses a speed that is not positive', () => {
   assert.throws(() => fastClock(0, 0), /clock speed must be > 0, got 0/)
+})
+
+test('a stepped clock holds the time it is set to, then follows the wall clock once released', () => {
+  const clock = steppedClock(1_000)
+  assert.is(clock.now(), 1_000)
+  clock.set(3_600_000)
+  assert.is(clock.now(), 3_600_000)
+  assert.ok(clock.held)
+  clock.release()
+  assert.not.ok(clock.held)
+  assert.ok(Math.abs(clock.now() - Date.now()) < 1000)
+  assert.throws(() => clock.set(5), /stepped clock was released/)
 })
 
 test.run()
