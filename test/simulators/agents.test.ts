@@ -24,6 +24,13 @@ agents('every device but the lightweight APs gets its own agent', ({ city }) => 
   assert.equal(city.endpoints().map((e) => e.device).sort(), ['ap-s1', 'ap-s2', 'ap-s3', 'core-1', 'sw-north', 'sw-south', 'wlc-1'])
 })
 
+agents('inventoryWithEndpoints gives the collector the addresses the agents really listen on', ({ city }) => {
+  const inv = city.inventoryWithEndpoints()
+  const wlc = inv.devices.find((d) => d.id === 'wlc-1')!
+  assert.equal(wlc.mgmt, { host: '127.0.0.1', port: city.endpoints().find((e) => e.device === 'wlc-1')!.port })
+  assert.equal(inv.devices.find((d) => d.id === 'ap-n1')!.mgmt, { host: '127.0.0.1', port: 11 }, 'lightweight APs keep theirs')
+})
+
 agents('sysObjectIDs are the vendors\' own: Cisco WLC, UniFi, Catalyst, ASR', async ({ city }) => {
   const oid = async (d: string) => (await snmp('snmpget', city, d, ['1.3.6.1.2.1.1.2.0']))[0]![1]
   assert.is(await oid('wlc-1'), '.1.3.6.1.4.1.9.1.1279')

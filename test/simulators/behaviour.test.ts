@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createSimulatedCity } from '../../simulators/city.ts'
@@ -84,6 +87,21 @@ behaviour('bytes add up: a neighborhood is the sum of its APs, a switch carries 
   assert.is(c.truth.bytes('south', from, to).total, s)
   assert.is(c.truth.bytes('sw-south', from, to).total, s)
   assert.ok(s > 0)
+})
+
+behaviour('truth as JSON lines: one line per minute with clients and bytes per AP', () => {
+  const c = city(8)
+  const dir = mkdtempSync(join(tmpdir(), 'sim-truth-'))
+  try {
+    const file = join(dir, 'truth.jsonl')
+    const from = DAY + 17 * HOUR
+    assert.is(c.truth.writeJsonl(file, from, from + 5 * MINUTE_MS), 5)
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { timeMs: number; clients: Record<string, number> })
+    assert.equal(lines.map((l) => l.timeMs), [0, 1, 2, 3, 4].map((i) => from + i * MINUTE_MS))
+    assert.is(lines[2]!.clients['ap-s1'] ?? 0, c.truth.clientsAt('ap-s1', from + 2 * MINUTE_MS))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 behaviour.run()
