@@ -50,13 +50,33 @@ export const command: Command = {
     const state = openAppState(stateFile())
     const seeded = ensureInventory(state, () => hartfordInventory())
     if (seeded.seeded) log.info({ version: seeded.version }, 'app state was empty: seeded the Hartford inventory')
+    // An InfluxDB that is down at start-up is waited for (the deployment may start
+    // its parts in any order); a signal during the wait ends the command.
+    let stopping = false
+    const onSignal = () => (stopping = true)
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
     let store
-    try {
-      store = await openMetricStore(storeConfig)
-    } catch (err) {
-      console.error(`civicnet collect: cannot open the metric store (${describeStore(storeConfig)}): ${(err as Error).message}`)
+    for (let attempt = 1; !store; attempt++) {
+      try {
+        store = await openMetricStore(storeConfig)
+      } catch (err) {
+        // The embedded file fails for reasons waiting does not cure (held by another process).
+        if (stopping || storeConfig.kind !== 'influxdb') {
+          console.error(`civicnet collect: cannot open the metric store (${describeStore(storeConfig)}): ${(err as Error).message}`)
+          state.close()
+          return 1
+        }
+        log.warn({ store: describeStore(storeConfig), attempt, err: (err as Error).message }, 'metric store not available yet: retrying in 5 s')
+        await new Promise((r) => setTimeout(r, 5000))
+      }
+    }
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    if (stopping) {
+      await store.close()
       state.close()
-      return 1
+      return 0
     }
     log.info({ store: describeStore(storeConfig), shard: config.poller?.shard, intervalMs: config.poller?.intervalMs }, 'collector starting')
     const collector = await startCollector(config, { inventory: () => state.inventory(), store, clock: wallClock, log })
