@@ -12,7 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
 
 /** Builds into outDir (default web/dist); returns the output directory. */
-export async function buildWeb({ outDir = join(here, 'dist'), minify = true } = {}) {
+export async function buildWeb({ outDir = join(here, 'dist'), minify = process.env.WEB_MINIFY !== '0' } = {}) {
   mkdirSync(outDir, { recursive: true })
   await build({
     entryPoints: [join(here, 'src/main.ts')],

@@ -12,6 +12,27 @@ import type { DeviceRow, DeviceStatus, LinkRow, NeighborhoodFeature, Neighborhoo
 /** A 1x1 transparent GIF: what a failed tile shows instead of a broken-image icon. */
 const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'
 
+/** Adds one marker's outline to the current path: circle, triangle, diamond or square. */
+function shapePath(ctx: CanvasRenderingContext2D, shape: string, x: number, y: number, s: number) {
+  if (shape === 'triangle') {
+    ctx.moveTo(x, y - s * 1.3)
+    ctx.lineTo(x + s * 1.2, y + s * 0.9)
+    ctx.lineTo(x - s * 1.2, y + s * 0.9)
+    ctx.closePath()
+  } else if (shape === 'diamond') {
+    ctx.moveTo(x, y - s * 1.2)
+    ctx.lineTo(x + s * 1.2, y)
+    ctx.lineTo(x, y + s * 1.2)
+    ctx.lineTo(x - s * 1.2, y)
+    ctx.closePath()
+  } else if (shape === 'square') {
+    ctx.rect(x - s * 0.85, y - s * 0.85, s * 1.7, s * 1.7)
+  } else {
+    ctx.moveTo(x + s, y)
+    ctx.arc(x, y, s, 0, Math.PI * 2)
+  }
+}
+
 /**
  * A canvas marker whose shape carries the status too (circle up, triangle down, square
  * unknown), so colour is not the only cue. Leaflet's canvas renderer draws circles only;
@@ -20,28 +41,75 @@ const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALA
 const ShapeMarker: new (latlng: L.LatLngExpression, options: L.CircleMarkerOptions & { shape: string }) => L.CircleMarker = (L.CircleMarker as any).extend({
   _updatePath(this: any) {
     const r = this._renderer
-    const shape = this.options.shape
-    if (shape === 'circle' || !r._ctx) return r._updateCircle(this)
     if (!r._drawing || this._empty()) return
     const ctx: CanvasRenderingContext2D = r._ctx
-    const p = this._point
-    const s = Math.max(Math.round(this._radius), 1)
     ctx.beginPath()
-    if (shape === 'triangle') {
-      ctx.moveTo(p.x, p.y - s * 1.3)
-      ctx.lineTo(p.x + s * 1.2, p.y + s * 0.9)
-      ctx.lineTo(p.x - s * 1.2, p.y + s * 0.9)
-      ctx.closePath()
-    } else if (shape === 'diamond') {
-      ctx.moveTo(p.x, p.y - s * 1.2)
-      ctx.lineTo(p.x + s * 1.2, p.y)
-      ctx.lineTo(p.x, p.y + s * 1.2)
-      ctx.lineTo(p.x - s * 1.2, p.y)
-      ctx.closePath()
-    } else {
-      ctx.rect(p.x - s * 0.85, p.y - s * 0.85, s * 1.7, s * 1.7)
-    }
+    shapePath(ctx, this.options.shape, this._point.x, this._point.y, Math.max(Math.round(this._radius), 1))
     r._fillStroke(ctx, this)
+  },
+})
+
+/** Drawing order of the buckets: healthy first, so faults are drawn on top. */
+const SHAPE_RANK: Record<string, number> = { circle: 0, square: 1, diamond: 2, triangle: 3 }
+
+/**
+ * Leaflet's canvas renderer, drawing shape markers in batches: one path, one fill and one
+ * stroke per (shape, colour, size) instead of per marker. With 10,000 APs a redraw after a
+ * zoom or pan then costs a handful of canvas calls plus the path building. Other layers on
+ * this renderer (the selection ring) are drawn after, one by one, as Leaflet does.
+ */
+const BatchCanvas: new (options?: L.RendererOptions & { tolerance?: number }) => L.Canvas = (L.Canvas as any).extend({
+  _draw(this: any) {
+    const bounds = this._redrawBounds
+    const ctx: CanvasRenderingContext2D = this._ctx
+    ctx.save()
+    if (bounds) {
+      const size = bounds.getSize()
+      ctx.beginPath()
+      ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y)
+      ctx.clip()
+    }
+    this._drawing = true
+    const buckets = new Map<string, any[]>()
+    const single: any[] = []
+    for (let order = this._drawFirst; order; order = order.next) {
+      const layer = order.layer
+      if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) continue
+      const shape = layer.options.shape
+      if (!shape) {
+        single.push(layer)
+        continue
+      }
+      if (layer._empty()) continue
+      const key = `${SHAPE_RANK[shape] ?? 9}|${shape}|${layer.options.fillColor}|${Math.max(Math.round(layer._radius), 1)}`
+      let b = buckets.get(key)
+      if (!b) buckets.set(key, (b = []))
+      b.push(layer)
+    }
+    for (const key of [...buckets.keys()].sort()) {
+      const layers = buckets.get(key)!
+      const o = layers[0].options
+      const shape = o.shape as string
+      const radius = Math.max(Math.round(layers[0]._radius), 1)
+      ctx.beginPath()
+      for (const l of layers) shapePath(ctx, shape, l._point.x, l._point.y, radius)
+      // Outline first, twice as wide, then the fill over it: each marker keeps its outer
+      // outline and no marker's outline is painted across its neighbours' fill.
+      if (o.stroke !== false && o.weight) {
+        ctx.globalAlpha = o.opacity ?? 1
+        ctx.lineWidth = o.weight * 2
+        ctx.strokeStyle = o.color
+        ctx.lineJoin = 'round'
+        ctx.setLineDash([])
+        ctx.stroke()
+      }
+      ctx.globalAlpha = o.fillOpacity ?? 1
+      ctx.fillStyle = o.fillColor
+      ctx.fill('nonzero')
+    }
+    for (const l of single) l._updatePath()
+    this._drawing = false
+    ctx.restore()
   },
 })
 
@@ -72,7 +140,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
   map.createPane('aps').style.zIndex = '430'
   const areaRenderer = L.svg({ pane: 'neighborhoods', padding: 0.2 })
   const linkRenderer = L.svg({ pane: 'links', padding: 0.2 })
-  const apRenderer = L.canvas({ pane: 'aps', padding: 0.2, tolerance: 4 })
+  const apRenderer = new BatchCanvas({ pane: 'aps', padding: 0.2, tolerance: 4 })
 
   let tileErrors = 0
   if (opts.tiles) {
