@@ -60,3 +60,27 @@ export function freeUdpPort(): Promise<number> {
     })
   })
 }
+
+/**
+ * One GET of sysUpTime.0 over raw UDP from this process; resolves with the milliseconds
+ * until the answer, or null after timeoutMs. Times the agent, not a tool's start-up.
+ */
+export async function timedRawGet(city: SimulatedCity, device: string, timeoutMs = 1000): Promise<number | null> {
+  const { encMessage, encVarBind, Pdu, Tag } = await import('../../simulators/snmp/ber.ts')
+  const e = endpoint(city, device)
+  const sock = dgram.createSocket('udp4')
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()))
+  try {
+    return await new Promise<number | null>((resolve) => {
+      const t0 = performance.now()
+      const timer = setTimeout(() => resolve(null), timeoutMs)
+      sock.once('message', () => {
+        clearTimeout(timer)
+        resolve(performance.now() - t0)
+      })
+      sock.send(encMessage(1, 'public', Pdu.Get, 1, 0, 0, [encVarBind({ oid: '1.3.6.1.2.1.1.3.0', value: { type: Tag.Null } })]), e.port, e.host)
+    })
+  } finally {
+    sock.close()
+  }
+}
