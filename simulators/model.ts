@@ -48,7 +48,10 @@ export interface ModelOptions {
   seed: number
   /** counters of devices that were not rebooted accumulate from this minute-aligned time */
   originMs: number
-  /** client pool per AP of a neighborhood (people who may use the Wi-Fi there) */
+  /**
+   * client pool per AP of a neighborhood (people who may use the Wi-Fi there), scaled by
+   * 0.6 + (share of households without broadband, %) / 40, within 0.6..1.6
+   */
   clientsPerAp: number
   /** share of clients with randomized (locally administered) MACs, 0..1 */
   randomizedMacShare: number
@@ -295,9 +298,15 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
   // client pools, in neighborhood id order so the numbering is stable
   const clients: ClientInfo[] = []
   const poolByNeighborhood = new Map<string, number[]>()
+  const censusOf = new Map(inv.neighborhoods.map((n) => [n.id, n.census]))
+  // each neighborhood's day is its own: the peak moves up to two hours (downtown lunch,
+  // residential evenings), and the pool grows where more households lack broadband at home
+  const hourShift = new Map<string, number>()
   for (const nb of [...topo.apsByNeighborhood.keys()].sort()) {
     const nbAps = topo.apsByNeighborhood.get(nb)!
-    const size = Math.round(nbAps.length * options.clientsPerAp)
+    hourShift.set(nb, (hash(seed, 9, strHash(nb)) % 4) - 2)
+    const need = censusOf.get(nb)?.pctWithoutBroadband ?? 20
+    const size = Math.round(nbAps.length * options.clientsPerAp * Math.min(1.6, Math.max(0.6, 0.6 + need / 40)))
     const ids: number[] = []
     const nbh = strHash(nb)
     for (let k = 0; k < size; k++) {
@@ -373,6 +382,7 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
         const u1 = unit(seed, 11, cl.id, d, j)
         let hour = 0
         while (hour < 23 && HOUR_CDF[hour]! < u1) hour++
+        hour = (hour + hourShift.get(cl.neighborhood)! + 24) % 24
         const startMin = start0 + hour * HOUR_MIN + Math.floor(unit(seed, 12, cl.id, d, j) * HOUR_MIN)
         const dur = 10 + Math.floor(Math.pow(unit(seed, 13, cl.id, d, j), 1.5) * 170)
         c.push(cl.id)

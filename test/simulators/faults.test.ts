@@ -65,7 +65,7 @@ faults('AP down: that agent stops answering while the others still answer prompt
   const f = ctx.city.faults.inject({ type: 'ap-down', device: 'ap-s2' })
   assert.is(f.type, 'device-down')
   assert.is(await answers(ctx.city, 'ap-s2', 0.3), false)
-  for (const d of ['ap-s1', 'ap-s3', 'sw-south', 'wlc-1', 'core-1']) assert.ok((await timedGet(ctx, d)) < 100, `${d} answers promptly`)
+  for (const d of ['ap-s1', 'ap-s3', 'sw-south', 'wlc-1', 'core-1']) assert.ok((await timedGet(ctx, d)) < 250, `${d} answers promptly`)
   assert.is(ctx.city.truth.clientsAt('ap-s2', ctx.clock.now() + MINUTE_MS), 0)
   // the switch port it hangs from goes down, and the switch says so
   const down = await waitTrap(ctx, (t) => t.oid === TRAP_OID.linkDown && fromDevice(ctx, 'sw-south')(t))
@@ -95,7 +95,7 @@ faults('fiber cut: every device behind the link goes dark, the core sends linkDo
   const t1 = ctx.clock.now()
   const f = ctx.city.faults.inject({ type: 'fiber-cut', link: 'fl-south' })
   for (const d of ['sw-south', 'ap-s1', 'ap-s2', 'ap-s3']) assert.is(await answers(ctx.city, d, 0.3), false, `${d} is dark`)
-  for (const d of ['core-1', 'sw-north', 'wlc-1']) assert.ok((await timedGet(ctx, d)) < 100, `${d} still answers`)
+  for (const d of ['core-1', 'sw-north', 'wlc-1']) assert.ok((await timedGet(ctx, d)) < 250, `${d} still answers`)
   const corePort = ctx.city.model.topo.ports.get('core-1')!.find((p) => p.name === 'Te0/0/2')!.ifIndex
   const trap = await waitTrap(ctx, (t) => t.oid === TRAP_OID.linkDown && fromDevice(ctx, 'core-1')(t))
   assert.is(Number(trap.varbinds[2]!.value), corePort)
@@ -137,10 +137,10 @@ faults('reboot: counters and sysUpTime start again from 0, and the agent sends c
 faults('slow agent: answers only after the delay', async (ctx) => {
   const f = ctx.city.faults.inject({ type: 'slow', device: 'ap-s1', delayMs: 400 })
   const ms = await timedGet(ctx, 'ap-s1')
-  assert.ok(ms >= 400 && ms < 600, `took ${ms.toFixed(0)} ms`)
+  assert.ok(ms >= 400 && ms < 1000, `took ${ms.toFixed(0)} ms`)
   assert.is(await answers(ctx.city, 'ap-s1', 0.2), false, 'too slow for a 200 ms timeout')
   ctx.city.faults.clear(f.id)
-  assert.ok((await timedGet(ctx, 'ap-s1')) < 100)
+  assert.ok((await timedGet(ctx, 'ap-s1')) < 250)
 })
 
 faults('malformed answers: Counter64 sent as OctetString, or garbage that no client can parse', async (ctx) => {
