@@ -181,8 +181,15 @@ test('an AP fault shows as down on the next refresh, without a reload, and is an
   try {
     const markers = await page.evaluate(() => window.__civicnet.markers)
     const victim = Object.entries(markers).find(([, s]) => s === 'up')![0]
+    // A keyboard user sits in the AP list while refreshes redraw it: focus must stay put.
+    await page.click('[data-testid=tab-list]')
+    await page.focus('[data-testid=neighborhood-row] button')
+    const focused = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.openNeighborhood)
     await ctx.backend.failAp(victim)
     await page.waitForFunction((id) => window.__civicnet.markers[id] === 'down', victim, { timeout: 30_000 })
+    assert.is(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.openNeighborhood), focused)
+    assert.is(await page.getAttribute(`[data-testid=ap-row][data-id="${victim}"]`, 'data-status'), 'down')
+    await page.click('#tab-overview')
     const live = await page.textContent('[data-testid=live]')
     assert.ok(live?.includes('is down'), `live region says: ${live}`)
     assert.is(await page.locator(`[data-testid=outage-item][data-id="${victim}"]`).count(), 1)

@@ -123,6 +123,27 @@ function describeLink(l: LinkRow): string {
   return `Fiber ${l.id} (${l.status}) · ${l.aDevice} ↔ ${l.bDevice} · rx ${rx}`
 }
 
+/**
+ * Replaces a list's HTML only when it changed, and keeps keyboard focus on the same
+ * button across the redraw, so a refresh every few seconds never throws a keyboard or
+ * screen-reader user out of the list they are in.
+ */
+function setHtml(el: HTMLElement, html: string) {
+  if (el.dataset.html === html) return
+  const active = document.activeElement
+  const key =
+    active instanceof HTMLElement && el.contains(active)
+      ? active.dataset.openNeighborhood
+        ? `[data-open-neighborhood="${CSS.escape(active.dataset.openNeighborhood)}"]`
+        : active.dataset.openDevice
+          ? `[data-open-device="${CSS.escape(active.dataset.openDevice)}"]`
+          : null
+      : null
+  el.innerHTML = html
+  el.dataset.html = html
+  if (key) el.querySelector<HTMLElement>(key)?.focus()
+}
+
 function drawNeighborhoods() {
   const rows = state.neighborhoods.map((f) => f.properties)
   const classes = classify(METRIC_SPECS[state.metric], rows)
@@ -146,14 +167,14 @@ function drawNeighborhoods() {
 function drawNeighborhoodTable(rows: NeighborhoodStats[]) {
   const body = $('[data-testid=neighborhood-table] tbody')
   const sorted = [...rows].sort((a, b) => Number(b.served) - Number(a.served) || a.name.localeCompare(b.name))
-  body.innerHTML = sorted
+  setHtml(body, sorted
     .map(
       (n) => `<tr data-testid="neighborhood-row" data-id="${escapeHtml(n.id)}" data-served="${n.served}">
         <th scope="row"><button type="button" class="link" data-open-neighborhood="${escapeHtml(n.id)}">${escapeHtml(n.name)}</button></th>
         <td>${n.served ? 'Yes' : 'No'}</td><td class="n">${n.served ? fmtInt(n.clientsNow) : '–'}</td>
         <td class="n">${n.served ? fmtPct(n.availabilityPct) : '–'}</td><td class="n">${fmtInt(n.householdsWithoutBroadband)}</td></tr>`,
     )
-    .join('')
+    .join(''))
 }
 
 const AP_LIST_LIMIT = 200
@@ -169,14 +190,14 @@ function drawApTable() {
   const shown = [...match].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name)).slice(0, AP_LIST_LIMIT)
   $('[data-testid=ap-list-note]').textContent =
     match.length > shown.length ? `Showing ${shown.length} of ${match.length} access points; type to narrow the list.` : `${match.length} access points.`
-  $('[data-testid=ap-table] tbody').innerHTML = shown
+  setHtml($('[data-testid=ap-table] tbody'), shown
     .map(
       (d) => `<tr data-testid="ap-row" data-id="${escapeHtml(d.id)}" data-status="${d.status}">
         <th scope="row"><button type="button" class="link" data-open-device="${escapeHtml(d.id)}">${escapeHtml(d.name)}</button></th>
         <td><span class="status status-${d.status}"><span class="shape" aria-hidden="true"></span>${d.status}</span></td>
         <td>${escapeHtml(nameOf(d.neighborhood))}</td><td class="n">${fmtInt(d.clients)}</td></tr>`,
     )
-    .join('')
+    .join(''))
 }
 
 const OUTAGE_LIST_LIMIT = 50
@@ -193,16 +214,16 @@ function drawOutages() {
     ),
   ]
   if (down.length > OUTAGE_LIST_LIMIT) items.push(`<li class="muted">and ${down.length - OUTAGE_LIST_LIMIT} more down: see the Lists tab.</li>`)
-  $('[data-testid=outage-list]').innerHTML = items.length ? items.join('') : '<li class="muted">No outages. Every device answers.</li>'
+  setHtml($('[data-testid=outage-list]'), items.length ? items.join('') : '<li class="muted">No outages. Every device answers.</li>')
   const ev = state.events.slice(0, 15)
-  $('[data-testid=event-list]').innerHTML = ev.length
+  setHtml($('[data-testid=event-list]'), ev.length
     ? ev
         .map(
           (e) => `<li class="ev ev-${e.severity}" data-testid="event-item"><time>${new Date(e.timeMs).toLocaleTimeString('en-US', { hour12: false })}</time>
           <span><strong>${escapeHtml(e.type)}</strong> ${escapeHtml(state.byDevice.get(e.device)?.name ?? e.device)}${e.detail ? ` · ${escapeHtml(e.detail)}` : ''}</span></li>`,
         )
         .join('')
-    : '<li class="muted">No events in the last 24 h.</li>'
+    : '<li class="muted">No events in the last 24 h.</li>')
 }
 
 /** Tells screen-reader users what changed since the last refresh, once per change. */
@@ -282,6 +303,7 @@ async function load() {
     state.byNeighborhood = new Map(nb.features.map((f) => [f.properties.id, f.properties]))
     if (nb.nowMs !== null) state.serverNowMs = nb.nowMs
     let engineer = false
+    let partialError: string | null = null
     try {
       const [dl, links] = await Promise.all([api.devices(), api.links().catch(() => [] as LinkRow[])])
       const devices = dl.devices
@@ -294,11 +316,17 @@ async function load() {
       state.events = await api.events(to - 24 * 3600_000, to + 60_000).catch(() => [] as EventRow[])
       state.events.sort((a, b) => b.timeMs - a.timeMs)
     } catch (err) {
-      if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) throw err
-      state.devices = []
-      state.byDevice = new Map()
-      state.links = []
-      state.events = []
+      if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) {
+        // Devices failed for another reason (5xx, timeout): keep the last known devices on
+        // the map, draw the fresh neighborhoods, and say what failed.
+        engineer = state.engineer
+        partialError = String((err as Error)?.message ?? err)
+      } else {
+        state.devices = []
+        state.byDevice = new Map()
+        state.links = []
+        state.events = []
+      }
     }
     setEngineer(engineer)
     drawNeighborhoods()
@@ -320,9 +348,15 @@ async function load() {
     }
     $('[data-testid=updated]').textContent = new Date(nowMs()).toLocaleString('en-US', { hour12: false })
     $('[data-testid=updated]').setAttribute('datetime', new Date(nowMs()).toISOString())
-    conn.textContent = 'Live'
-    conn.className = 'conn ok'
-    hooks.lastError = null
+    if (partialError) {
+      hooks.lastError = partialError
+      conn.textContent = `Devices not refreshed: ${partialError}`
+      conn.className = 'conn bad'
+    } else {
+      conn.textContent = 'Live'
+      conn.className = 'conn ok'
+      hooks.lastError = null
+    }
   } catch (err) {
     hooks.lastError = String((err as Error)?.message ?? err)
     conn.textContent = `Cannot reach the server: ${hooks.lastError}`
