@@ -196,6 +196,7 @@ export function openSession(target: SnmpTarget): SnmpSession {
   let closed = false
   let answered = false
   let bulkDisabled = false
+  let tooBigRepetitions = Number.POSITIVE_INFINITY
 
   // A malformed datagram makes net-snmp emit 'error' (and, with no listener, crash the
   // process). It cannot tell which request the datagram answered, so fail them all.
@@ -271,7 +272,10 @@ export function openSession(target: SnmpTarget): SnmpSession {
         rows = Array.isArray(r) ? r : []
       } catch (err) {
         if (err instanceof SnmpProtocolError && /TooBig/i.test(err.message) && rep > 1) {
+          // the answer did not fit the agent's (or path's) message size: ask for fewer rows,
+          // and remember it for this session's later walks
           rep = Math.max(1, Math.floor(rep / 2))
+          tooBigRepetitions = Math.min(tooBigRepetitions, rep)
           continue
         }
         // a timeout on a device that has answered before points at GETBULK itself (some agents
@@ -339,7 +343,7 @@ export function openSession(target: SnmpTarget): SnmpSession {
     let cursor = subtree
     if (!bulkDisabled) {
       try {
-        const r = await walkBulk(subtree, out, cursor, opts.maxRepetitions ?? maxRepetitions, limit)
+        const r = await walkBulk(subtree, out, cursor, Math.min(opts.maxRepetitions ?? maxRepetitions, tooBigRepetitions), limit)
         if (r.done) return out
       } catch (err) {
         if (!(err instanceof BulkMishandled)) throw err

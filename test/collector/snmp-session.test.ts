@@ -63,6 +63,19 @@ for (const [mode, title, expectFallback] of cases) {
   })
 }
 
+fallback('an agent that answers tooBig gets smaller GETBULKs and is walked completely without falling back', async ({ agent, direct }) => {
+  const proxy = await startBulkProxy(agent!.port, 'tooBig')
+  const s = openSession({ host: '127.0.0.1', port: proxy.port, credential: { version: 'v2c', community: agent!.community }, maxRepetitions: 10, timeoutMs: 300, retries: 0 })
+  try {
+    const walked = plain([...(await s.walk(SYS_OR_TABLE)), ...(await s.walk(IF_NAME))])
+    assert.equal(walked, direct)
+    assert.is(s.bulkDisabled, false)
+  } finally {
+    s.close()
+    await proxy.stop()
+  }
+})
+
 fallback('probeDevice through a genErr agent reads the same interfaces as directly', async ({ agent }) => {
   const proxy = await startBulkProxy(agent!.port, 'genErr')
   try {

@@ -5,12 +5,13 @@
  *   'echo'        answers every GetBulkRequest with the asked OID (non-increasing) and no error
  *   'oneVarbind'  forwards GetBulkRequest as a GetNextRequest: one varbind per answer
  *   'silent'      drops GetBulkRequest (GET and GETNEXT still pass)
+ *   'tooBig'      answers tooBig(1) to any GetBulkRequest with max-repetitions above 2, forwards the rest
  *   'garbage'     answers everything with bytes that are not BER
  * Everything else is forwarded unchanged. SNMPv1/v2c only (the PDU is not encrypted).
  */
 import { createSocket, type RemoteInfo } from 'node:dgram'
 
-export type ProxyMode = 'genErr' | 'echo' | 'oneVarbind' | 'silent' | 'garbage'
+export type ProxyMode = 'genErr' | 'echo' | 'oneVarbind' | 'silent' | 'garbage' | 'tooBig'
 
 export interface RunningProxy {
   port: number
@@ -75,6 +76,15 @@ export async function startBulkProxy(backendPort: number, mode: ProxyMode): Prom
       state.bulkRequests++
       const out = Buffer.from(msg)
       if (mode === 'silent') return
+      if (mode === 'tooBig') {
+        const f = layout.ints[2]!
+        let maxRep = 0
+        for (let i = 0; i < f.len; i++) maxRep = maxRep * 256 + msg[f.at + i]!
+        if (maxRep <= 2) {
+          back.send(msg, backendPort, '127.0.0.1')
+          return
+        }
+      }
       if (mode === 'oneVarbind') {
         out[layout.pduAt] = 0xa1 // GetNextRequest
         setInt(out, layout.ints[1]!, 0)
@@ -83,8 +93,9 @@ export async function startBulkProxy(backendPort: number, mode: ProxyMode): Prom
         return
       }
       out[layout.pduAt] = 0xa2 // GetResponse, same request id and varbinds (OID of the request, NULL value)
-      setInt(out, layout.ints[1]!, mode === 'genErr' ? 5 : 0) // error-status genErr(5)
-      setInt(out, layout.ints[2]!, mode === 'genErr' ? 1 : 0) // error-index
+      const status = mode === 'genErr' ? 5 : mode === 'tooBig' ? 1 : 0 // genErr(5), tooBig(1)
+      setInt(out, layout.ints[1]!, status) // error-status
+      setInt(out, layout.ints[2]!, 0) // error-index
       front.send(out, rinfo.port, rinfo.address)
       return
     }
