@@ -26,7 +26,7 @@ test('a dead AP and a slow agent fail only their own polls; the other devices ar
   await store.init()
   const records: PollRecord[] = []
   const c = createCollector(
-    { poller: { intervalMs: 60_000, timeoutMs: 700, retries: 0 }, writer: { spoolDir: dir, maxDelayMs: 10 }, traps: false },
+    { poller: { intervalMs: 60_000, timeoutMs: 1000, retries: 0 }, writer: { spoolDir: dir, maxDelayMs: 10 }, traps: false },
     { inventory: city.inventoryWithEndpoints(), store, clock, log: silentLog, onPoll: (r) => records.push(r) },
   )
   try {
@@ -39,7 +39,7 @@ test('a dead AP and a slow agent fail only their own polls; the other devices ar
     const by = (id: string) => records.filter((r) => r.device === id)
     for (const id of ['ap-s1', 'ap-s2']) {
       assert.ok(by(id).length >= 3, `${id} polled ${by(id).length} times`)
-      for (const p of by(id)) assert.ok(p.durationMs >= 690, `${id} failed after ${p.durationMs} ms`)
+      for (const p of by(id)) assert.ok(p.durationMs >= 990, `${id} failed after ${p.durationMs} ms`)
       assert.equal([...new Set(by(id).map((r) => r.outcome))], ['timeout'], `${id} outcomes`)
     }
     const healthy = ['ap-s3', 'core-1', 'sw-north', 'sw-south', 'wlc-1']
@@ -47,11 +47,12 @@ test('a dead AP and a slow agent fail only their own polls; the other devices ar
       const polls = by(id)
       assert.ok(polls.length >= 4, `${id} polled ${polls.length} times`)
       assert.equal([...new Set(polls.map((r) => r.outcome))], ['ok'], `${id} outcomes`)
-      // The first poll of a device is cold (profile match, JIT); the warm ones stay far
-      // below the 700 ms the faulty devices cost each time.
+      // The first poll of a device is cold (profile match, JIT); no warm one ever waits as
+      // long as the 1000 ms each faulty poll costs, and most are far below it (the margin
+      // is for a loaded 2-core machine: the controller's poll is a dozen table walks).
       const warm = polls.slice(1).map((p) => p.durationMs).sort((a, b) => a - b)
       const median = warm[Math.floor(warm.length / 2)]!
-      assert.ok(median < 250, `${id} polls took ${warm.map((d) => d.toFixed(0)).join(', ')} ms`)
+      assert.ok(warm.at(-1)! < 1000 && median < 500, `${id} polls took ${warm.map((d) => d.toFixed(0)).join(', ')} ms`)
       for (let i = 1; i < polls.length; i++) {
         const gap = polls[i]!.timeMs - polls[i - 1]!.timeMs
         assert.ok(Math.abs(gap - 60_000) < 6_000, `${id} polls ${gap} ms apart (simulated)`)
