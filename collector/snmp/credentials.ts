@@ -3,8 +3,10 @@
  * lives in the environment or in a JSON file outside the repository:
  *   CIVICNET_SNMP_CITY_RO_COMMUNITY=...                      (v2c)
  *   CIVICNET_SNMP_CITY_RO_V3_USER=... _AUTH_PROTOCOL=sha _AUTH_KEY=... _PRIV_PROTOCOL=aes _PRIV_KEY=...
- *   CIVICNET_SNMP_CREDENTIALS=/etc/civicnet/snmp.json        ({ "city-ro": { "community": "..." } }
- *                                                             or { "city-ro": { "v3": { "user": ..., ... } } })
+ *   CIVICNET_SNMP_CREDENTIALS=/etc/civicnet/snmp.json        ({ "city-ro": { "version": "v2c", "community": "..." } }
+ *                                                             or { "city-ro": { "version": "v3", "v3": { "user": ..., ... } } };
+ *                                                             "version" may be left out)
+ *   CIVICNET_SNMP_COMMUNITY_CITY_RO=...                      (the v2c form collector/credentials.ts reads)
  * Environment variables win over the file. Error messages name variables, never values.
  */
 import { readFileSync } from 'node:fs'
@@ -18,7 +20,8 @@ export function credentialEnvPrefix(ref: string): string {
 export function resolveCredential(ref: string, env: NodeJS.ProcessEnv = process.env): SnmpCredential {
   if (!ref) throw new CredentialError('empty SNMP credential reference')
   const p = credentialEnvPrefix(ref)
-  const community = env[`${p}COMMUNITY`]
+  // CIVICNET_SNMP_COMMUNITY_<REF> is the name collector/credentials.ts reads: accepted too
+  const community = env[`${p}COMMUNITY`] || env[`CIVICNET_SNMP_COMMUNITY_${ref.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`]
   if (community) return { version: 'v2c', community }
   const user = env[`${p}V3_USER`]
   if (user) {

@@ -72,6 +72,10 @@ credentials('a v2c community comes from CIVICNET_SNMP_<REF>_COMMUNITY', () => {
   assert.equal(resolveCredential('city-ro', { CIVICNET_SNMP_CITY_RO_COMMUNITY: 's3cret' }), { version: 'v2c', community: 's3cret' })
 })
 
+credentials('CIVICNET_SNMP_COMMUNITY_<REF>, the form the collector runtime reads, works too', () => {
+  assert.equal(resolveCredential('city-ro', { CIVICNET_SNMP_COMMUNITY_CITY_RO: 'xyz' }), { version: 'v2c', community: 'xyz' })
+})
+
 credentials('an SNMPv3 user comes from CIVICNET_SNMP_<REF>_V3_USER and friends', () => {
   const c = resolveCredential('core', {
     CIVICNET_SNMP_CORE_V3_USER: 'noc',
@@ -88,7 +92,7 @@ credentials('a JSON file named by CIVICNET_SNMP_CREDENTIALS serves references th
   const dir = mkdtempSync(join(tmpdir(), 'civicnet-cred-'))
   try {
     const file = join(dir, 'snmp.json')
-    writeFileSync(file, JSON.stringify({ parks: { community: 'p4rks' }, olt: { v3: { user: 'olt', authKey: 'k1k1k1k1', privKey: 'k2k2k2k2' } } }))
+    writeFileSync(file, JSON.stringify({ parks: { community: 'p4rks' }, olt: { version: 'v3', v3: { user: 'olt', authKey: 'k1k1k1k1', privKey: 'k2k2k2k2' } } }))
     const env = { CIVICNET_SNMP_CREDENTIALS: file }
     assert.equal(resolveCredential('parks', env), { version: 'v2c', community: 'p4rks' })
     assert.equal(resolveCredential('olt', env), { version: 'v3', v3: { user: 'olt', authKey: 'k1k1k1k1', privKey: 'k2k2k2k2' } })
