@@ -69,7 +69,6 @@ const panel = createPanel($('#panel'), {
   nowMs,
   nameOf,
   onClose() {
-    document.body.classList.remove('panel-open')
     $('#sidebar').classList.remove('has-panel')
     cityMap.select(null)
     cityMap.selectDevice(null)
@@ -112,7 +111,7 @@ function openDevice(id: string) {
 function describeNeighborhood(n: NeighborhoodStats): string {
   const spec = METRIC_SPECS[state.metric]
   if (spec.wifi && !n.served) return 'not served'
-  return `${spec.label.toLowerCase()} ${spec.format(n[state.metric])}${spec.wifi ? '' : ''}`
+  return `${spec.label.toLowerCase()} ${spec.format(n[state.metric])}`
 }
 function describeDevice(d: DeviceRow): string {
   const clients = d.clients === null ? '' : ` · ${fmtInt(d.clients)} clients`
@@ -128,8 +127,9 @@ function describeLink(l: LinkRow): string {
  * button across the redraw, so a refresh every few seconds never throws a keyboard or
  * screen-reader user out of the list they are in.
  */
+const lastHtml = new WeakMap<HTMLElement, string>()
 function setHtml(el: HTMLElement, html: string) {
-  if (el.dataset.html === html) return
+  if (lastHtml.get(el) === html) return
   const active = document.activeElement
   const key =
     active instanceof HTMLElement && el.contains(active)
@@ -140,7 +140,7 @@ function setHtml(el: HTMLElement, html: string) {
           : null
       : null
   el.innerHTML = html
-  el.dataset.html = html
+  lastHtml.set(el, html)
   if (key) el.querySelector<HTMLElement>(key)?.focus()
 }
 

@@ -245,7 +245,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
       if (!m) {
         const marker = new ShapeMarker([row.lat, row.lon], { ...markerStyle(row.status), renderer: apRenderer, pane: 'aps' } as L.CircleMarkerOptions & { shape: string })
         marker.on('click', () => opts.onDevice(row.id))
-        marker.bindTooltip(() => describe(markers.get(row.id)?.row ?? row), { direction: 'top', offset: [0, -6], className: 'cn-tooltip' })
+        marker.bindTooltip(() => escapeHtml(describe(markers.get(row.id)?.row ?? row)), { direction: 'top', offset: [0, -6], className: 'cn-tooltip' })
         apLayer.addLayer(marker)
         markers.set(row.id, { marker, status: row.status, row })
         if (row.status === 'down') marker.bringToFront()
