@@ -238,25 +238,35 @@ export function openSession(target: SnmpTarget): SnmpSession {
     })
   }
 
+  async function getChunk(chunk: string[]): Promise<SnmpVarbind[]> {
+    let vbs: Varbind[]
+    try {
+      vbs = await call<Varbind[]>((cb) => raw.get(chunk, cb))
+    } catch (err) {
+      // an answer too big for the agent's message size: ask for half as many OIDs at a time
+      if (err instanceof SnmpProtocolError && /TooBig/i.test(err.message) && chunk.length > 1) {
+        const half = Math.ceil(chunk.length / 2)
+        return [...(await getChunk(chunk.slice(0, half))), ...(await getChunk(chunk.slice(half)))]
+      }
+      throw err
+    }
+    if (!Array.isArray(vbs) || vbs.length !== chunk.length) {
+      throw new SnmpProtocolError(where, `asked ${chunk.length} OIDs, got ${Array.isArray(vbs) ? vbs.length : 'no'} varbinds`)
+    }
+    return vbs.map((vb, j) => {
+      try {
+        return normalizeVarbind(vb)
+      } catch {
+        // a value that does not fit its type is skipped, not fatal: the caller sees 'null'
+        return { oid: chunk[j]!, type: 'null' as const, value: null }
+      }
+    })
+  }
+
   async function get(oids: string[]): Promise<SnmpVarbind[]> {
     const asked = oids.map(normalizeOid)
     const out: SnmpVarbind[] = []
-    for (let i = 0; i < asked.length; i += GET_CHUNK) {
-      const chunk = asked.slice(i, i + GET_CHUNK)
-      const vbs = await call<Varbind[]>((cb) => raw.get(chunk, cb))
-      if (!Array.isArray(vbs) || vbs.length !== chunk.length) {
-        throw new SnmpProtocolError(where, `asked ${chunk.length} OIDs, got ${Array.isArray(vbs) ? vbs.length : 'no'} varbinds`)
-      }
-      vbs.forEach((vb, j) => {
-        try {
-          out.push(normalizeVarbind(vb))
-        } catch (err) {
-          // a value that does not fit its type is skipped, not fatal: the caller sees 'null'
-          void err
-          out.push({ oid: chunk[j]!, type: 'null', value: null })
-        }
-      })
-    }
+    for (let i = 0; i < asked.length; i += GET_CHUNK) out.push(...(await getChunk(asked.slice(i, i + GET_CHUNK))))
     return out
   }
 
