@@ -55,7 +55,7 @@ test('a dead AP and a slow agent fail only their own polls; the other devices ar
       assert.ok(warm.at(-1)! < 1000 && median < 500, `${id} polls took ${warm.map((d) => d.toFixed(0)).join(', ')} ms`)
       for (let i = 1; i < polls.length; i++) {
         const gap = polls[i]!.timeMs - polls[i - 1]!.timeMs
-        assert.ok(Math.abs(gap - 60_000) < 6_000, `${id} polls ${gap} ms apart (simulated)`)
+        assert.ok(Math.abs(gap - 60_000) < 9_000, `${id} polls ${gap} ms apart (simulated)`)
       }
     }
     // Stored like any metric: device_up 0 for the failed ones, the poll self-metrics for all.
