@@ -8,7 +8,7 @@ import type { Inventory } from '../core/inventory.ts'
 import type { MetricStore } from '../store/types.ts'
 import type { ApiConfig } from './config.ts'
 import { CN_ERR_BAD_RANGE } from './errors.ts'
-import { ClockCache, deviceStates, indexInventory, type DeviceState, type InventoryIndex } from './live.ts'
+import { ClockCache, LatestTracker, deviceStates, indexInventory, type DeviceState, type InventoryIndex } from './live.ts'
 
 /** The part of store/app-state.ts's AppState the API uses. */
 export interface ApiAppState {
@@ -40,6 +40,7 @@ export const MAX_PERIOD_MS = 400 * 86_400_000
 
 export function createContext(config: Readonly<ApiConfig>, store: MetricStore, clock: Clock, appState: ApiAppState): ApiContext {
   const states = new ClockCache<Map<string, DeviceState>>(config.summaryCacheMs)
+  const tracker = new LatestTracker(store, 'device_up', 10 * config.pollIntervalMs)
   const index = () => indexInventory(appState.inventory())
   return {
     config,
@@ -47,7 +48,7 @@ export function createContext(config: Readonly<ApiConfig>, store: MetricStore, c
     clock,
     appState,
     index,
-    deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(store, index(), nowMs, config.pollIntervalMs)),
+    deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(tracker, index(), nowMs, config.pollIntervalMs)),
     period(q, nowMs) {
       const toMs = q.toMs ?? nowMs
       const fromMs = q.fromMs ?? toMs - config.defaultPeriodMs

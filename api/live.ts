@@ -83,10 +83,55 @@ function newestBy(rows: readonly LatestValue[], key: (r: LatestValue) => string)
   return out
 }
 
-/** Status of every inventory device, from one latest-device_up query. */
-export async function deviceStates(store: MetricStore, idx: InventoryIndex, nowMs: number, pollIntervalMs: number): Promise<Map<string, DeviceState>> {
-  const rows = await store.latest({ metric: 'device_up', where: { instance: [''] } })
-  const latest = newestBy(rows, (r) => r.device)
+/**
+ * The newest device_up sample of every device, kept up to date incrementally: "never
+ * polled" versus "silent for a month" needs the newest sample of any age, and reading the
+ * whole history on every refresh costs a full scan (~0.4 s for 30 days of a city on DuckDB).
+ * So the first call reads all of it, later calls only samples since the last read minus a
+ * margin (late writes, such as a spool replay, land within it), and a full read runs again
+ * every fullEveryMs or when the clock goes back.
+ */
+export class LatestTracker {
+  #latest = new Map<string, LatestValue>()
+  #readToMs: number | null = null
+  #fullAtMs = 0
+
+  constructor(
+    private readonly store: MetricStore,
+    private readonly metric: string,
+    private readonly marginMs: number,
+    private readonly fullEveryMs = 3_600_000,
+  ) {}
+
+  async read(nowMs: number): Promise<Map<string, LatestValue>> {
+    const full = this.#readToMs === null || nowMs < this.#readToMs || nowMs - this.#fullAtMs >= this.fullEveryMs
+    const rows = await this.store.latest({
+      metric: this.metric,
+      where: { instance: [''] },
+      ...(full ? {} : { sinceMs: Math.max(0, this.#readToMs! - this.marginMs) }),
+    })
+    if (full) {
+      this.#latest = newestBy(rows, (r) => r.device)
+      this.#fullAtMs = nowMs
+    } else {
+      for (const r of rows) {
+        const prev = this.#latest.get(r.device)
+        if (!prev || r.timeMs >= prev.timeMs) this.#latest.set(r.device, r)
+      }
+    }
+    this.#readToMs = nowMs
+    return this.#latest
+  }
+}
+
+/** Status of every inventory device from the newest device_up samples (see LatestTracker). */
+export async function deviceStates(
+  tracker: LatestTracker,
+  idx: InventoryIndex,
+  nowMs: number,
+  pollIntervalMs: number,
+): Promise<Map<string, DeviceState>> {
+  const latest = await tracker.read(nowMs)
   const out = new Map<string, DeviceState>()
   for (const id of idx.devices.keys()) {
     const l = latest.get(id)

@@ -22,15 +22,6 @@ export type ErrorBody = Static<typeof ErrorBody>
 export const Status = Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('unknown')])
 export const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds (UTC)' })
 
-/** Period of the neighborhood stats: half-open [fromMs, toMs); defaults to the last 24 h. */
-export const PeriodQuery = Type.Object(
-  {
-    fromMs: Type.Optional(EpochMs),
-    toMs: Type.Optional(EpochMs),
-  },
-  { additionalProperties: false },
-)
-
 export const NeighborhoodProperties = Type.Object(
   {
     id: Id,
@@ -54,7 +45,8 @@ export const NeighborhoodFeature = Type.Object(
   {
     type: Type.Literal('Feature'),
     id: Id,
-    geometry: AreaGeometry,
+    /** null when the request asked geometry=false */
+    geometry: Nullable(AreaGeometry),
     properties: NeighborhoodProperties,
   },
   { additionalProperties: false },

@@ -76,6 +76,24 @@ test('sends the summary gzipped to a client that accepts gzip, with the same con
   assert.equal(JSON.parse(gunzipSync(zipped.rawPayload).toString('utf8')), plain.json())
 })
 
+test('leaves the polygons out with geometry=false, and answers 304 to a matching If-None-Match', async ({ h }) => {
+  const full = await h.app.inject({ method: 'GET', url: '/api/neighborhoods' })
+  const bare = await h.app.inject({ method: 'GET', url: '/api/neighborhoods?geometry=false' })
+  assert.ok(Value.Check(NeighborhoodCollection, bare.json()))
+  assert.equal(bare.json().features.map((f: { geometry: unknown }) => f.geometry), [null, null])
+  assert.equal(bare.json().features[0].properties, full.json().features[0].properties)
+  assert.ok(bare.rawPayload.length < full.rawPayload.length)
+  assert.is.not(bare.headers.etag, full.headers.etag)
+  const again = await h.app.inject({ method: 'GET', url: '/api/neighborhoods', headers: { 'if-none-match': String(full.headers.etag) } })
+  assert.is(again.statusCode, 304)
+  assert.is(again.body, '')
+  await h.store.write([{ metric: 'wifi_clients', device: 'ap-4', neighborhood: 'north', instance: '', value: 8, timeMs: T - 10_000 }])
+  const changed = await h.app.inject({ method: 'GET', url: '/api/neighborhoods', headers: { 'if-none-match': String(full.headers.etag) } })
+  assert.is(changed.statusCode, 200)
+  assert.is(changed.json().features[0].properties.clientsNow, 20)
+  await h.store.write([{ metric: 'wifi_clients', device: 'ap-4', neighborhood: 'north', instance: '', value: 7, timeMs: T - 5_000 }])
+})
+
 test('answers one neighborhood as a Feature', async ({ h }) => {
   const res = await h.app.inject({ method: 'GET', url: '/api/neighborhoods/north' })
   assert.is(res.statusCode, 200)
