@@ -200,7 +200,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       return
     }
     busy.add(e.device.id)
-    if (inFlight < maxInFlight) run(e, dueMs)
+    if (inFlight < maxInFlight) run(e)
     else waiting.push({ e, dueMs })
   }
 
@@ -213,14 +213,14 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
         busy.delete(w.e.device.id)
         continue
       }
-      run(w.e, w.dueMs)
+      run(w.e)
     }
   }
 
-  function run(e: Entry, dueMs: number) {
+  function run(e: Entry) {
     inFlight++
     st.started++
-    const p = pollOnce(e, dueMs).finally(() => {
+    const p = pollOnce(e).finally(() => {
       inFlight--
       busy.delete(e.device.id)
       active.delete(p)
@@ -229,12 +229,11 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     active.add(p)
   }
 
-  async function pollOnce(e: Entry, dueMs: number) {
+  async function pollOnce(e: Entry) {
     const id = e.device.id
     const n = e.neighborhood
     // The sample time is the clock at the poll's start (simulated time with a fast clock).
     const timeMs = Math.round(clock.now())
-    void dueMs
     const t0 = performance.now()
     let outcome: PollRecord['outcome'] = 'ok'
     let samples: Sample[]

@@ -49,7 +49,7 @@ export interface Writer {
   start(): void
   /** queues samples; never throws, never waits on the store */
   write(samples: readonly Sample[]): void
-  /** writes (or spools) everything queued, and tries a replay when the spool has samples */
+  /** writes (or spools) everything queued, and replays the spool when the store is up */
   flush(): Promise<void>
   /** flushes, tries one last replay, and stops; what the store did not take stays spooled */
   stop(): Promise<void>
@@ -196,7 +196,9 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       if (flushTimer) clearTimeout(flushTimer)
       flushTimer = undefined
       await drain()
-      if (!spool.isEmpty()) await serial(replay)
+      // While the store is down the retry timer owns the replay: a flush (or a stop) must not
+      // wait out the store client's own retries.
+      if (!spool.isEmpty() && !storeDown) await serial(replay)
     },
     async stop() {
       await this.flush()
