@@ -1,11 +1,12 @@
 /**
  * Web page benchmark: time until the map is interactive (first answer drawn and painted,
  * window.__civicnet.interactiveMs from navigation start) with the city's 300 APs and with
- * 10,000 synthetic APs, plus the time one auto-refresh takes. The API answers come from
- * and the longest frame while the map zooms (smoothness). The API answers come from
- * the fixture on a loopback server (test/support/web-fixture.ts), so only the page is
- * measured. Baseline in the same run: neighborhoods only (public view, no AP markers).
- * Run: node --import tsx bench/page.ts
+ * 10,000 synthetic APs; the time one auto-refresh takes; the longest frame while the map
+ * zooms in and out (smoothness); and the JavaScript time of the AP canvas redraw after it.
+ * The API answers come from the fixture on a loopback server
+ * (test/support/web-fixture.ts), so only the page is measured. Baseline in the same run:
+ * neighborhoods only (public view, no AP markers).
+ * Run: node --import tsx bench/page.ts   (BENCH_RUNS=n for more runs)
  */
 import { launchBrowser } from '../test/support/browser.ts'
 import { createFixtureApi } from '../test/support/web-fixture.ts'
@@ -19,6 +20,8 @@ interface Figures {
   refreshMs: number
   /** longest gap between animation frames while the map zooms in one step and back */
   worstFrameMs: number
+  /** JavaScript time of the AP canvas redraw after that zoom */
+  apDrawMs: number
   markers: number
 }
 
@@ -53,7 +56,8 @@ async function measure(aps: number, engineer: boolean): Promise<Figures[]> {
       await page.waitForFunction(() => window.__civicnet.refreshes >= 3, null, { timeout: 120_000 })
       const { refreshMs, markers } = await page.evaluate(() => ({ refreshMs: window.__civicnet.lastRefreshMs!, markers: Object.keys(window.__civicnet.markers).length }))
       const worstFrameMs = (await page.evaluate(FRAME_PROBE)) as number
-      if (i > 0) out.push({ interactiveMs, refreshMs, worstFrameMs, markers })
+      const apDrawMs = await page.evaluate(() => window.__civicnet.apDrawMs ?? 0)
+      if (i > 0) out.push({ interactiveMs, refreshMs, worstFrameMs, apDrawMs, markers })
       await page.close()
     }
   } finally {
@@ -76,6 +80,7 @@ for (const [name, aps, engineer] of cases) {
   const i = runs.map((r) => r.interactiveMs)
   const r = runs.map((x) => x.refreshMs)
   const f = runs.map((x) => x.worstFrameMs)
+  const d = runs.map((x) => x.apDrawMs)
   const range = (xs: number[]) => `${median(xs)} ms (${Math.min(...xs)}-${Math.max(...xs)})`
-  console.log(`${name.padEnd(40)} markers ${String(runs[0]!.markers).padStart(6)}  interactive ${range(i)}  refresh ${range(r)}  worst frame while zooming ${range(f)}`)
+  console.log(`${name.padEnd(40)} markers ${String(runs[0]!.markers).padStart(6)}  interactive ${range(i)}  refresh ${range(r)}  worst frame while zooming ${range(f)}  AP redraw JS ${range(d)}`)
 }

@@ -6,7 +6,7 @@
  *
  * Test hooks (stable; tests and benchmarks rely on them):
  * - window.__civicnet: { ready, refreshes, neighborhoods, served, markers (AP id -> status),
- *   interactiveMs, lastRefreshMs, lastError }
+ *   interactiveMs, lastRefreshMs, apDrawMs, lastError }
  * - data-testid: neighborhood-count, served-count, clients-total, ap-count, ap-down-count,
  *   neighborhood-shape (SVG path, data-id, data-served), legend, metric-select,
  *   outage-count, outage-item (data-kind, data-id), event-item, live (the polite live
@@ -28,7 +28,7 @@ declare global {
     __civicnet: TestHooks
   }
 }
-const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, interactiveMs: null, lastRefreshMs: null, lastError: null }
+const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null }
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
@@ -80,6 +80,7 @@ const cityMap = createCityMap($('#map'), {
   tiles: tilesOn,
   onNeighborhood: (id) => openNeighborhood(id),
   onDevice: (id) => openDevice(id),
+  onApDraw: (ms) => (hooks.apDrawMs = Math.round(ms * 10) / 10),
 })
 
 function rememberFocus() {

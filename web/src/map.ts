@@ -58,8 +58,9 @@ const SHAPE_RANK: Record<string, number> = { circle: 0, square: 1, diamond: 2, t
  * zoom or pan then costs a handful of canvas calls plus the path building. Other layers on
  * this renderer (the selection ring) are drawn after, one by one, as Leaflet does.
  */
-const BatchCanvas: new (options?: L.RendererOptions & { tolerance?: number }) => L.Canvas = (L.Canvas as any).extend({
+const BatchCanvas: new (options?: L.RendererOptions & { tolerance?: number; onDraw?: (ms: number) => void }) => L.Canvas = (L.Canvas as any).extend({
   _draw(this: any) {
+    const startedMs = performance.now()
     const bounds = this._redrawBounds
     const ctx: CanvasRenderingContext2D = this._ctx
     ctx.save()
@@ -110,6 +111,7 @@ const BatchCanvas: new (options?: L.RendererOptions & { tolerance?: number }) =>
     for (const l of single) l._updatePath()
     this._drawing = false
     ctx.restore()
+    this.options.onDraw?.(performance.now() - startedMs)
   },
 })
 
@@ -128,6 +130,8 @@ export interface CityMapOptions {
   tiles: boolean
   onNeighborhood(id: string): void
   onDevice(id: string): void
+  /** after each redraw of the AP canvas: the ms its JavaScript took (for benchmarks) */
+  onApDraw?(ms: number): void
 }
 
 export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
@@ -140,7 +144,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
   map.createPane('aps').style.zIndex = '430'
   const areaRenderer = L.svg({ pane: 'neighborhoods', padding: 0.2 })
   const linkRenderer = L.svg({ pane: 'links', padding: 0.2 })
-  const apRenderer = new BatchCanvas({ pane: 'aps', padding: 0.2, tolerance: 4 })
+  const apRenderer = new BatchCanvas({ pane: 'aps', padding: 0.2, tolerance: 4, onDraw: opts.onApDraw })
 
   let tileErrors = 0
   if (opts.tiles) {

@@ -83,5 +83,7 @@ export interface TestHooks {
   interactiveMs: number | null
   /** ms the newest refresh took, from first request to everything drawn */
   lastRefreshMs: number | null
+  /** ms the newest redraw of the AP canvas took in JavaScript (the raster is on top) */
+  apDrawMs: number | null
   lastError: string | null
 }
