@@ -15,7 +15,7 @@ import { createCredentialResolver, type CredentialResolver } from './credentials
 import { probeDevice, type ProbeOptions } from './probe.ts'
 import type { ReadingInput } from './samples.ts'
 import { createPoller, type PollFn, type Poller, type PollerConfig, type PollerStats, type PollRecord } from './scheduler.ts'
-import type { SnmpTarget } from './snmp/session.ts'
+import type { SnmpCredential, SnmpTarget } from './snmp/session.ts'
 import { createTrapReceiver, type TrapReceiver, type TrapReceiverConfig, type TrapStats } from './traps.ts'
 import { createWriter, type Writer, type WriterConfig, type WriterStats } from './writer.ts'
 
@@ -64,9 +64,14 @@ export interface Collector {
 export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver): PollFn {
   return (device: Device, options) =>
     probe(
-      { host: device.mgmt.host, port: device.mgmt.port, credential: credentials(device.credential), timeoutMs: options.timeoutMs, retries: options.retries },
+      { host: device.mgmt.host, port: device.mgmt.port, credential: normalizeCredential(credentials(device.credential)), timeoutMs: options.timeoutMs, retries: options.retries },
       device.profile ? { profileId: device.profile } : {},
     )
+}
+
+/** Accepts '2c' for 'v2c' (a common spelling), so a resolver cannot silently select v3. */
+function normalizeCredential(c: SnmpCredential): SnmpCredential {
+  return (c as { version: string }).version === '2c' ? { ...(c as { community: string }), version: 'v2c' } as SnmpCredential : c
 }
 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {

@@ -15,10 +15,12 @@ import { snmp, type Notification, type Varbind } from './net-snmp.ts'
 import { neighborhoodOf } from './samples.ts'
 
 export interface TrapReceiverConfig {
-  /** UDP port to listen on (default 1162 for the demo; 162 in production needs privileges) */
+  /** UDP port to listen on (default 1162 for the demo; 162 in production needs privileges; 0: a free one, see address()) */
   port?: number
   /** address to bind (default 127.0.0.1; '0.0.0.0' to hear the network) */
   address?: string
+  /** the same as address (accepted for callers that say host) */
+  host?: string
   /** how long undelivered events wait before another store write is tried, real ms (default 2000) */
   retryMs?: number
   /** events held in memory while the store is down (default 10 000; oldest dropped, counted) */
@@ -47,7 +49,10 @@ export interface TrapStats {
 }
 
 export interface TrapReceiver {
+  /** binds the port; a second call while listening does nothing */
   start(): Promise<void>
+  /** where the receiver listens once started (the real port when configured with 0) */
+  address(): { address: string; port: number } | undefined
   stop(): Promise<void>
   stats(): TrapStats
   /** turns one notification into an event (exported for the receiver's tests) */
@@ -75,12 +80,13 @@ function text(v: unknown): string {
 
 export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceiverDeps): TrapReceiver {
   const port = config.port ?? 1162
-  const address = config.address ?? '127.0.0.1'
+  const address = config.address ?? config.host ?? '127.0.0.1'
   const retryMs = config.retryMs ?? 2000
   const maxPending = config.maxPendingEvents ?? 10_000
   const { log, clock } = deps
   const st = { received: 0, events: 0, unattributed: 0, ignored: 0, dropped: 0 }
   let receiver: ReturnType<typeof snmp.createReceiver> | undefined
+  let bound: { address: string; port: number } | undefined
   let pending: DeviceEvent[] = []
   let retryTimer: NodeJS.Timeout | undefined
   let writing: Promise<void> = Promise.resolve()
@@ -188,8 +194,11 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
 
   return {
     toEvent,
+    address: () => bound,
     start() {
-      index()
+      // The inventory is read when the first trap arrives, not here: a caller may hand in a
+      // function whose source (the simulated city) exists only after the port is known.
+      if (receiver) return Promise.resolve()
       return new Promise((resolve, reject) => {
         let settled = false
         receiver = snmp.createReceiver({ port, address, disableAuthorization: true, transport: 'udp4' }, (err, n) => {
@@ -215,7 +224,14 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
         setTimeout(() => {
           if (!settled) {
             settled = true
-            log.info({ address, port }, 'trap receiver listening')
+            try {
+              const sockets = (receiver as unknown as { listener: { sockets: Record<string, { address(): { address: string; port: number } }> } }).listener.sockets
+              const a = Object.values(sockets)[0]!.address()
+              bound = { address: a.address, port: a.port }
+            } catch {
+              bound = { address, port }
+            }
+            log.info(bound, 'trap receiver listening')
             resolve()
           }
         }, 50)
@@ -226,6 +242,7 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
       retryTimer = undefined
       const r = receiver
       receiver = undefined
+      bound = undefined
       if (r) await new Promise<void>((res) => r.close(() => res()))
       await flushPending()
     },

@@ -103,6 +103,30 @@ test('no more than maxInFlight polls run at once', async () => {
   assert.ok(p.stats().ok >= 30)
 })
 
+test('pollAll polls every device once at the clock\'s time, bounded by maxInFlight, without start()', async () => {
+  let t = Date.UTC(2026, 0, 1, 5)
+  const clock = { now: () => t, speed: 1, after: () => () => {} }
+  let running = 0
+  let peak = 0
+  const records: PollRecord[] = []
+  const p = createPoller({ maxInFlight: 4 }, {
+    inventory: inventory(25), clock, log, sink: { write: () => {} }, onPoll: (r) => records.push(r),
+    poll: async () => {
+      running++
+      peak = Math.max(peak, running)
+      await sleep(5)
+      running--
+      return reading()
+    },
+  })
+  await p.pollAll()
+  t += 3_600_000
+  await p.pollAll()
+  assert.is(records.length, 50)
+  assert.is(peak, 4)
+  assert.equal([...new Set(records.map((r) => r.timeMs))], [Date.UTC(2026, 0, 1, 5), Date.UTC(2026, 0, 1, 6)])
+})
+
 test('lightweight APs are not polled themselves: their controller is', async () => {
   const ap: Device = { id: 'ap-1', name: 'AP 1', kind: 'ap', site: 'site-1', mgmt: { host: '127.0.0.1', port: 161 }, credential: 'public', controller: 'sw-0', controllerApName: 'AP-1' }
   const clock = fastClock(Date.UTC(2026, 0, 1), 60)

@@ -80,6 +80,25 @@ test('linkDown, linkUp, coldStart and bsnAPDisassociated traps become events in 
   }
 })
 
+test('port 0 binds a free port that address() reports, and a second start() is a no-op', async () => {
+  const got: DeviceEvent[] = []
+  const rx = createTrapReceiver({ port: 0, host: '127.0.0.1' }, { inventory, store: { writeEvents: async () => {} }, clock: fastClock(0, 1), log, onEvent: (e) => got.push(e) })
+  await rx.start()
+  try {
+    await rx.start()
+    const a = rx.address()!
+    assert.is(a.address, '127.0.0.1')
+    assert.ok(a.port > 0)
+    await send('127.0.0.7', a.port, 'v2c', '1.3.6.1.6.3.1.1.5.1', []) // SNMPv2-MIB coldStart
+    const deadline = Date.now() + 2000
+    while (got.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(got.map((e) => `${e.type} ${e.device}`), ['coldStart sw-7'])
+  } finally {
+    await rx.stop()
+  }
+  assert.is(rx.address(), undefined)
+})
+
 test('a receiver that cannot bind its port says which port', async () => {
   const port = await freeUdpPort()
   const store = { writeEvents: async () => {} }
