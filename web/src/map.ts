@@ -166,7 +166,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
   // Names at each neighborhood's centre; hidden when zoomed far out, where they would overlap.
   const labelLayer = L.layerGroup().addTo(map)
   const syncLabels = () => {
-    const show = map.getZoom() >= 12 && map.hasLayer(areaLayer)
+    const show = map.getZoom() >= 13 && map.hasLayer(areaLayer)
     if (show && !map.hasLayer(labelLayer)) map.addLayer(labelLayer)
     if (!show && map.hasLayer(labelLayer)) map.removeLayer(labelLayer)
   }
