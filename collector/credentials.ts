@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs'
 import { CredentialError } from './errors.ts'
 import type { SnmpCredential } from './snmp/session.ts'
 
-export type CredentialResolver = (id: string) => SnmpCredential
+/** Resolves a credential id; '2c' is accepted as a spelling of 'v2c'. */
+export type CredentialResolver = (id: string) => SnmpCredential | { version: '2c'; community: string }
 
 export function envName(id: string): string {
   return 'CIVICNET_SNMP_COMMUNITY_' + id.toUpperCase().replace(/[^A-Z0-9]/g, '_')

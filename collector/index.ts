@@ -70,8 +70,8 @@ export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver): 
 }
 
 /** Accepts '2c' for 'v2c' (a common spelling), so a resolver cannot silently select v3. */
-function normalizeCredential(c: SnmpCredential): SnmpCredential {
-  return (c as { version: string }).version === '2c' ? { ...(c as { community: string }), version: 'v2c' } as SnmpCredential : c
+function normalizeCredential(c: ReturnType<CredentialResolver>): SnmpCredential {
+  return c.version === '2c' ? { version: 'v2c', community: c.community } : c
 }
 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
