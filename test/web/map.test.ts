@@ -92,7 +92,15 @@ test("draws one marker per AP of the inventory, each with the API's status", asy
   assert.is(await ctx.page.textContent('[data-testid=ap-count]'), String(aps.length))
   assert.is(await ctx.page.textContent('[data-testid=ap-down-count]'), String(down))
   if (ctx.backend.kind === 'samples') assert.is(down, 23, 'every 10th AP of the sample city is down')
-  assert.is(await ctx.page.locator('[data-testid=outage-item][data-kind=device]').count(), seen.filter((d) => d.status === 'down').length)
+  assert.is(await ctx.page.locator('[data-testid=outage-item][data-kind=device]').count(), Math.min(50, seen.filter((d) => d.status === 'down').length))
+  // Fiber links: one line per link of the API, with its status.
+  const links = (ctx.seen.get('/api/links') as { links: { id: string; status: string }[] }).links
+  assert.ok(links.length > 0, 'the city has fiber links')
+  assert.equal(await ctx.page.evaluate(() => window.__civicnet.links), Object.fromEntries(links.map((l) => [l.id, l.status])))
+  // Recent events: the newest 15 of the API's answer, newest first.
+  const events = (ctx.seen.get('/api/events') as { events: unknown[] }).events
+  assert.is(await ctx.page.locator('[data-testid=event-item]').count(), Math.min(15, events.length))
+  if (ctx.backend.kind === 'samples') assert.is(events.length, 23)
 })
 
 test("opens a neighborhood's panel by keyboard with the API's figures and charts", async (ctx) => {

@@ -6,6 +6,7 @@
  *
  * Test hooks (stable; tests and benchmarks rely on them):
  * - window.__civicnet: { ready, refreshes, neighborhoods, served, markers (AP id -> status),
+ *   links (fiber link id -> status),
  *   interactiveMs, lastRefreshMs, apDrawMs, lastError }
  * - data-testid: neighborhood-count, served-count, clients-total, ap-count, ap-down-count,
  *   neighborhood-shape (SVG path, data-id, data-served), legend, metric-select,
@@ -28,7 +29,7 @@ declare global {
     __civicnet: TestHooks
   }
 }
-const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null }
+const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null }
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
@@ -336,6 +337,7 @@ async function load() {
     const markers: Record<string, DeviceRow['status']> = {}
     for (const [id, m] of cityMap.markers) markers[id] = m.status
     hooks.markers = markers
+    hooks.links = Object.fromEntries(state.links.filter((l) => l.coordinates.length >= 2).map((l) => [l.id, l.status]))
     const aps = state.devices.filter((d) => d.kind === 'ap')
     $('[data-testid=ap-count]').textContent = fmtInt(aps.length)
     $('[data-testid=ap-down-count]').textContent = fmtInt(aps.filter((d) => d.status === 'down').length)

@@ -79,6 +79,8 @@ export interface TestHooks {
   served: number
   /** AP id -> status for every AP marker on the map */
   markers: Record<string, DeviceStatus>
+  /** fiber link id -> status for every link drawn */
+  links: Record<string, LinkRow['status']>
   /** ms from navigation start until the map had every layer drawn */
   interactiveMs: number | null
   /** ms the newest refresh took, from first request to everything drawn */
