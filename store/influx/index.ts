@@ -83,6 +83,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     hosts: [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), protocol: url.protocol.replace(':', '') as 'http' | 'https', options: { headers, agent } as never }],
     database: config.database,
   })
+  const sliceSize = config.writer?.batchSize ?? 5000
   const writer = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers })
   const query = async (q: string): Promise<Series[][]> => seriesOf(await client.queryRaw(q, { database: config.database, retentionPolicy: config.retentionPolicy, precision: 'ms' }))
   const one = async (q: string): Promise<Series[]> => (await query(q))[0] ?? []
@@ -143,19 +144,27 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
 
     async write(samples) {
       samples.forEach(validateSample)
-      const lines = new Array<string>(samples.length)
-      // samples of one poll cycle share timestamps: format each timestamp once
+      // format one batch-sized slice at a time: its line strings are turned into a request
+      // body before the next slice is made, so they die young instead of filling the old
+      // generation (garbage collection was half the adapter's CPU before)
+      const pending: Promise<void>[] = []
       let lastMs = -1
       let lastText = ''
-      for (let i = 0; i < samples.length; i++) {
-        const s = samples[i]!
-        if (s.timeMs !== lastMs) {
-          lastMs = s.timeMs
-          lastText = String(lastMs)
+      for (let from = 0; from < samples.length; from += sliceSize) {
+        const to = Math.min(samples.length, from + sliceSize)
+        const lines = new Array<string>(to - from)
+        for (let i = from; i < to; i++) {
+          const s = samples[i]!
+          // samples of one poll cycle share timestamps: format each timestamp once
+          if (s.timeMs !== lastMs) {
+            lastMs = s.timeMs
+            lastText = String(lastMs)
+          }
+          lines[i - from] = seriesKey(s.metric, s.device, s.instance, s.neighborhood) + ' value=' + lpFloat(s.value) + ' ' + lastText
         }
-        lines[i] = seriesKey(s.metric, s.device, s.instance, s.neighborhood) + ' value=' + lpFloat(s.value) + ' ' + lastText
+        pending.push(writer.write(lines))
       }
-      await writer.write(lines)
+      await Promise.all(pending)
     },
 
     async aggregate(q) {

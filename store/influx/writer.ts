@@ -45,7 +45,9 @@ interface Waiter {
   reject: (e: Error) => void
 }
 interface Batch {
-  lines: string[]
+  /** the request body, built when the batch is cut so its line strings die young */
+  body: Buffer
+  lines: number
   waiters: Set<Waiter>
 }
 
@@ -104,7 +106,7 @@ export function createLineWriter(config: LineWriterConfig) {
   }
 
   async function send(batch: Batch): Promise<void> {
-    const body = Buffer.from(batch.lines.join('\n'), 'utf8')
+    const body = batch.body
     for (let attempt = 0; ; attempt++) {
       let retryAfterMs: number | undefined
       let why: string
@@ -112,14 +114,14 @@ export function createLineWriter(config: LineWriterConfig) {
         stats.requests++
         const res = await post(body)
         if (res.status === 204 || res.status === 200) {
-          stats.linesWritten += batch.lines.length
+          stats.linesWritten += batch.lines
           return
         }
         const msg = errorText(res.text).trim()
         if (res.status !== 429 && res.status < 500) {
           // 400 (bad point, field type conflict, partial write), 401/403, 404 (no database), 413
           const hint = res.status === 400 ? ' — a bad point; not retried' : res.status === 401 || res.status === 403 ? ' — check INFLUX_USERNAME/INFLUX_PASSWORD or INFLUX_TOKEN' : res.status === 404 ? ` — does database '${config.database}' exist?` : ''
-          throw new StoreWriteError(`InfluxDB ${base.origin} rejected a batch of ${batch.lines.length} points with ${res.status}: ${msg}${hint}`, false)
+          throw new StoreWriteError(`InfluxDB ${base.origin} rejected a batch of ${batch.lines} points with ${res.status}: ${msg}${hint}`, false)
         }
         why = `${res.status} ${msg}`
         retryAfterMs = res.retryAfterMs
@@ -168,7 +170,7 @@ export function createLineWriter(config: LineWriterConfig) {
       timer = undefined
     }
     if (buf.length === 0) return
-    queue.push({ lines: buf, waiters: bufWaiters })
+    queue.push({ body: Buffer.from(buf.join('\n'), 'utf8'), lines: buf.length, waiters: bufWaiters })
     buf = []
     bufWaiters = new Set()
     pump()
