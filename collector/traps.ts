@@ -13,6 +13,19 @@ import type { DeviceEvent } from '../core/metrics.ts'
 import type { MetricStore } from '../store/types.ts'
 import { snmp, type Notification, type Varbind } from './net-snmp.ts'
 import { neighborhoodOf } from './samples.ts'
+import { createSocket } from 'node:dgram'
+
+/** A UDP port free on `address` at this moment (bind 0, read, release). */
+function freeUdpPort(address: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4')
+    s.once('error', reject)
+    s.bind(0, address, () => {
+      const { port } = s.address()
+      s.close(() => resolve(port))
+    })
+  })
+}
 
 export interface TrapReceiverConfig {
   /** UDP port to listen on (default 1162 for the demo; 162 in production needs privileges; 0: a free one, see address()) */
@@ -192,6 +205,47 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
     return writing
   }
 
+  /** Binds the receiver (net-snmp reads port 0 as 162, so a free port is chosen first). */
+  function listen(listenPort: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let settled = false
+      receiver = snmp.createReceiver({ port: listenPort, address, disableAuthorization: true, transport: 'udp4' }, (err, n) => {
+        if (err) {
+          // A bind failure reaches only this callback (net-snmp does not throw).
+          const e = err as Error & { code?: string }
+          if (!settled && (e.code === 'EADDRINUSE' || e.code === 'EACCES' || /bind|listen/i.test(e.message))) {
+            settled = true
+            reject(new Error(`trap receiver cannot listen on udp ${address}:${listenPort}: ${e.message}`, { cause: err }))
+            return
+          }
+          log.debug({ err: e.message }, 'unreadable notification')
+          return
+        }
+        if (!n) return
+        st.received++
+        const ev = toEvent(n)
+        if (!ev) return
+        pending.push(ev)
+        void flushPending()
+      })
+      // The socket binds asynchronously; a failure would have arrived by the next tick or two.
+      setTimeout(() => {
+        if (!settled) {
+          settled = true
+          try {
+            const sockets = (receiver as unknown as { listener: { sockets: Record<string, { address(): { address: string; port: number } }> } }).listener.sockets
+            const a = Object.values(sockets)[0]!.address()
+            bound = { address: a.address, port: a.port }
+          } catch {
+            bound = { address, port: listenPort }
+          }
+          log.info(bound, 'trap receiver listening')
+          resolve()
+        }
+      }, 50)
+    })
+  }
+
   return {
     toEvent,
     address: () => bound,
@@ -199,43 +253,7 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
       // The inventory is read when the first trap arrives, not here: a caller may hand in a
       // function whose source (the simulated city) exists only after the port is known.
       if (receiver) return Promise.resolve()
-      return new Promise((resolve, reject) => {
-        let settled = false
-        receiver = snmp.createReceiver({ port, address, disableAuthorization: true, transport: 'udp4' }, (err, n) => {
-          if (err) {
-            // A bind failure reaches only this callback (net-snmp does not throw).
-            const e = err as Error & { code?: string }
-            if (!settled && (e.code === 'EADDRINUSE' || e.code === 'EACCES' || /bind|listen/i.test(e.message))) {
-              settled = true
-              reject(new Error(`trap receiver cannot listen on udp ${address}:${port}: ${e.message}`, { cause: err }))
-              return
-            }
-            log.debug({ err: e.message }, 'unreadable notification')
-            return
-          }
-          if (!n) return
-          st.received++
-          const ev = toEvent(n)
-          if (!ev) return
-          pending.push(ev)
-          void flushPending()
-        })
-        // The socket binds asynchronously; a failure would have arrived by the next tick or two.
-        setTimeout(() => {
-          if (!settled) {
-            settled = true
-            try {
-              const sockets = (receiver as unknown as { listener: { sockets: Record<string, { address(): { address: string; port: number } }> } }).listener.sockets
-              const a = Object.values(sockets)[0]!.address()
-              bound = { address: a.address, port: a.port }
-            } catch {
-              bound = { address, port }
-            }
-            log.info(bound, 'trap receiver listening')
-            resolve()
-          }
-        }, 50)
-      })
+      return (port === 0 ? freeUdpPort(address) : Promise.resolve(port)).then((listenPort) => listen(listenPort))
     },
     async stop() {
       if (retryTimer) clearTimeout(retryTimer)
