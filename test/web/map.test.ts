@@ -30,8 +30,9 @@ async function api(ctx: Ctx, path: string, token = true): Promise<any> {
   return res.json()
 }
 
-async function openPage(ctx: Ctx, query: string): Promise<Page> {
+async function openPage(ctx: Ctx, query: string, onRequest?: (url: string) => void): Promise<Page> {
   const page = await ctx.browser.newPage()
+  if (onRequest) page.on('request', (r) => onRequest(r.url()))
   ctx.seen = new Map()
   page.on('response', (r: Response) => {
     const u = new URL(r.url())
@@ -185,7 +186,8 @@ test('the overview has no serious or critical axe-core violations', async ({ pag
 
 test('an AP fault shows as down on the next refresh, without a reload, and is announced', async (ctx) => {
   if (!ctx.backend.failAp) return
-  const page = await openPage(ctx, `?token=${encodeURIComponent(ctx.backend.token)}&refresh=1`)
+  const requested: string[] = []
+  const page = await openPage(ctx, `?token=${encodeURIComponent(ctx.backend.token)}&refresh=1`, (u) => requested.push(u))
   try {
     const markers = await page.evaluate(() => window.__civicnet.markers)
     const victim = Object.entries(markers).find(([, s]) => s === 'up')![0]
@@ -198,6 +200,9 @@ test('an AP fault shows as down on the next refresh, without a reload, and is an
     assert.is(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.openNeighborhood), focused)
     assert.is(await page.getAttribute(`[data-testid=ap-row][data-id="${victim}"]`, 'data-status'), 'down')
     await page.click('#tab-overview')
+    // Refreshes ask for the figures only; the polygons came with the first answer.
+    assert.ok(requested.some((u) => u.endsWith('/api/neighborhoods?geometry=false')), 'a refresh without polygons')
+    assert.is(requested.filter((u) => u.endsWith('/api/neighborhoods')).length, 1)
     const live = await page.textContent('[data-testid=live]')
     assert.ok(live?.includes('is down'), `live region says: ${live}`)
     assert.is(await page.locator(`[data-testid=outage-item][data-id="${victim}"]`).count(), 1)

@@ -136,7 +136,8 @@ export function createApiClient(opts: ApiClientOptions) {
     const ctrl = new AbortController()
     const timer = setTimeout(() => ctrl.abort(), timeoutMs)
     try {
-      const res = await fetch(opts.baseUrl + path, { headers, signal: ctrl.signal, cache: 'no-store' })
+      // 'no-cache' revalidates every time: an unchanged answer comes back as a 304 on its ETag.
+      const res = await fetch(opts.baseUrl + path, { headers, signal: ctrl.signal, cache: 'no-cache' })
       if (!res.ok) {
         let message = `${res.status} ${res.statusText}`
         try {
@@ -154,14 +155,27 @@ export function createApiClient(opts: ApiClientOptions) {
   }
 
   return {
-    async neighborhoods(): Promise<{ features: NeighborhoodFeature[]; nowMs: number | null }> {
-      const body = obj(await get('/api/neighborhoods'))
+    /**
+     * Neighborhoods with live and period figures. geometry=false leaves the polygons out
+     * (a few KB instead of ~150 KB): enough for a refresh once the map has them.
+     */
+    async neighborhoods(opts: { geometry?: boolean } = {}): Promise<{ features: NeighborhoodFeature[]; nowMs: number | null }> {
+      const body = obj(await get(opts.geometry === false ? '/api/neighborhoods?geometry=false' : '/api/neighborhoods'))
       const features = list(body, 'features').map(normalizeNeighborhood)
       return { features, nowMs: num(body, 'nowMs', 'timeMs', 'generatedMs', 'asOfMs') }
     },
     async devices(): Promise<{ devices: DeviceRow[]; nowMs: number | null }> {
       const body = await get('/api/devices')
       return { devices: list(body, 'devices').map(normalizeDevice), nowMs: num(obj(body), 'nowMs') }
+    },
+    /** Server facts the page can use (poll interval); null when the API has no /api/meta. */
+    async meta(): Promise<{ pollIntervalMs: number | null } | null> {
+      try {
+        const body = obj(await get('/api/meta'))
+        return { pollIntervalMs: num(body, 'pollIntervalMs') ?? num(obj(body.collector), 'pollIntervalMs') ?? num(obj(body.demo), 'pollIntervalMs') }
+      } catch {
+        return null
+      }
     },
     /** The caller's scope ('public' without a token) and the token's label. */
     async whoami(): Promise<{ scope: string; label: string | null }> {

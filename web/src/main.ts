@@ -40,7 +40,8 @@ if (params.has('token')) {
   params.delete('token')
   history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}${location.hash}`)
 }
-const refreshMs = Math.max(1, Number(params.get('refresh') ?? 10)) * 1000
+/** ?refresh=<s> wins; else the collector's poll interval from /api/meta; else 10 s */
+let refreshMs = Math.max(1, Number(params.get('refresh') ?? 10)) * 1000
 const tilesOn = params.get('tiles') !== '0'
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
@@ -60,6 +61,7 @@ const state = {
   metric: 'clientsNow' as ChoroplethMetric,
   downIds: null as Set<string> | null,
   firstDraw: true,
+  haveGeometry: false,
 }
 const nowMs = () => state.serverNowMs ?? Date.now()
 const nameOf = (nid: string) => state.byNeighborhood.get(nid)?.name ?? nid
@@ -292,14 +294,25 @@ async function load() {
   const startedMs = performance.now()
   const conn = $('[data-testid=conn-state]')
   try {
+    // Polygons come once; refreshes ask for the figures only.
+    const geometry = !state.haveGeometry
     let nb
     try {
-      nb = await api.neighborhoods()
+      nb = await api.neighborhoods({ geometry })
     } catch (err) {
       // A wrong token is refused even on public routes: say so, and show the public view.
       if (!(err instanceof ApiError && err.status === 401) || tokenRefused || !localStorage.getItem(TOKEN_KEY)) throw err
       tokenRefused = true
-      nb = await api.neighborhoods()
+      nb = await api.neighborhoods({ geometry })
+    }
+    if (!geometry) {
+      // Keep the polygons of the first answer; a neighborhood the map has never drawn
+      // means the inventory changed: the next refresh asks for polygons again.
+      const known = new Map(state.neighborhoods.map((f) => [f.properties.id, f.geometry]))
+      for (const f of nb.features) f.geometry = known.get(f.properties.id) ?? f.geometry
+      if (nb.features.some((f) => !f.geometry)) state.haveGeometry = false
+    } else {
+      state.haveGeometry = nb.features.every((f) => f.geometry)
     }
     state.neighborhoods = nb.features
     state.byNeighborhood = new Map(nb.features.map((f) => [f.properties.id, f.properties]))
@@ -450,7 +463,16 @@ $('[data-testid=token-clear]').addEventListener('click', () => {
 void refresh()
 })
 
-$('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`
+const refreshNote = () => ($('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`)
+refreshNote()
+if (!params.has('refresh')) {
+  void api.meta().then((m) => {
+    if (m?.pollIntervalMs && m.pollIntervalMs >= 1000) {
+      refreshMs = m.pollIntervalMs
+      refreshNote()
+    }
+  })
+}
 if (!tilesOn) {
   const note = $('[data-testid=map-note]')
   note.hidden = false

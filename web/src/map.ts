@@ -197,6 +197,8 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
       const row = f.properties
       let poly = areas.get(row.id)
       if (!poly) {
+        // A feature without its polygon (a figures-only refresh) waits for the next full answer.
+        if (!f.geometry) continue
         const gj = L.geoJSON(f.geometry, { renderer: areaRenderer, pane: 'neighborhoods' } as L.GeoJSONOptions)
         poly = gj.getLayers()[0] as L.Polygon
         poly.on('click', () => opts.onNeighborhood(row.id))
