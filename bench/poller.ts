@@ -9,6 +9,9 @@
  *   node --import tsx bench/poller.ts
  *   BENCH_DEVICES=20000 BENCH_SECONDS=70 BENCH_INTERVAL_MS=60000 BENCH_SNMPD=2
  *   BENCH_MAX_IN_FLIGHT=256 BENCH_BASELINE_WALKS=400
+ *   BENCH_POLL=probe   polls through collector/probe.ts's probeDevice instead (the production
+ *                      path: one session per poll, sysObjectID match, the generic profile's
+ *                      walks), to show what a real poll of an snmpd costs
  *
  * Prints polls/s, missed polls, collector CPU per poll (µs) and as a share of one core,
  * p99 poll duration; then the snmpbulkwalk figures. Samples go to a counting sink: this
@@ -20,6 +23,7 @@ import pino from 'pino'
 import { wallClock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import { snmp, type Session, type Varbind } from '../collector/net-snmp.ts'
+import { probeDevice } from '../collector/probe.ts'
 import type { ReadingInput } from '../collector/samples.ts'
 import { createPoller, type PollFn } from '../collector/scheduler.ts'
 import { startSnmpd, type RunningSnmpd } from '../test/support/snmpd.ts'
@@ -38,6 +42,7 @@ const SNMPD = env('BENCH_SNMPD', 2)
 const MAX_IN_FLIGHT = env('BENCH_MAX_IN_FLIGHT', 256)
 const BASELINE_WALKS = env('BENCH_BASELINE_WALKS', 400)
 const REPS = 60
+const MODE = process.env.BENCH_POLL === 'probe' ? 'probe' : 'bulk'
 
 const sysUpTime = '1.3.6.1.2.1.1.3' // SNMPv2-MIB sysUpTime (non-repeater: sysUpTime.0)
 const ifEntry = '1.3.6.1.2.1.2.2.1' // IF-MIB ifEntry: 22 columns x the agent's interfaces
@@ -112,13 +117,19 @@ async function main() {
     }
 
     let samples = 0
+    let requests = 0
     const durations: number[] = []
+    const probePoll: PollFn = async (d, o) => {
+      const r = await probeDevice({ host: d.mgmt.host, port: d.mgmt.port, credential: { version: 'v2c', community: 'bench' }, timeoutMs: o.timeoutMs, retries: o.retries })
+      requests += r.requests
+      return r
+    }
     const poller = createPoller(
       { intervalMs: INTERVAL_MS, maxInFlight: MAX_IN_FLIGHT, timeoutMs: 2000, retries: 1 },
-      { inventory, clock: wallClock, log, poll, sink: { write: (s) => (samples += s.length) }, onPoll: (r) => durations.push(r.durationMs) },
+      { inventory, clock: wallClock, log, poll: MODE === 'probe' ? probePoll : poll, sink: { write: (s) => (samples += s.length) }, onPoll: (r) => durations.push(r.durationMs) },
     )
     console.log(`load average before the run: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores, shared)`)
-    console.log(`poller bench: ${DEVICES} devices per ${INTERVAL_MS / 1000} s interval (${(DEVICES / (INTERVAL_MS / 1000)).toFixed(0)} polls/s due), ${SNMPD} snmpd, maxInFlight ${MAX_IN_FLIGHT}, ${SECONDS} s`)
+    console.log(`poller bench (${MODE === 'probe' ? 'probeDevice per poll' : 'one 61-varbind GETBULK per poll'}): ${DEVICES} devices per ${INTERVAL_MS / 1000} s interval (${(DEVICES / (INTERVAL_MS / 1000)).toFixed(0)} polls/s due), ${SNMPD} snmpd, maxInFlight ${MAX_IN_FLIGHT}, ${SECONDS} s`)
     const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     poller.start()
@@ -132,7 +143,8 @@ async function main() {
     const sorted = durations.slice().sort((a, b) => a - b)
 
     console.log(`collector: ${polls} polls in ${wallS.toFixed(1)} s = ${(polls / wallS).toFixed(0)} polls/s; ok ${st.ok}, timeouts ${st.timeouts}, errors ${st.errors}, missed ${st.missed}`)
-    console.log(`collector: ${(varbindsTotal / Math.max(1, st.ok)).toFixed(1)} varbinds per poll, ${samples} samples`)
+    if (MODE === 'probe') console.log(`collector: probeDevice path, ${(requests / Math.max(1, st.ok)).toFixed(1)} SNMP requests per poll, ${samples} samples`)
+    else console.log(`collector: ${(varbindsTotal / Math.max(1, st.ok)).toFixed(1)} varbinds per poll, ${samples} samples`)
     console.log(`collector: CPU ${(cpuUs / Math.max(1, polls)).toFixed(1)} µs per poll (user ${(cpu.user / Math.max(1, polls)).toFixed(1)} + system ${(cpu.system / Math.max(1, polls)).toFixed(1)}; whole process: scheduler, SNMP, samples), ${((cpuUs / 1e6 / wallS) * 100).toFixed(1)} % of one core`)
     console.log(`collector: poll duration p50 ${pct(sorted, 50).toFixed(2)} ms, p99 ${pct(sorted, 99).toFixed(2)} ms, max ${(sorted.at(-1) ?? NaN).toFixed(2)} ms`)
 
