@@ -35,15 +35,29 @@ export async function startWebBackend(): Promise<WebBackend> {
     const token = String(demo.token ?? demo.engineerToken)
     const stop = (demo.close ?? demo.stop) as () => Promise<void>
     const inject = demo.failAp ?? demo.apDown
-    return {
-      baseUrl,
-      token,
-      kind: 'demo',
-      failAp: typeof inject === 'function' ? (id) => (inject as (id: string) => Promise<void>).call(demo, id) : undefined,
-      close: () => stop.call(demo),
-    }
+    const controlUrl = typeof demo.controlUrl === 'string' ? demo.controlUrl : null
+    let failAp: WebBackend['failAp']
+    if (typeof inject === 'function') failAp = (id) => (inject as (id: string) => Promise<void>).call(demo, id)
+    else if (controlUrl) failAp = (id) => failApThroughControl(baseUrl, token, controlUrl, id)
+    return { baseUrl, token, kind: 'demo', failAp, close: () => stop.call(demo) }
   }
   return startSampleBackend()
+}
+
+/**
+ * Makes an AP of the simulated city stop answering through the simulator's control API
+ * (POST /faults {type: 'device-down'}), then waits until the API reports it down.
+ */
+async function failApThroughControl(baseUrl: string, token: string, controlUrl: string, id: string, timeoutMs = 180_000): Promise<void> {
+  const res = await fetch(`${controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'device-down', device: id }) })
+  if (!res.ok) throw new Error(`simulator control: POST /faults for ${id} answered ${res.status} ${await res.text()}`)
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    const r = await fetch(`${baseUrl}/api/devices/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${token}` } })
+    if (r.ok && ((await r.json()) as { status?: string }).status === 'down') return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  throw new Error(`AP ${id} was not reported down by the API within ${timeoutMs} ms of the fault`)
 }
 
 /** A clock the harness moves by hand, so "now" and the samples agree exactly. */
