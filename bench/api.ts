@@ -93,6 +93,17 @@ interface Result {
   errors: number
 }
 
+/** `base` with bodies of `bytes` from bare Fastify: what the transfer alone costs here. */
+async function constantServer(bytes: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const { default: Fastify } = await import('fastify')
+  const body = Buffer.alloc(bytes, 'a')
+  const app = Fastify()
+  app.get('/', (_req, reply) => reply.type('application/json').send(body))
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const addr = app.server.address()
+  return { url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`, close: () => app.close() }
+}
+
 /** autocannon in a child process; returns its JSON figures. */
 function cannon(url: string, gzip = false): Promise<Result> {
   return new Promise((resolve, reject) => {
@@ -124,7 +135,7 @@ async function serve(store: MetricStore, appState: AppState, summaryCacheMs: num
 }
 
 const line = (name: string, r: Result) =>
-  console.log(`  ${name.padEnd(44)} ${Math.round(r.rps).toString().padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`)
+  console.log(`  ${name.padEnd(52)} ${Math.round(r.rps).toString().padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`)
 
 async function benchStore(kind: string, store: MetricStore, appState: AppState, rollups: boolean): Promise<void> {
   const f = await fill(store, rollups)
@@ -135,6 +146,8 @@ async function benchStore(kind: string, store: MetricStore, appState: AppState, 
   try {
     // One request alone first: what a cache miss costs when nothing else runs.
     for (const [name, url] of [['/api/neighborhoods', '/api/neighborhoods'], ['/api/series 30 d', series]] as const) {
+      // The first summary reads all device_up history once (LatestTracker); later ones only
+      // the last minutes, which is what an uncached refresh costs in service.
       const times: number[] = []
       for (let i = 0; i < 5; i++) {
         const t = performance.now()
@@ -144,7 +157,7 @@ async function benchStore(kind: string, store: MetricStore, appState: AppState, 
         times.push(performance.now() - t)
       }
       times.sort((a, b) => a - b)
-      console.log(`  ${`one ${name} alone, uncached (median of 5)`.padEnd(44)} ${times[2]!.toFixed(0).padStart(7)} ms`)
+      console.log(`  ${`one ${name} alone, uncached (median of 5)`.padEnd(52)} ${times[2]!.toFixed(0).padStart(7)} ms`)
     }
     // Requests still queued in the server after a run would slow the next: wait until a
     // store call comes back quickly twice in a row.
@@ -158,14 +171,29 @@ async function benchStore(kind: string, store: MetricStore, appState: AppState, 
       }
     }
     const run = async (name: string, url: string, gzip = false) => {
+      // One request first, so a cached figure is the steady state, not the first minute's
+      // hundred requests waiting on one cold computation.
+      await (await fetch(url)).arrayBuffer()
       line(name, await cannon(url, gzip))
       await drain()
     }
     await run('baseline GET /api/metrics (no store)', cached.base + '/api/metrics')
+    // The same body sizes from bare Fastify: the floor set by moving the bytes.
+    // (bytes on the wire: gzipped, as the summary runs below are sent)
+    const sizes = await Promise.all(['', '?geometry=false'].map(async (q) => (await cached.app.inject({ url: `/api/neighborhoods${q}`, headers: { 'accept-encoding': 'gzip' } })).rawPayload.length))
+    for (const size of sizes) {
+      const c = await constantServer(size)
+      try {
+        await run(`baseline constant ${size.toLocaleString('en-US')} B body (bare Fastify)`, c.url)
+      } finally {
+        await c.close()
+      }
+    }
     await run('GET /api/neighborhoods (cached, gzip)', cached.base + '/api/neighborhoods', true)
+    await run('GET /api/neighborhoods?geometry=false (cached, gzip)', cached.base + '/api/neighborhoods?geometry=false', true)
     await run('GET /api/neighborhoods (cached, identity)', cached.base + '/api/neighborhoods')
     await run('GET /api/series 30 d, 1 h (cached)', cached.base + series)
-    await run('GET /api/neighborhoods (no cache, gzip)', uncached.base + '/api/neighborhoods', true)
+    await run('GET /api/neighborhoods?geometry=false (no cache)', uncached.base + '/api/neighborhoods?geometry=false', true)
     await run('GET /api/series 30 d, 1 h (no cache)', uncached.base + series)
   } finally {
     await cached.app.close()
