@@ -2,7 +2,9 @@
  * Store write throughput, side by side in one run: raw HTTP /write of pre-built line
  * protocol (keep-alive, same batch size and in-flight count) as the InfluxDB baseline, our
  * InfluxDB adapter (formatting, escaping, batching, retry bookkeeping included), and the
- * DuckDB adapter (appender) on a file. Prints points/s and the adapter's overhead.
+ * DuckDB adapter (appender) on a file. Prints points/s (median of 3 alternating runs) and
+ * the adapter's overhead, and this process's CPU per point (influxd runs in its own
+ * process, so that figure is the client's own cost and moves little with machine load).
  *
  *   node --import tsx bench/store-write.ts        BENCH_SCALE=1 -> 1,000,000 samples per run
  */
@@ -23,7 +25,9 @@ const scale = benchScale()
 const minutes = Math.max(CHUNK_MINUTES, Math.round((1_000_000 * scale) / APS / CHUNK_MINUTES) * CHUNK_MINUTES)
 const total = minutes * APS
 
-async function rawWrite(url: string, db: string): Promise<number> {
+interface Run { rate: number; cpuUsPerPoint: number }
+
+async function rawWrite(url: string, db: string): Promise<Run> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT })
   await fetch(`${url}/query?q=${encodeURIComponent(`CREATE DATABASE "${db}"`)}`, { method: 'POST' })
   const u = new URL(url)
@@ -41,22 +45,25 @@ async function rawWrite(url: string, db: string): Promise<number> {
     req.on('error', reject)
     req.end(body)
   })
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   let next = 0
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (next < bodies.length) await post(bodies[next++]!)
   }))
   const secs = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
   agent.destroy()
-  return total / secs
+  return { rate: total / secs, cpuUsPerPoint: (cpu.user + cpu.system) / total }
 }
 
-async function adapterWrite(url: string, db: string): Promise<number> {
+async function adapterWrite(url: string, db: string): Promise<Run> {
   const store = await openInfluxStore({ url, database: db, writer: { batchSize: BATCH, maxInFlight: IN_FLIGHT } })
   await store.init()
   // samples are generated before the clock starts, as for the baseline
   const chunks = []
   for (let m = 0; m < minutes; m += CHUNK_MINUTES) chunks.push(citySamples(m, m + CHUNK_MINUTES))
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   // two write() calls in flight keep the pipe full between calls, as a collector with a
   // steady stream does
@@ -67,41 +74,46 @@ async function adapterWrite(url: string, db: string): Promise<number> {
   }
   await Promise.all(pending)
   const secs = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
   await store.close()
-  return total / secs
+  return { rate: total / secs, cpuUsPerPoint: (cpu.user + cpu.system) / total }
 }
 
-async function duckWrite(dir: string, run: number): Promise<number> {
+async function duckWrite(dir: string, run: number): Promise<Run> {
   const store = await openDuckDbStore({ path: join(dir, `write-${run}.duckdb`) })
   await store.init()
   const chunks = []
   for (let m = 0; m < minutes; m += CHUNK_MINUTES) chunks.push(citySamples(m, m + CHUNK_MINUTES))
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   for (const c of chunks) await store.write(c)
   const secs = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
   await store.close()
-  return total / secs
+  return { rate: total / secs, cpuUsPerPoint: (cpu.user + cpu.system) / total }
 }
 
-console.log(`store-write: ${fmt(total)} samples per run (BENCH_SCALE=${scale}), ${APS} APs, batch ${BATCH}, ${IN_FLIGHT} in flight; best of 2 runs each`)
+const RUNS = 3
+console.log(`store-write: ${fmt(total)} samples per run (BENCH_SCALE=${scale}), ${APS} APs, batch ${BATCH}, ${IN_FLIGHT} in flight; median of ${RUNS} alternating runs`)
 const influxd = await startInfluxd()
 const dir = mkdtempSync(join(tmpdir(), 'civicnet-bench-'))
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 try {
-  const raw: number[] = []
-  const adapter: number[] = []
-  const duck: number[] = []
-  for (let run = 0; run < 2; run++) {
+  const raw: Run[] = []
+  const adapter: Run[] = []
+  const duck: Run[] = []
+  for (let run = 0; run < RUNS; run++) {
     raw.push(await rawWrite(influxd.url, `raw${run}`))
     adapter.push(await adapterWrite(influxd.url, `adapter${run}`))
     duck.push(await duckWrite(dir, run))
   }
-  const r = Math.max(...raw)
-  const a = Math.max(...adapter)
-  const d = Math.max(...duck)
-  console.log(`  influxdb raw HTTP /write (baseline)  ${fmt(r).padStart(10)} points/s   runs: ${raw.map(fmt).join(', ')}`)
-  console.log(`  influxdb adapter                     ${fmt(a).padStart(10)} points/s   runs: ${adapter.map(fmt).join(', ')}`)
-  console.log(`  influxdb adapter overhead            ${(((r - a) / r) * 100).toFixed(1).padStart(10)} %`)
-  console.log(`  duckdb adapter (appender, file)      ${fmt(d).padStart(10)} points/s   runs: ${duck.map(fmt).join(', ')}`)
+  const show = (label: string, runs: Run[]) => console.log(`  ${label.padEnd(38)} ${fmt(median(runs.map((r) => r.rate))).padStart(10)} points/s   client CPU ${median(runs.map((r) => r.cpuUsPerPoint)).toFixed(2)} µs/point   runs: ${runs.map((r) => fmt(r.rate)).join(', ')}`)
+  show('influxdb raw HTTP /write (baseline)', raw)
+  show('influxdb adapter', adapter)
+  const r = median(raw.map((x) => x.rate))
+  const a = median(adapter.map((x) => x.rate))
+  console.log(`  influxdb adapter overhead              ${(((r - a) / r) * 100).toFixed(1).padStart(10)} % of the baseline's points/s`)
+  show('duckdb adapter (appender, file)', duck)
 } finally {
   await influxd.stop()
   rmSync(dir, { recursive: true, force: true })
