@@ -24,7 +24,8 @@ export interface WebBackend {
   close(): Promise<void>
 }
 
-const DEMO = new URL('./demo.ts', import.meta.url)
+/** CIVICNET_WEB_DEMO_MODULE points at another module with the same startDemo() (trying a demo variant). */
+const DEMO = process.env.CIVICNET_WEB_DEMO_MODULE ? new URL(`file://${process.env.CIVICNET_WEB_DEMO_MODULE}`) : new URL('./demo.ts', import.meta.url)
 
 export async function startWebBackend(): Promise<WebBackend> {
   await ensureWebBuilt()

@@ -124,9 +124,12 @@ test("opens a neighborhood's panel by keyboard with the API's figures and charts
   const direct = (await api(ctx, '/api/neighborhoods', false)).features.find((f: any) => f.properties.id === 'frog-hollow').properties
   assert.is(shown.population, String(direct.census.population))
   assert.is(shown.householdsWithoutBroadband, String(direct.census.householdsWithoutBroadband))
-  const points = await page.$$eval('figure.chart', (els) => els.map((e) => Number(e.getAttribute('data-points'))))
-  assert.is(points.length, 3)
-  assert.ok(points.every((n) => n > 0), `chart points ${points}`)
+  const points = Object.fromEntries(await page.$$eval('figure.chart', (els) => els.map((e) => [e.getAttribute('data-metric'), Number(e.getAttribute('data-points'))])))
+  assert.equal(Object.keys(points), ['wifi_clients', 'wifi_bytes', 'device_up'])
+  // Clients and health exist for every served neighborhood; bytes only where the APs count them
+  // (a controller may not report per-AP bytes), and an empty chart says "No data".
+  assert.ok(points.wifi_clients > 0 && points.device_up > 0, `chart points ${JSON.stringify(points)}`)
+  if (ctx.backend.kind === 'samples') assert.ok(points.wifi_bytes > 0)
   await page.click('[data-range="7d"]')
   await page.waitForSelector('[data-range="7d"][aria-pressed=true]')
   await page.waitForFunction(() => !document.querySelector('[data-testid=panel-charts]')?.hasAttribute('aria-busy'))
