@@ -255,6 +255,24 @@ export interface MinuteState {
   agg: Float64Array
 }
 
+/**
+ * Per-station counters of minute m, aligned with minute(m).clients: what a WLC's
+ * bsnMobileStationStatsTable shows. A real controller starts a station's counters at zero
+ * when it associates, so these count only the current association: the unbroken run of
+ * minutes up to m in which the client was online on the same AP.
+ */
+export interface StationCounters {
+  minute: number
+  /** first minute of each client's current association (== m: it arrived this minute) */
+  since: Float64Array
+  /** bytes to the client (down) and from it (up) in the minutes [since, m): like every counter, minute m itself is not in yet */
+  down: Float64Array
+  up: Float64Array
+}
+
+/** an association unbroken for a whole day is cut there (sessions last at most 3 hours; only overlapping ones chain) */
+const MAX_ASSOCIATION_MIN = DAY_MIN
+
 interface DaySessions {
   client: Int32Array
   start: Float64Array
@@ -272,6 +290,8 @@ export interface Model {
   readonly clients: ClientInfo[]
   readonly poolByNeighborhood: Map<string, number[]>
   minute(m: number): MinuteState
+  /** per-association station counters at minute m (see StationCounters) */
+  stations(m: number): StationCounters
   /** bytes [down, up] per AP and VAP summed over minutes [originMinute, m) */
   cumulative(m: number): Float64Array
   /** drop cached state for minutes >= m (a fault changed what they are) */
@@ -540,8 +560,49 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     for (let mm = originMinute + k * HOUR_MIN; mm < m; mm++) addMinute(acc, mm)
     return acc
   }
+  // ---- per-association station counters: walk back from m until every client's run on its
+  // AP is broken, or until a minute whose counters are cached (then one step: the usual case
+  // when an agent is polled every minute or every few)
+  const stationCache = new Map<number, StationCounters>()
+  function stations(m: number): StationCounters {
+    const hit = stationCache.get(m)
+    if (hit) return hit
+    const st = minute(m)
+    const n = st.clients.length
+    const since = new Float64Array(n).fill(m)
+    const down = new Float64Array(n)
+    const up = new Float64Array(n)
+    /** client id -> position in st, for clients whose association goes back further than k + 1 */
+    let open = new Map<number, number>()
+    for (let j = 0; j < n; j++) open.set(st.clients[j]!, j)
+    for (let k = m - 1; open.size > 0 && k >= m - MAX_ASSOCIATION_MIN; k--) {
+      const sk = minute(k)
+      const known = stationCache.get(k)
+      const still = new Map<number, number>()
+      for (let i = 0; i < sk.clients.length; i++) {
+        const cid = sk.clients[i]!
+        const j = open.get(cid)
+        if (j === undefined || sk.ap[i] !== st.ap[j]) continue // not online, or on another AP: a new association began at k + 1
+        down[j]! += sk.down[i]!
+        up[j]! += sk.up[i]!
+        since[j] = k
+        if (known) {
+          down[j]! += known.down[i]!
+          up[j]! += known.up[i]!
+          since[j] = known.since[i]!
+        } else still.set(cid, j)
+      }
+      open = still
+    }
+    const out: StationCounters = { minute: m, since, down, up }
+    stationCache.set(m, out)
+    if (stationCache.size > 64) stationCache.delete(stationCache.keys().next().value!)
+    return out
+  }
+
   function invalidateFrom(m: number): void {
     for (const key of [...minuteCache.keys()]) if (key >= m) minuteCache.delete(key)
+    for (const key of [...stationCache.keys()]) if (key >= m) stationCache.delete(key)
     const k = Math.floor((m - originMinute) / HOUR_MIN)
     for (const key of [...checkpoints.keys()]) if (key > k) checkpoints.delete(key)
   }
@@ -588,6 +649,7 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     clients,
     poolByNeighborhood,
     minute,
+    stations,
     cumulative,
     invalidateFrom,
     reachability,

@@ -5,7 +5,7 @@
  */
 import type { Device } from '../../core/inventory.ts'
 import type { FaultBook } from '../faults.ts'
-import { MINUTE_MS, hash, strHash, type Model, type PortDef } from '../model.ts'
+import { MINUTE_MS, hash, strHash, type Model, type PortDef, type StationCounters } from '../model.ts'
 import { Tag, type Value } from '../snmp/ber.ts'
 import { MibView, type EntryValue } from '../snmp/responder.ts'
 
@@ -297,6 +297,11 @@ function controllerView(ctx: ViewContext, device: Device, s: BuildState, e: [str
     e.push([`1.3.6.1.4.1.14179.2.1.1.1.2.${i}`, str(ssids[k]!)]) // bsnDot11EssSsid
     e.push([`1.3.6.1.4.1.14179.2.1.1.1.38.${i}`, c32(perSsid[k]!)]) // bsnDot11EssNumberOfMobileStations
   }
+  // bsnMobileStationStatsTable counts per association (a real WLC zeroes a station's counters
+  // when it associates); a reboot of the controller or of the station's AP drops every
+  // association, so counting restarts at the reboot minute, as the AP's own counters do
+  const stations = model.stations(s.m)
+  const sinceReboot = stationRebootCut(ctx, device, s)
   // bsnMobileStationTable: one row per associated client, indexed by its MAC
   for (let j = 0; j < minute.clients.length; j++) {
     const ap = minute.ap[j]!
@@ -311,6 +316,18 @@ function controllerView(ctx: ViewContext, device: Device, s: BuildState, e: [str
     e.push([`1.3.6.1.4.1.14179.2.1.4.1.5.${idx}`, int(Math.floor(vap / nS) === 1 ? 1 : 0)]) // bsnMobileStationAPIfSlotId
     e.push([`1.3.6.1.4.1.14179.2.1.4.1.6.${idx}`, int((vap % nS) + 1)]) // bsnMobileStationEssIndex
     e.push([`1.3.6.1.4.1.14179.2.1.4.1.7.${idx}`, str(ssids[vap % nS]!)]) // bsnMobileStationSsid
+    let down = stations.down[j]!
+    let up = stations.up[j]!
+    const cut = sinceReboot(ap)
+    if (cut !== null && stations.since[j]! < cut.minute) {
+      // the association began before the reboot: only what came after counts
+      const i = cut.position.get(cl.id)!
+      down -= cut.counters.down[i]!
+      up -= cut.counters.up[i]!
+    }
+    // Counter64 in AIRESPACE-WIRELESS-MIB; received = from the station (its upload), sent = to it
+    e.push([`1.3.6.1.4.1.14179.2.1.6.1.2.${idx}`, c64(up)]) // bsnMobileStationBytesReceived
+    e.push([`1.3.6.1.4.1.14179.2.1.6.1.3.${idx}`, c64(down)]) // bsnMobileStationBytesSent
   }
   // bsnAPTable and bsnAPIfTable: the joined APs (a disassociated AP leaves the table, as on a WLC)
   for (const ap of [...mine].sort((a, b) => a - b)) {
@@ -331,6 +348,33 @@ function controllerView(ctx: ViewContext, device: Device, s: BuildState, e: [str
       e.push([`1.3.6.1.4.1.14179.2.2.2.1.4.${sidx}`, int(slot ? 36 + 4 * (hash(model.options.seed, 70, ap) % 4) : 1 + 5 * (hash(model.options.seed, 71, ap) % 3))]) // bsnAPIfPhyChannelNumber
       e.push([`1.3.6.1.4.1.14179.2.2.2.1.15.${sidx}`, c32(users)]) // bsnApIfNoOfUsers
     }
+  }
+}
+
+/**
+ * For a station on a given AP: the minute of the latest reboot of the controller or that AP
+ * (null: none), the station counters then, and each client's position in them. Any station
+ * still associated since before that minute was online at it, so it has a position there.
+ */
+function stationRebootCut(ctx: ViewContext, controller: Device, s: BuildState): (ap: number) => { minute: number; counters: StationCounters; position: Map<number, number> } | null {
+  const { model, faults } = ctx
+  const ownReboot = faults.lastReboot(controller.id, s.tMs)
+  const byMinute = new Map<number, { minute: number; counters: StationCounters; position: Map<number, number> }>()
+  const atMinute = (m: number) => {
+    let hit = byMinute.get(m)
+    if (!hit) {
+      const st = model.minute(m)
+      const position = new Map<number, number>()
+      for (let i = 0; i < st.clients.length; i++) position.set(st.clients[i]!, i)
+      byMinute.set(m, (hit = { minute: m, counters: model.stations(m), position }))
+    }
+    return hit
+  }
+  return (ap) => {
+    const apReboot = faults.lastReboot(model.topo.aps[ap]!.id, s.tMs)
+    const r = Math.max(ownReboot ?? -Infinity, apReboot ?? -Infinity)
+    if (!Number.isFinite(r)) return null
+    return atMinute(Math.floor(r / MINUTE_MS))
   }
 }
 
