@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { hartfordInventory } from '../../provisioning/city/hartford.ts'
 import { createSimulatedCity, type SimulatedCity } from '../../simulators/city.ts'
 import { manualClock, type ManualClock } from '../../simulators/clock.ts'
 import { MINUTE_MS } from '../../simulators/model.ts'
@@ -204,3 +205,54 @@ sb('a controller reboot drops every association: counters restart at zero and th
 })
 
 sb.run()
+
+// The Hartford demo: one controller with 98 lightweight APs and hundreds of stations at 16:00
+const hartford = suite<{ city: SimulatedCity; clock: ManualClock; wlc: string }>('bsnMobileStationStatsTable on the Hartford controller')
+hartford.before(async (ctx) => {
+  const inventory = hartfordInventory(1)
+  ctx.wlc = inventory.devices.find((d) => d.kind === 'controller')!.id
+  ctx.clock = manualClock(START)
+  ctx.city = createSimulatedCity(inventory, { seed: 1, clock: ctx.clock, bindHostOverride: '127.0.0.1', ephemeralPorts: true }, silentLog)
+  await ctx.city.start()
+})
+hartford.after(async ({ city }) => {
+  await city.stop()
+})
+
+hartford('for every AP of the controller, a minute\'s station deltas add up to truth.bytes less the bytes of the clients that left it', async ({ city, clock, wlc }) => {
+  const read = async () => {
+    const out = new Map<string, bigint>()
+    for (const [oid, v] of await snmp('snmpbulkwalk', city, wlc, ['-Cr200', '1.3.6.1.4.1.14179.2.1.6.1'])) {
+      const mac = macOfIndex(oid.slice(STA_RX.length + 1))
+      out.set(mac, (out.get(mac) ?? 0n) + BigInt(v))
+    }
+    return out
+  }
+  const m = Math.floor(clock.now() / MINUTE_MS)
+  const before = await read()
+  clock.advance(MINUTE_MS)
+  const after = await read()
+  const t0 = city.truth.clientListAt(wlc, m * MINUTE_MS)
+  const t1 = new Map(city.truth.clientListAt(wlc, (m + 1) * MINUTE_MS).map((c) => [c.mac, c]))
+  assert.is(after.size, t1.size, 'one row per station')
+  assert.ok(t1.size > 500, `${t1.size} stations`)
+  const aps = [...new Set(t0.map((c) => c.ap))].sort()
+  assert.ok(aps.length >= 90, `${aps.length} APs with clients`)
+  let left = 0
+  for (const ap of aps) {
+    let sum = 0n
+    let leftBytes = 0
+    for (const c of t0.filter((x) => x.ap === ap)) {
+      const c1 = t1.get(c.mac)
+      if (c1?.ap === ap) sum += after.get(c.mac)! - before.get(c.mac)!
+      else {
+        leftBytes += c.downBytes + c.upBytes // its last minute there: gone with its association
+        left++
+      }
+    }
+    assert.is(sum, BigInt(city.truth.bytes(ap, m * MINUTE_MS, (m + 1) * MINUTE_MS).total - leftBytes), ap)
+  }
+  assert.ok(left > 0, 'some clients left an AP in that minute')
+})
+
+hartford.run()
