@@ -79,9 +79,16 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
   if (config.token) headers.authorization = `Token ${config.token}`
   else if (config.username) headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`
   const agent = new (url.protocol === 'https:' ? https : http).Agent({ keepAlive: true, maxSockets: 8 })
+  // node-influx sends Basic root:root unless told otherwise, which would override a token:
+  // 1.x credentials go through its own option; with a token (or none) username is null,
+  // which its defaults() leaves alone, so it sends no Authorization of its own.
   const client = new InfluxDB({
-    hosts: [{ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), protocol: url.protocol.replace(':', '') as 'http' | 'https', options: { headers, agent } as never }],
+    hosts: [{
+      host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), protocol: url.protocol.replace(':', '') as 'http' | 'https',
+      options: { headers: config.token ? { Authorization: `Token ${config.token}` } : {}, agent } as never,
+    }],
     database: config.database,
+    ...(!config.token && config.username ? { username: config.username, password: config.password ?? '' } : { username: null as never, password: null as never }),
   })
   const sliceSize = config.writer?.batchSize ?? 5000
   const writer = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers })

@@ -36,7 +36,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Rewrites `influxd config` output: dirs into `dir`, binds onto loopback ports, quiet. */
-function makeConfig(base: string, dir: string, httpPort: number, rpcPort: number): string {
+function makeConfig(base: string, dir: string, httpPort: number, rpcPort: number, authEnabled: boolean): string {
   let section = ''
   return base.split('\n').map((line) => {
     const sec = /^\s*\[+([^\]]+)\]+/.exec(line)
@@ -52,6 +52,7 @@ function makeConfig(base: string, dir: string, httpPort: number, rpcPort: number
     if (section === 'data' && key === 'query-log-enabled') return set('false')
     if (section === 'http' && key === 'bind-address') return set(`"127.0.0.1:${httpPort}"`)
     if (section === 'http' && key === 'log-enabled') return set('false')
+    if (section === 'http' && key === 'auth-enabled') return set(String(authEnabled))
     if (section === 'http' && key === 'pprof-enabled') return set('false')
     // the _internal database would cost CPU every 10 s on a shared 2-core machine
     if (section === 'monitor' && key === 'store-enabled') return set('false')
@@ -76,7 +77,11 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number, 
   throw new Error(`influxd did not answer ${url}/ping within ${timeoutMs} ms: ${stderr().slice(-2000)}`)
 }
 
-export async function startInfluxd(options: { timeoutMs?: number } = {}): Promise<Influxd> {
+/**
+ * authEnabled: HTTP auth on; with no user yet, influxd accepts only `CREATE USER … WITH ALL
+ * PRIVILEGES` (send it without credentials), then Basic auth for everything.
+ */
+export async function startInfluxd(options: { timeoutMs?: number; authEnabled?: boolean } = {}): Promise<Influxd> {
   const dir = mkdtempSync(join(tmpdir(), 'civicnet-influxd-'))
   const base = execFileSync('influxd', ['config'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
   let lastError: unknown
@@ -85,7 +90,7 @@ export async function startInfluxd(options: { timeoutMs?: number } = {}): Promis
     const port = await freePort()
     const rpcPort = await freePort()
     const conf = join(dir, 'influxd.conf')
-    writeFileSync(conf, makeConfig(base, dir, port, rpcPort))
+    writeFileSync(conf, makeConfig(base, dir, port, rpcPort, options.authEnabled ?? false))
     let err = ''
     const launch = () => {
       const c = spawn('influxd', ['-config', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
