@@ -182,6 +182,19 @@ sb('a station that roams to another AP starts again at zero there, then counts i
   assert.equal((await stationBytes(city)).get(mac), expected, `${mac} a minute later`)
 })
 
+sb('a reboot of one lightweight AP zeroes only the stations on that AP', async ({ city, clock }) => {
+  clock.advance(MINUTE_MS)
+  const m = Math.floor(clock.now() / MINUTE_MS)
+  const before = await stationBytes(city)
+  city.faults.inject({ type: 'reboot', device: 'ap-n1' })
+  const at = await stationBytes(city)
+  const t = truthAt(city, m)
+  const onIt = [...t.values()].filter((c) => c.ap === 'ap-n1')
+  assert.ok(onIt.length >= 3 && onIt.length < t.size, `${onIt.length} of ${t.size} stations on ap-n1`)
+  assert.ok(onIt.some((c) => before.get(c.mac)!.rx > 0n), 'some had counted bytes')
+  for (const [mac, c] of t) assert.equal(at.get(mac), c.ap === 'ap-n1' ? { rx: 0n, tx: 0n } : before.get(mac), mac)
+})
+
 sb('a controller reboot drops every association: counters restart at zero and then count only what came after', async ({ city, clock }) => {
   clock.advance(MINUTE_MS)
   const m = Math.floor(clock.now() / MINUTE_MS)
