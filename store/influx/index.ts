@@ -136,6 +136,57 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     return v
   }
 
+  /** One chunk of store.rollup: buckets [from, to), both aligned to the tier. */
+  async function rollupChunk(tier: RollupTier, from: number, to: number): Promise<number> {
+    const tms = tierMs(tier)
+    const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
+    const range = `time >= ${ms(from)} AND time < ${ms(to)}`
+    const rows: RollupRow[] = []
+    const push = (metric: string, s: Series, r: Row) => rows.push({
+      metric, device: tag(s, r, 'device'), neighborhood: tag(s, r, 'neighborhood'), instance: tag(s, r, 'instance'),
+      timeMs: r.time, count: r.count as number, sum: r.sum as number, min: r.min as number, max: r.max as number,
+    })
+    if (def.from === 'raw') {
+      const names = await metrics()
+      // no DELETE needed: a re-run writes the same series and timestamps, which InfluxDB
+      // overwrites (raw data only ever grows)
+      for (const m of names) {
+        // per-series stats, and the neighborhood sums at each instant (two requests in
+        // parallel: influxd answers them on separate cores). The instant sums are reduced
+        // to count/sum/min/max per bucket here: as fast as an outer InfluxQL query over a
+        // subquery, which 1.6 evaluates slowly.
+        const [series, instants] = await Promise.all([
+          one(`SELECT count("value") AS "count", sum("value") AS "sum", min("value") AS "min", max("value") AS "max" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(tms)}), "device", "instance", "neighborhood" fill(none)`),
+          one(`SELECT sum("value") AS "total" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(instantMs)}), "neighborhood" fill(none)`),
+        ])
+        for (const s of series) for (const r of s.rows) push(m, s, r)
+        for (const s of instants) {
+          const neighborhood = s.tags.neighborhood ?? ''
+          let cur: RollupRow | undefined
+          for (const r of s.rows) {
+            const bucket = floorTo(r.time, tms)
+            const total = r.total as number
+            if (!cur || cur.timeMs !== bucket) {
+              cur = { metric: m, device: '', neighborhood, instance: '', timeMs: bucket, count: 0, sum: 0, min: total, max: total }
+              rows.push(cur)
+            }
+            cur.count++
+            cur.sum += total
+            if (total < cur.min) cur.min = total
+            if (total > cur.max) cur.max = total
+          }
+        }
+      }
+    } else {
+      const ql = `SELECT sum("count") AS "count", sum("sum") AS "sum", min("min") AS "min", max("max") AS "max" FROM ${qlIdent(MEASUREMENT[def.from])} WHERE ${range} GROUP BY time(${ms(tms)}), "metric", "device", "instance", "neighborhood" fill(none)`
+      for (const s of await one(ql)) for (const r of s.rows) push(s.tags.metric ?? '', s, r)
+    }
+    const lines = rows.map((r) => line(MEASUREMENT[tier], [['metric', r.metric], ['device', r.device], ['instance', r.instance], ['neighborhood', r.neighborhood]],
+      `count=${lpFloat(r.count)},max=${lpFloat(r.max)},min=${lpFloat(r.min)},sum=${lpFloat(r.sum)}`, r.timeMs))
+    await writer.write(lines)
+    return rows.length
+  }
+
   const store: MetricStore = {
     kind: 'influxdb',
 
@@ -251,57 +302,18 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
       const tms = tierMs(tier)
       const from = floorTo(fromMs, tms)
       const to = ceilTo(toMs, tms)
-      const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
-      const range = `time >= ${ms(from)} AND time < ${ms(to)}`
-      const rows: RollupRow[] = []
-      const push = (metric: string, s: Series, r: Row, device?: string) => rows.push({
-        metric, device: device ?? tag(s, r, 'device'), neighborhood: tag(s, r, 'neighborhood'), instance: device === '' ? '' : tag(s, r, 'instance'),
-        timeMs: r.time, count: r.count as number, sum: r.sum as number, min: r.min as number, max: r.max as number,
-      })
-      if (def.from === 'raw') {
-        const names = await metrics()
-        // one request per metric with both statements; no DELETE needed: a re-run writes the
-        // same series and timestamps, which InfluxDB overwrites (raw data only ever grows)
-        for (const m of names) {
-          // per-series stats, and the neighborhood sums at each instant (two requests in
-          // parallel: influxd answers them on separate cores). The instant sums are reduced
-          // to count/sum/min/max per bucket here: as fast as an outer InfluxQL query over a
-          // subquery, which 1.6 evaluates slowly.
-          const [series, instants] = await Promise.all([
-            one(`SELECT count("value") AS "count", sum("value") AS "sum", min("value") AS "min", max("value") AS "max" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(tms)}), "device", "instance", "neighborhood" fill(none)`),
-            one(`SELECT sum("value") AS "total" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(instantMs)}), "neighborhood" fill(none)`),
-          ])
-          for (const s of series) for (const r of s.rows) push(m, s, r)
-          for (const s of instants) {
-            const neighborhood = s.tags.neighborhood ?? ''
-            let cur: RollupRow | undefined
-            for (const r of s.rows) {
-              const bucket = floorTo(r.time, tms)
-              const total = r.total as number
-              if (!cur || cur.timeMs !== bucket) {
-                cur = { metric: m, device: '', neighborhood, instance: '', timeMs: bucket, count: 0, sum: 0, min: total, max: total }
-                rows.push(cur)
-              }
-              cur.count++
-              cur.sum += total
-              if (total < cur.min) cur.min = total
-              if (total > cur.max) cur.max = total
-            }
-          }
-        }
-      } else {
-        const ql = `SELECT sum("count") AS "count", sum("sum") AS "sum", min("min") AS "min", max("max") AS "max" FROM ${qlIdent(MEASUREMENT[def.from])} WHERE ${range} GROUP BY time(${ms(tms)}), "metric", "device", "instance", "neighborhood" fill(none)`
-        for (const s of await one(ql)) for (const r of s.rows) push(s.tags.metric ?? '', s, r)
-      }
-      const lines = rows.map((r) => line(MEASUREMENT[tier], [['metric', r.metric], ['device', r.device], ['instance', r.instance], ['neighborhood', r.neighborhood]],
-        `count=${lpFloat(r.count)},max=${lpFloat(r.max)},min=${lpFloat(r.min)},sum=${lpFloat(r.sum)}`, r.timeMs))
-      await writer.write(lines)
+      // a long back-fill goes in chunks (1 day of 5m, 30 days of 1h, 1 year of 1d buckets)
+      // so no answer or batch grows with the range
+      const chunkMs = tms * (tier === '5m' ? 288 : tier === '1h' ? 720 : 366)
+      let written = 0
+      for (let c = from; c < to; c += chunkMs) written += await rollupChunk(tier, c, Math.min(to, c + chunkMs))
       await loadCoverage()
       const cov = mergeCoverage(coverage.get(tier), from, to)
       await writer.write([line(STATE, [['tier', tier]], `from=${lpFloat(cov.fromMs)},to=${lpFloat(cov.toMs)}`, 0)])
       coverage.set(tier, cov)
-      return rows.length
+      return written
     },
+
 
     async rollupRows(tier, fromMs, toMs, where) {
       validateRange(fromMs, toMs)
