@@ -77,6 +77,35 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
   const coverage = new Map<RollupTier, { fromMs: number; toMs: number }>()
   let closed = false
 
+  /** One transaction of store.rollup: replaces the tier's rows for buckets [from, to). */
+  async function rollupChunk(tier: RollupTier, from: number, to: number): Promise<number> {
+    const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
+    const table = TABLE[tier]
+    const b = BigInt(tierMs(tier))
+    const range: DuckDBValue[] = [BigInt(from), BigInt(to)]
+    await conn.run('BEGIN TRANSACTION')
+    try {
+      await conn.run(`DELETE FROM ${table} WHERE ts >= ? AND ts < ?`, range)
+      if (def.from === 'raw') {
+        const inst = BigInt(instantMs)
+        await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, count(*), sum(value), min(value), max(value)
+          FROM samples WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
+        await conn.run(`INSERT INTO ${table} SELECT (i // ?) * ?, metric, '', neighborhood, '', count(*), sum(total), min(total), max(total)
+          FROM (SELECT metric, neighborhood, (ts // ?) * ? AS i, sum(value) AS total FROM samples WHERE ts >= ? AND ts < ? GROUP BY ALL) GROUP BY ALL`,
+        [b, b, inst, inst, ...range])
+      } else {
+        await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, sum(count), sum(sum), min(min), max(max)
+          FROM ${TABLE[def.from]} WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
+      }
+      const n = await rows(`SELECT count(*)::DOUBLE AS n FROM ${table} WHERE ts >= ? AND ts < ?`, range)
+      await conn.run('COMMIT')
+      return n[0]!.n as number
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+  }
+
   const store: MetricStore = {
     kind: 'duckdb',
 
@@ -203,40 +232,27 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
       }))
     }),
 
-    rollup: (tier, fromMs, toMs) => serial(async () => {
+    async rollup(tier, fromMs, toMs) {
       validateRange(fromMs, toMs)
       const ms = tierMs(tier)
       const from = floorTo(fromMs, ms)
       const to = ceilTo(toMs, ms)
-      const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
-      const table = TABLE[tier]
-      const b = BigInt(ms)
-      const range: DuckDBValue[] = [BigInt(from), BigInt(to)]
-      await conn.run('BEGIN TRANSACTION')
-      try {
-        await conn.run(`DELETE FROM ${table} WHERE ts >= ? AND ts < ?`, range)
-        if (def.from === 'raw') {
-          const inst = BigInt(instantMs)
-          await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, count(*), sum(value), min(value), max(value)
-            FROM samples WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
-          await conn.run(`INSERT INTO ${table} SELECT (i // ?) * ?, metric, '', neighborhood, '', count(*), sum(total), min(total), max(total)
-            FROM (SELECT metric, neighborhood, (ts // ?) * ? AS i, sum(value) AS total FROM samples WHERE ts >= ? AND ts < ? GROUP BY ALL) GROUP BY ALL`,
-          [b, b, inst, inst, ...range])
-        } else {
-          await conn.run(`INSERT INTO ${table} SELECT (ts // ?) * ?, metric, device, neighborhood, instance, sum(count), sum(sum), min(min), max(max)
-            FROM ${TABLE[def.from]} WHERE ts >= ? AND ts < ? GROUP BY ALL`, [b, b, ...range])
-        }
+      // a long back-fill runs as one transaction per chunk (1 day of 5m, 30 days of 1h
+      // buckets), each its own turn on the connection, so writes and API queries are not
+      // held up behind a whole month of rolling up
+      const chunkMs = ms * (tier === '5m' ? 288 : tier === '1h' ? 720 : 366)
+      let written = 0
+      for (let c = from; c < to; c += chunkMs) {
+        const end = Math.min(to, c + chunkMs)
+        written += await serial(() => rollupChunk(tier, c, end))
+      }
+      await serial(async () => {
         const cov = mergeCoverage(coverage.get(tier), from, to)
         await conn.run('INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)', [tier, BigInt(cov.fromMs), BigInt(cov.toMs)])
-        const n = await rows(`SELECT count(*)::DOUBLE AS n FROM ${table} WHERE ts >= ? AND ts < ?`, range)
-        await conn.run('COMMIT')
         coverage.set(tier, cov)
-        return n[0]!.n as number
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => undefined)
-        throw err
-      }
-    }),
+      })
+      return written
+    },
 
     rollupRows: (tier, fromMs, toMs, where) => serial(async () => {
       validateRange(fromMs, toMs)
