@@ -150,4 +150,25 @@ writes('keeps at most maxInFlight requests on the wire', async ({ influxd }) => 
   }
 })
 
+writes('writes into and reads from the retention policy given as INFLUX_RP', async ({ influxd }) => {
+  const ddl = async (q: string) => assert.is((await fetch(`${influxd.url}/query?q=${encodeURIComponent(q)}`, { method: 'POST' })).status, 200)
+  await ddl('CREATE DATABASE "rpdb"')
+  await ddl('CREATE RETENTION POLICY "two_weeks" ON "rpdb" DURATION 14d REPLICATION 1')
+  const store = await openInfluxStore({ url: influxd.url, database: 'rpdb', retentionPolicy: 'two_weeks' })
+  try {
+    await store.init()
+    const now = Math.floor(Date.now() / 60_000) * 60_000
+    await store.write([{ metric: 'wifi_clients', device: 'ap1', neighborhood: 'north', instance: '', value: 8, timeMs: now }])
+    assert.equal(await store.latest({ metric: 'wifi_clients' }), [{ device: 'ap1', neighborhood: 'north', instance: '', value: 8, timeMs: now }])
+    const count = async (rp: string) => {
+      const res = await fetch(`${influxd.url}/query?db=rpdb&q=${encodeURIComponent(`SELECT count("value") FROM "rpdb"."${rp}"."wifi_clients"`)}`)
+      return ((await res.json()) as { results: { series?: { values: number[][] }[] }[] }).results[0]!.series?.[0]?.values[0]?.[1] ?? 0
+    }
+    assert.is(await count('two_weeks'), 1)
+    assert.is(await count('autogen'), 0)
+  } finally {
+    await store.close()
+  }
+})
+
 writes.run()
