@@ -355,5 +355,5 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** The writer's counters (requests, retries, failed batches) for self-metrics and tests. */
+/** The batching writer on its own, for tools that already hold line protocol. */
 export { createLineWriter } from './writer.ts'
