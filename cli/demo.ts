@@ -1,0 +1,294 @@
+/**
+ * `civicnet demo` (what `npm start` runs): the simulated Hartford network as real SNMP
+ * agents on loopback, the collector polling it over SNMP into the store, rollups, the API
+ * and the map, in one process (the embedded DuckDB file admits one process; with
+ * INFLUX_URL set the same runs against InfluxDB).
+ *
+ * History: on a first start the demo fills the past days through the same real path:
+ * a stepped clock sets the simulated city's time to each past step, the collector polls
+ * every agent over SNMP at that time, and the samples go through the writer into the
+ * store. Then the clock is released to live time and the collector runs on its schedule.
+ * History steps are coarser than live polls (default 1 h against 60 s), and the API says
+ * where history ends and live polling starts (GET /api/meta).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import pino, { type Logger } from 'pino'
+import { steppedClock } from '../core/clock.ts'
+import type { Inventory } from '../core/inventory.ts'
+import { createCollector, type Collector } from '../collector/index.ts'
+import { createApiServer, type ApiServer } from '../api/server.ts'
+import { createToken } from '../api/auth/tokens.ts'
+import { hartfordInventory } from '../provisioning/city/hartford.ts'
+import { createSimulatedCity, type SimulatedCity } from '../simulators/city.ts'
+import { startControlApi, type ControlServer } from '../simulators/control.ts'
+import { ensureInventory, openAppState, type AppState } from '../store/app-state.ts'
+import { createRollupScheduler, describeStore, loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
+import type { MetricStore } from '../store/types.ts'
+import type { Command } from './main.ts'
+
+const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
+
+export interface DemoConfig {
+  /** HTTP port of the API and map (PORT, default 8080; 0 picks a free one) */
+  port: number
+  /** address to bind (HOST, default 127.0.0.1) */
+  host: string
+  /** app state, embedded store, spool, token file (CIVICNET_DATA_DIR, default ./data) */
+  dataDir: string
+  /** seed of the simulated city (CIVICNET_DEMO_SEED, default 1) */
+  seed: number
+  /** days of history filled on first start (CIVICNET_DEMO_HISTORY_DAYS, default 7) */
+  historyDays: number
+  /** simulated time between two history polls (CIVICNET_DEMO_HISTORY_STEP_MS, default 1 h) */
+  historyStepMs: number
+  /** live poll interval (CIVICNET_COLLECT_INTERVAL_MS, default 60 000 ms) */
+  pollIntervalMs: number
+  /** simulator control API port on 127.0.0.1 (CIVICNET_SIM_CONTROL_PORT, default 8161; 0 = free) */
+  controlPort: number
+  /** trap port the collector listens on and the simulator sends to (CIVICNET_TRAP_PORT, default 1162; 0 = free) */
+  trapPort: number
+  /** agents bind free ports instead of the inventory's (tests, and a second demo on one host) */
+  ephemeralAgentPorts: boolean
+  store: StoreConfig
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return def
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}, got '${raw}'`)
+  return n
+}
+
+export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  return Object.freeze({
+    port: intEnv(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.CIVICNET_DATA_DIR || 'data'),
+    seed: intEnv(env, 'CIVICNET_DEMO_SEED', 1, 0, 2 ** 31 - 1),
+    historyDays: intEnv(env, 'CIVICNET_DEMO_HISTORY_DAYS', 7, 0, 90),
+    historyStepMs: intEnv(env, 'CIVICNET_DEMO_HISTORY_STEP_MS', HOUR_MS, 60_000, DAY_MS),
+    pollIntervalMs: intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS),
+    controlPort: intEnv(env, 'CIVICNET_SIM_CONTROL_PORT', 8161, 0, 65535),
+    trapPort: intEnv(env, 'CIVICNET_TRAP_PORT', 1162, 0, 65535),
+    ephemeralAgentPorts: env.CIVICNET_DEMO_EPHEMERAL_PORTS === '1',
+    store: loadStoreConfig(env),
+  })
+}
+
+export interface Demo {
+  /** where the map and API answer, e.g. http://127.0.0.1:8080 */
+  baseUrl: string
+  /** the demo admin token (also in <dataDir>/demo-admin-token) */
+  token: string
+  controlUrl: string
+  city: SimulatedCity
+  collector: Collector
+  store: MetricStore
+  appState: AppState
+  inventory: Inventory
+  /** where history filled at historyStepMs starts (epoch ms) */
+  historyFromMs: number
+  /** where the filled history ends and live polling starts (epoch ms) */
+  liveSinceMs: number
+  stop(): Promise<void>
+}
+
+/**
+ * Polls every agent at each past step through the collector's real path. Resumes where
+ * stored data ends, so a restart fills only the gap since the last run.
+ */
+async function fillHistory(
+  clock: ReturnType<typeof steppedClock>,
+  collector: Collector,
+  store: MetricStore,
+  config: DemoConfig,
+  nowMs: number,
+  log: Logger,
+): Promise<{ fromMs: number; steps: number }> {
+  const step = config.historyStepMs
+  const earliest = Math.floor((nowMs - config.historyDays * DAY_MS) / step) * step
+  const last = await store.latest({ metric: 'device_up', sinceMs: earliest })
+  const lastMs = last.reduce((m, v) => Math.max(m, v.timeMs), -Infinity)
+  const fromMs = Number.isFinite(lastMs) ? Math.floor(lastMs / step) * step + step : earliest
+  let steps = 0
+  const total = Math.max(0, Math.ceil((nowMs - fromMs) / step))
+  if (total > 0) log.info({ from: new Date(fromMs).toISOString(), steps: total, stepMs: step }, 'filling history through the SNMP path')
+  const started = Date.now()
+  for (let t = fromMs; t < nowMs; t += step) {
+    clock.set(t)
+    await collector.poller.pollAll()
+    steps++
+    if (steps % 24 === 0 || steps === total) {
+      log.info({ done: steps, of: total, at: new Date(t).toISOString(), realSeconds: Math.round((Date.now() - started) / 1000) }, 'history')
+    }
+  }
+  await collector.writer.flush()
+  return { fromMs, steps }
+}
+
+/** Starts everything; the returned stop() ends it all in reverse order. */
+export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> {
+  const stops: (() => Promise<void> | void)[] = []
+  const stopAll = async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await s()
+      } catch (err) {
+        log.warn({ err }, 'stop step failed')
+      }
+    }
+  }
+  try {
+    mkdirSync(config.dataDir, { recursive: true })
+    const appState = openAppState(join(config.dataDir, 'state.sqlite'))
+    stops.push(() => appState.close())
+    const seeded = ensureInventory(appState, () => hartfordInventory(config.seed))
+    if (seeded.seeded) log.info({ version: seeded.version }, 'provisioned the Hartford inventory')
+    const inventory = appState.inventory()
+
+    const store = await openMetricStore(config.store)
+    stops.push(() => store.close())
+    await store.init()
+
+    const nowMs = Date.now()
+    const historyStart = Math.floor((nowMs - config.historyDays * DAY_MS) / config.historyStepMs) * config.historyStepMs
+    const clock = steppedClock(historyStart)
+
+    const collector = createCollector(
+      {
+        poller: { intervalMs: config.pollIntervalMs, timeoutMs: 1500, retries: 1 },
+        writer: { spoolDir: join(config.dataDir, 'spool') },
+        traps: { host: '127.0.0.1', port: config.trapPort },
+      },
+      {
+        inventory: () => city.inventoryWithEndpoints(),
+        store,
+        clock,
+        log,
+        // the simulated agents accept the community 'public' for the credential 'sim-v2c'
+        credentials: () => ({ version: '2c', community: 'public' }),
+      },
+    )
+    // traps need the receiver's port before the city starts sending
+    await collector.traps?.start()
+    stops.push(() => collector.traps?.stop())
+    const trapPort = collector.traps?.address()?.port ?? config.trapPort
+
+    const city = createSimulatedCity(
+      inventory,
+      { seed: config.seed, clock, originMs: historyStart, trapTarget: { host: '127.0.0.1', port: trapPort }, ephemeralPorts: config.ephemeralAgentPorts },
+      log.child({ part: 'simulator' }),
+    )
+    await city.start()
+    stops.push(() => city.stop())
+    const control: ControlServer = await startControlApi(city, config.controlPort)
+    stops.push(() => control.close())
+
+    collector.writer.start()
+    stops.push(() => collector.writer.stop())
+    const history = await fillHistory(clock, collector, store, config, nowMs, log)
+    clock.release()
+    const liveSinceMs = clock.now()
+    // one round at live time first: statuses are fresh the moment the map opens, not
+    // only once each device's slot in the first interval has come
+    await collector.poller.pollAll()
+    await collector.start()
+    stops.push(() => collector.stop())
+
+    const rollups = createRollupScheduler(store, { clock, lateMs: 2 * HOUR_MS, initialLookbackMs: (config.historyDays + 1) * DAY_MS }, log.child({ part: 'rollups' }))
+    await rollups.runNow()
+    rollups.start()
+    stops.push(() => rollups.stop())
+
+    const token = createToken(appState.db, 'admin', `demo ${new Date(nowMs).toISOString()}`)
+    writeFileSync(join(config.dataDir, 'demo-admin-token'), token + '\n', { mode: 0o600 })
+
+    const api: ApiServer = createApiServer(
+      {
+        host: config.host,
+        port: config.port,
+        pollIntervalMs: config.pollIntervalMs,
+        // a fault must reach the map within two poll intervals: reuse a computed summary
+        // for a fifth of one at most
+        summaryCacheMs: Math.min(60_000, Math.floor(config.pollIntervalMs / 5)),
+      },
+      { store, appState, clock, log },
+    )
+    const baseUrl = await api.start()
+    stops.push(() => api.stop())
+
+    return {
+      baseUrl,
+      token,
+      controlUrl: control.url,
+      city,
+      collector,
+      store,
+      appState,
+      inventory,
+      historyFromMs: history.fromMs,
+      liveSinceMs,
+      stop: stopAll,
+    }
+  } catch (err) {
+    await stopAll()
+    throw err
+  }
+}
+
+const USAGE = `usage: civicnet demo
+
+Brings up the demo city in one process: the simulated Hartford network as real SNMP agents
+on loopback, the collector polling it, rollups, the API and the map. Prints the URL and a
+demo admin token (also written to $CIVICNET_DATA_DIR/demo-admin-token). Ctrl-C stops it.
+
+Environment (see .env.example): PORT (8080), HOST (127.0.0.1), CIVICNET_DATA_DIR (data),
+CIVICNET_DEMO_SEED (1), CIVICNET_DEMO_HISTORY_DAYS (7), CIVICNET_DEMO_HISTORY_STEP_MS
+(3600000), CIVICNET_COLLECT_INTERVAL_MS (60000), CIVICNET_SIM_CONTROL_PORT (8161),
+CIVICNET_TRAP_PORT (1162), INFLUX_URL ... (store/index.ts; without it: embedded DuckDB).`
+
+export const command: Command = {
+  summary: 'the demo city: simulator + collector + API + map in one process (npm start)',
+  usage: USAGE,
+  async run() {
+    const log = pino({ level: process.env.LOG_LEVEL || 'info', ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}) })
+    let config: DemoConfig
+    try {
+      config = loadDemoConfig()
+    } catch (err) {
+      console.error(`civicnet demo: ${(err as Error).message}`)
+      return 2
+    }
+    log.info({ store: describeStore(config.store), dataDir: config.dataDir }, 'starting the demo city')
+    let demo: Demo
+    try {
+      demo = await startDemo(config, log)
+    } catch (err) {
+      console.error(`civicnet demo: ${(err as Error).message}`)
+      return 1
+    }
+    const shown = demo.baseUrl.replace('127.0.0.1', 'localhost')
+    console.log(
+      [
+        '',
+        `  CivicNet demo is up: ${shown}`,
+        `  admin token: ${demo.token}   (also in ${join(config.dataDir, 'demo-admin-token')})`,
+        `  map with engineer view: ${shown}/?token=${demo.token}`,
+        `  API docs: ${shown}/docs    simulator control: ${demo.controlUrl}`,
+        `  ${demo.inventory.devices.length} devices, live polling every ${config.pollIntervalMs / 1000} s since ${new Date(demo.liveSinceMs).toISOString()}`,
+        '  Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    )
+    await new Promise<void>((resolveStop) => {
+      process.once('SIGINT', () => resolveStop())
+      process.once('SIGTERM', () => resolveStop())
+    })
+    log.info('stopping the demo')
+    await demo.stop()
+    return 0
+  },
+}

@@ -1,0 +1,51 @@
+/**
+ * The whole demo (simulated city + collector + store + API + web build) for tests that
+ * need every part for real: cli/demo.ts's startDemo on a temp data dir, free ports,
+ * agents on free ports, a short history and a short poll interval.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { startDemo as start, loadDemoConfig, type Demo } from '../../cli/demo.ts'
+
+export interface TestDemo extends Demo {
+  /** an engineer-capable token (the demo admin token) */
+  token: string
+  /** makes one device stop answering (the simulator's device-down fault) */
+  failAp(id: string): Promise<void>
+  close(): Promise<void>
+}
+
+export async function startDemo(opts: { pollIntervalMs?: number; historyDays?: number; historyStepMs?: number } = {}): Promise<TestDemo> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'civicnet-demo-'))
+  const env = {
+    CIVICNET_DATA_DIR: dataDir,
+    PORT: '0',
+    CIVICNET_SIM_CONTROL_PORT: '0',
+    CIVICNET_TRAP_PORT: '0',
+    CIVICNET_DEMO_EPHEMERAL_PORTS: '1',
+    CIVICNET_DEMO_HISTORY_DAYS: String(opts.historyDays ?? 1),
+    CIVICNET_DEMO_HISTORY_STEP_MS: String(opts.historyStepMs ?? 3_600_000),
+    CIVICNET_COLLECT_INTERVAL_MS: String(opts.pollIntervalMs ?? 5000),
+  }
+  const log = pino({ level: process.env.CIVICNET_TEST_LOG ?? 'warn' })
+  let demo: Demo
+  try {
+    demo = await start(loadDemoConfig(env), log)
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true })
+    throw err
+  }
+  const close = async () => {
+    await demo.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return Object.assign(demo, {
+    async failAp(id: string) {
+      demo.city.faults.inject({ type: 'device-down', target: id })
+    },
+    close,
+    stop: close,
+  })
+}
