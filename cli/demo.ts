@@ -89,6 +89,8 @@ export interface Demo {
   store: MetricStore
   appState: AppState
   inventory: Inventory
+  /** the live poll interval (ms) */
+  pollIntervalMs: number
   /** where history filled at historyStepMs starts (epoch ms) */
   historyFromMs: number
   /** where the filled history ends and live polling starts (epoch ms) */
@@ -229,6 +231,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
       store,
       appState,
       inventory,
+      pollIntervalMs: config.pollIntervalMs,
       historyFromMs: history.fromMs,
       liveSinceMs,
       stop: stopAll,

@@ -37,8 +37,9 @@ export async function startDemo(opts: { pollIntervalMs?: number; historyDays?: n
     rmSync(dataDir, { recursive: true, force: true })
     throw err
   }
+  const stopDemo = demo.stop
   const close = async () => {
-    await demo.stop()
+    await stopDemo()
     rmSync(dataDir, { recursive: true, force: true })
   }
   return Object.assign(demo, {

@@ -19,6 +19,8 @@ export interface WebBackend {
   token: string
   /** 'demo' (simulator + collector) or 'samples' (API on a store filled by the harness) */
   kind: 'demo' | 'samples'
+  /** the collector's poll interval behind this backend (ms); null where nothing polls */
+  pollIntervalMs: number | null
   /** makes one AP stop answering; resolves once the API reports it down (undefined when the backend cannot) */
   failAp?: (id: string) => Promise<void>
   close(): Promise<void>
@@ -40,7 +42,8 @@ export async function startWebBackend(): Promise<WebBackend> {
     let failAp: WebBackend['failAp']
     if (typeof inject === 'function') failAp = (id) => (inject as (id: string) => Promise<void>).call(demo, id)
     else if (controlUrl) failAp = (id) => failApThroughControl(baseUrl, token, controlUrl, id)
-    return { baseUrl, token, kind: 'demo', failAp, close: () => stop.call(demo) }
+    const pollIntervalMs = typeof demo.pollIntervalMs === 'number' ? demo.pollIntervalMs : null
+    return { baseUrl, token, kind: 'demo', pollIntervalMs, failAp, close: () => stop.call(demo) }
   }
   return startSampleBackend()
 }
@@ -133,6 +136,7 @@ export async function startSampleBackend(): Promise<WebBackend> {
       baseUrl: `http://127.0.0.1:${port}`,
       token,
       kind: 'samples',
+      pollIntervalMs: null,
       async failAp(id: string) {
         const d = inv.devices.find((x) => x.id === id)
         if (!d) throw new Error(`failAp: no device '${id}' in the inventory`)
