@@ -19,6 +19,11 @@ export interface ApiConfig {
   webDir: string | null
   /** pino level (default 'info') */
   logLevel: string
+  /**
+   * where the stored data comes from, when it is not all live polling: the demo fills its
+   * history at a coarser step before polling live (default null: all live)
+   */
+  history: { fromMs: number; stepMs: number; liveSinceMs: number } | null
 }
 
 export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
@@ -29,6 +34,7 @@ export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   maxEvents: 1000,
   webDir: new URL('../web/dist', import.meta.url).pathname,
   logLevel: 'info',
+  history: null,
 })
 
 /** Fills defaults and checks each field, naming the one that is wrong. */

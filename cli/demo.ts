@@ -216,6 +216,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
         // a fault must reach the map within two poll intervals: reuse a computed summary
         // for a fifth of one at most
         summaryCacheMs: Math.min(60_000, Math.floor(config.pollIntervalMs / 5)),
+        history: { fromMs: historyStart, stepMs: config.historyStepMs, liveSinceMs },
       },
       { store, appState, clock, log },
     )

@@ -25,6 +25,7 @@ const TABLE: Row[] = [
   { method: 'GET', name: '/api/health', route: '/api/health', url: () => '/api/health', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/metrics', route: '/api/metrics', url: () => '/api/metrics', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/whoami', route: '/api/whoami', url: () => '/api/whoami', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/meta', route: '/api/meta', url: () => '/api/meta', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/neighborhoods', route: '/api/neighborhoods', url: () => '/api/neighborhoods', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/neighborhoods/north', route: '/api/neighborhoods/{id}', url: () => '/api/neighborhoods/north', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/series?metric=wifi_clients&neighborhood=north', route: '/api/series', url: () => '/api/series?metric=wifi_clients&neighborhood=north', allowed: ALL, ok: 200 },

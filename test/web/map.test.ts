@@ -80,10 +80,25 @@ test('shows 17 neighborhoods of which 6 are served, drawn with no tile server', 
   await page.screenshot({ path: `${ARTIFACTS}web-map-overview.png` })
 })
 
+test('says where hourly history ends and live polling starts, when the API reports it', async (ctx) => {
+  const meta = await api(ctx, '/api/meta')
+  if (ctx.backend.kind !== 'demo') return assert.is(await ctx.page.locator('[data-testid=data-note]:visible').count(), 0)
+  assert.is(meta.history.stepMs, 3_600_000)
+  await ctx.page.waitForSelector('[data-testid=data-note]:visible')
+  const note = await ctx.page.textContent('[data-testid=data-note]')
+  assert.ok(note?.startsWith('Data polled every 1 h until '), note ?? '')
+  assert.ok(note?.endsWith(`every ${meta.pollIntervalMs / 1000} s since`), note ?? '')
+})
+
 test("draws one marker per AP of the inventory, each with the API's status", async (ctx) => {
   const devices = (await api(ctx, '/api/devices')).devices as { id: string; kind: string; status: string; lat: number | null }[]
   const aps = devices.filter((d) => d.kind === 'ap' && d.lat !== null)
   assert.ok(aps.length > 100, `the inventory has ${aps.length} APs`)
+  if (ctx.backend.kind === 'demo') {
+    // the demo provisions the seeded Hartford inventory: the map must show every AP of it
+    const { hartfordInventory } = await import('../../provisioning/city/hartford.ts')
+    assert.is(aps.length, hartfordInventory(1).devices.filter((d) => d.kind === 'ap').length)
+  }
   const markers = await ctx.page.evaluate(() => window.__civicnet.markers)
   assert.is(Object.keys(markers).length, aps.length)
   const seen = (ctx.seen.get('/api/devices') as { devices: { id: string; status: string }[] }).devices

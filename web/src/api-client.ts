@@ -169,10 +169,17 @@ export function createApiClient(opts: ApiClientOptions) {
       return { devices: list(body, 'devices').map(normalizeDevice), nowMs: num(obj(body), 'nowMs') }
     },
     /** Server facts the page can use (poll interval); null when the API has no /api/meta. */
-    async meta(): Promise<{ pollIntervalMs: number | null } | null> {
+    async meta(): Promise<{ pollIntervalMs: number | null; history: { fromMs: number; stepMs: number; liveSinceMs: number } | null } | null> {
       try {
         const body = obj(await get('/api/meta'))
-        return { pollIntervalMs: num(body, 'pollIntervalMs') ?? num(obj(body.collector), 'pollIntervalMs') ?? num(obj(body.demo), 'pollIntervalMs') }
+        const h = body.history === null || body.history === undefined ? null : obj(body.history)
+        const fromMs = h ? num(h, 'fromMs') : null
+        const stepMs = h ? num(h, 'stepMs') : null
+        const liveSinceMs = h ? num(h, 'liveSinceMs') : null
+        return {
+          pollIntervalMs: num(body, 'pollIntervalMs') ?? num(obj(body.collector), 'pollIntervalMs') ?? num(obj(body.demo), 'pollIntervalMs'),
+          history: fromMs !== null && stepMs !== null && liveSinceMs !== null ? { fromMs, stepMs, liveSinceMs } : null,
+        }
       } catch {
         return null
       }

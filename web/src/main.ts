@@ -465,13 +465,21 @@ void refresh()
 
 const refreshNote = () => ($('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`)
 refreshNote()
-if (!params.has('refresh')) {
-  void api.meta().then((m) => {
-    if (m?.pollIntervalMs && m.pollIntervalMs >= 1000) {
-      refreshMs = m.pollIntervalMs
-      refreshNote()
-    }
-  })
+void api.meta().then((m) => {
+  if (!params.has('refresh') && m?.pollIntervalMs && m.pollIntervalMs >= 1000) {
+    refreshMs = m.pollIntervalMs
+    refreshNote()
+  }
+  // Say plainly where the coarser history ends, so nobody reads hourly points as minutes.
+  if (m?.history && m.pollIntervalMs) {
+    const note = $('[data-testid=data-note]')
+    const when = new Date(m.history.liveSinceMs).toLocaleString('en-US', { hour12: false })
+    note.textContent = `Data polled every ${fmtInterval(m.history.stepMs)} until ${when}, every ${fmtInterval(m.pollIntervalMs)} since`
+    note.hidden = false
+  }
+})
+function fmtInterval(ms: number): string {
+  return ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`
 }
 if (!tilesOn) {
   const note = $('[data-testid=map-note]')

@@ -32,8 +32,35 @@ const WhoAmI = Type.Object(
   { additionalProperties: false },
 )
 
+const Meta = Type.Object(
+  {
+    pollIntervalMs: Type.Integer({ description: "the collector's poll interval: a status older than two of these is stale" }),
+    store: Type.String({ description: "'duckdb' or 'influxdb'" }),
+    nowMs: EpochMs,
+    history: Type.Union(
+      [
+        Type.Object(
+          {
+            fromMs: EpochMs,
+            stepMs: Type.Integer({ description: 'one poll per device every stepMs before liveSinceMs' }),
+            liveSinceMs: EpochMs,
+          },
+          { additionalProperties: false, description: 'data before liveSinceMs was polled at stepMs (the demo fills its history this way)' },
+        ),
+        Type.Null(),
+      ],
+    ),
+  },
+  { additionalProperties: false },
+)
+
 const meta: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
+
+  app.get('/meta', {
+    config: { roles: PUBLIC },
+    schema: { tags: ['meta'], summary: 'How the data is collected: poll interval, store, and where coarser history ends', response: { 200: Meta, ...errors } },
+  }, async () => ({ pollIntervalMs: civic.config.pollIntervalMs, store: civic.store.kind, nowMs: civic.clock.now(), history: civic.config.history }))
 
   app.get('/health', {
     config: { roles: PUBLIC },
