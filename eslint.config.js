@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint'
 const forbid = (patterns, message) => ({ 'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group, message })) }] })
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'web/dist/', 'test-artifacts/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
