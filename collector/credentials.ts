@@ -4,11 +4,14 @@
  *   CIVICNET_SNMP_CREDENTIALS      path to a JSON file { "<id>": { "version": "v2c", "community": "..." }
  *                                  | { "version": "v3", "v3": { user, authProtocol, authKey, privProtocol, privKey, level } } }
  *   CIVICNET_SNMP_COMMUNITY_<ID>   a v2c community for credential <id> (upper case, non-alphanumerics as _)
+ *   CIVICNET_SNMP_<ID>_COMMUNITY, CIVICNET_SNMP_<ID>_V3_USER ...  the forms collector/snmp/credentials.ts
+ *                                  documents (v2c and v3), which this resolver delegates to
  * The credentials 'public' and 'sim-v2c' mean v2c community "public" when nothing else defines them (the
  * simulated city and lab agents). Secrets never appear in logs or errors: only the id does.
  */
 import { readFileSync } from 'node:fs'
 import { CredentialError } from './errors.ts'
+import { credentialEnvPrefix, resolveCredential } from './snmp/credentials.ts'
 import type { SnmpCredential } from './snmp/session.ts'
 
 /** Resolves a credential id; '2c' is accepted as a spelling of 'v2c'. */
@@ -36,13 +39,21 @@ export function createCredentialResolver(env: NodeJS.ProcessEnv = process.env): 
     }
     fileCreds = parsed as Record<string, SnmpCredential>
   }
+  // One resolution rule for every path (collector/snmp/credentials.ts, which `civicnet poll`
+  // uses too), looked up once per credential id: thousands of devices share a few ids.
+  const cache = new Map<string, SnmpCredential>()
   return (id) => {
-    const fromEnv = env[envName(id)]
-    if (fromEnv) return { version: 'v2c', community: fromEnv }
-    const c = fileCreds[id]
-    if (c) return c
-    // Lab and simulated-city defaults (the simulators answer community "public").
-    if (id === 'public' || id === 'sim-v2c') return { version: 'v2c', community: 'public' }
-    throw new CredentialError(`SNMP credential '${id}' is not defined: set ${envName(id)} or add it to the CIVICNET_SNMP_CREDENTIALS file`)
+    const hit = cache.get(id)
+    if (hit) return hit
+    let c: SnmpCredential
+    try {
+      c = fileCreds[id] && !env[envName(id)] && !env[`${credentialEnvPrefix(id)}COMMUNITY`] && !env[`${credentialEnvPrefix(id)}V3_USER`] ? fileCreds[id]! : resolveCredential(id, env)
+    } catch (err) {
+      // Lab and simulated-city defaults (the simulators answer community "public").
+      if (id !== 'public' && id !== 'sim-v2c') throw err
+      c = { version: 'v2c', community: 'public' }
+    }
+    cache.set(id, c)
+    return c
   }
 }

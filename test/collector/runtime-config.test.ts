@@ -38,7 +38,10 @@ test('credentials resolve by reference from the environment or a file, and an un
     assert.equal(r('city-ro'), { version: 'v2c', community: 's3cret' })
     assert.is(r('core-v3').version, 'v3')
     assert.equal(r('sim-v2c'), { version: 'v2c', community: 'public' })
-    assert.throws(() => r('lab'), /SNMP credential 'lab' is not defined: set CIVICNET_SNMP_COMMUNITY_LAB/)
+    assert.throws(() => r('lab'), /SNMP credential 'lab' is not defined: set CIVICNET_SNMP_LAB_COMMUNITY, or CIVICNET_SNMP_LAB_V3_USER/)
+    // the v3 variables of collector/snmp/credentials.ts work here too: one rule for poll and collect
+    const v3 = createCredentialResolver({ CIVICNET_SNMP_LAB_V3_USER: 'noc', CIVICNET_SNMP_LAB_AUTH_PROTOCOL: 'sha', CIVICNET_SNMP_LAB_AUTH_KEY: 'k'.repeat(12) })
+    assert.equal(v3('lab'), { version: 'v3', v3: { user: 'noc', authProtocol: 'sha', authKey: 'k'.repeat(12) } })
     writeFileSync(file, '{"x": {"version": "v9"}}')
     assert.throws(() => createCredentialResolver({ CIVICNET_SNMP_CREDENTIALS: file }), /credential 'x' needs/)
   } finally {
