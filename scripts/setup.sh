@@ -2,6 +2,7 @@
 # Installs what CivicNet needs on this machine, and says plainly what it cannot install.
 #   scripts/setup.sh            everything the tests need (system packages + npm packages)
 #   scripts/setup.sh --runtime  only what the demo needs (npm packages)
+#   scripts/setup.sh --system   only the system packages (CI runs npm ci itself)
 # System packages come from apt when running as root on Debian/Ubuntu; otherwise this
 # prints the packages to install and stops.
 set -euo pipefail
@@ -21,7 +22,8 @@ if [ "$mode" != "--runtime" ]; then
       echo "setup: installing system packages: ${missing[*]}" >&2
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq >/dev/null
-      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      # snmp-mibs-downloader (recommended by snmp) fetches MIBs from the internet: not wanted
+      apt-get install -y -qq "${missing[@]}" snmp-mibs-downloader- >/dev/null
     else
       echo "setup: missing system packages: ${missing[*]}" >&2
       echo "setup: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]}) and run again" >&2
@@ -29,6 +31,8 @@ if [ "$mode" != "--runtime" ]; then
     fi
   fi
 fi
+
+[ "$mode" = "--system" ] && exit 0
 
 # npm packages: install when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
