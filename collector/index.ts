@@ -17,6 +17,7 @@ import type { ReadingInput } from './samples.ts'
 import { createPoller, type PollFn, type Poller, type PollerConfig, type PollerStats, type PollRecord } from './scheduler.ts'
 import type { SnmpCredential, SnmpTarget } from './snmp/session.ts'
 import { createTrapReceiver, type TrapReceiver, type TrapReceiverConfig, type TrapStats } from './traps.ts'
+import { createEventWriter, type EventWriter, type EventWriterConfig, type EventWriterStats } from './transitions.ts'
 import { createWriter, type Writer, type WriterConfig, type WriterStats } from './writer.ts'
 
 /** The shape of collector/probe.ts's probeDevice, as the runtime calls it. */
@@ -28,6 +29,8 @@ export interface CollectorConfig {
   writer: WriterConfig
   /** trap receiver settings; false: no receiver (e.g. a second shard on the same host) */
   traps?: TrapReceiverConfig | false
+  /** deviceDown/deviceUp events: retry and memory bounds while the store is down */
+  events?: EventWriterConfig
 }
 
 export interface CollectorDeps {
@@ -49,6 +52,7 @@ export interface CollectorStats {
   poller: PollerStats
   writer: WriterStats
   traps: TrapStats | undefined
+  events: EventWriterStats
 }
 
 export interface Collector {
@@ -58,6 +62,8 @@ export interface Collector {
   readonly poller: Poller
   readonly writer: Writer
   readonly traps: TrapReceiver | undefined
+  /** deviceDown/deviceUp events the poller derives from device_up changes */
+  readonly events: EventWriter
 }
 
 /** Adapts probeDevice to the poller: inventory device + credential reference -> SNMP target. */
@@ -77,6 +83,7 @@ function normalizeCredential(c: ReturnType<CredentialResolver>): SnmpCredential 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
   const log = deps.log
   const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
+  const events = createEventWriter(config.events ?? {}, { store: deps.store, log: log.child({ part: 'events' }) })
   const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver())
   const poller = createPoller(config.poller ?? {}, {
     inventory: deps.inventory,
@@ -85,6 +92,7 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
     poll,
     log: log.child({ part: 'poller' }),
     onPoll: deps.onPoll,
+    events,
   })
   const traps =
     config.traps === false
@@ -96,6 +104,7 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
     poller,
     writer,
     traps,
+    events,
     async start() {
       if (started) return
       started = true
@@ -114,11 +123,12 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
       started = false
       await poller.stop()
       await traps?.stop()
+      await events.stop()
       await writer.stop()
       const st = writer.stats()
       log.info({ polls: poller.stats(), written: st.writtenSamples, spooledLeft: st.spool.segments > 0 }, 'collector stopped')
     },
-    stats: () => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats() }),
+    stats: () => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats(), events: events.stats() }),
   }
 }
 

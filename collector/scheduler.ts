@@ -20,11 +20,12 @@ import cron from 'node-cron'
 import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
-import type { Sample } from '../core/metrics.ts'
+import type { DeviceEvent, Sample } from '../core/metrics.ts'
 import { createCounterTracker, type CounterTracker } from './counters.ts'
 import { createMacHasher, type MacHasher } from './privacy.ts'
 import { buildApIndex, failedPollSamples, neighborhoodOf, pollSelfSamples, readingToSamples, type ReadingInput, type StationDigests } from './samples.ts'
 import { inShard, pollOffsetMs, type Shard } from './shard.ts'
+import { createTransitionTracker, type DownCause, type TransitionTracker } from './transitions.ts'
 
 /** What the scheduler hands the probe: the device and how long to wait for it. */
 export interface PollOptions {
@@ -76,6 +77,12 @@ export interface PollerDeps {
   onPoll?: (record: PollRecord) => void
   counters?: CounterTracker
   macHasher?: MacHasher
+  /**
+   * where deviceDown/deviceUp events go (collector/transitions.ts's event writer); must not
+   * throw. Absent: transitions are still tracked, nothing is written.
+   */
+  events?: { write(events: readonly DeviceEvent[]): void }
+  transitions?: TransitionTracker
 }
 
 export interface PollerStats {
@@ -133,6 +140,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   if (!(maxInFlight >= 1)) throw new RangeError(`collector maxInFlight must be >= 1, got ${maxInFlight}`)
   const counters = deps.counters ?? createCounterTracker()
   const macHasher = deps.macHasher ?? createMacHasher({ period: 'day' })
+  const transitions = deps.transitions ?? createTransitionTracker()
 
   let invRef: Inventory | undefined
   let entries: Entry[] = [] // sorted by offset
@@ -149,6 +157,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       .map((d) => ({ device: d, neighborhood: nbh(d), offsetMs: pollOffsetMs(d.id, intervalMs), aps: apIndex.get(d.id) }))
       .sort((a, b) => a.offsetMs - b.offsetMs || (a.device.id < b.device.id ? -1 : 1))
     for (const id of lastSeen) if (!known.has(id)) counters.forgetDevice(id)
+    transitions.retain(known)
     lastSeen = known
   }
   let lastSeen = new Set<string>()
@@ -246,6 +255,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     let stationDigests: StationDigests | undefined
     let error: string | undefined
     let guard: NodeJS.Timeout | undefined
+    let cause: (device: string) => DownCause
     try {
       const reading = await Promise.race([
         deps.poll(e.device, { timeoutMs, retries }),
@@ -256,6 +266,11 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       const r = readingToSamples(reading, { device: id, neighborhood: n, timeMs, counters, macHasher, aps: e.aps })
       samples = r.samples
       stationDigests = r.stations
+      // Only a controller's APs can read 0 in a poll that answered.
+      const listed = new Set((reading.aps ?? []).map((a) => a.name))
+      const missing = new Set<string>()
+      for (const [name, ap] of e.aps ?? []) if (!listed.has(name)) missing.add(ap.device)
+      cause = (device) => ({ kind: 'controller', missing: missing.has(device) })
       if (r.stations) {
         if (r.stations.periodStartMs !== stations.periodStartMs) {
           stations.periodStartMs = r.stations.periodStartMs
@@ -269,6 +284,8 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       if (outcome === 'timeout') st.timeouts++
       else st.errors++
       error = String((err as Error)?.message ?? err)
+      const errorClass = (err as Error)?.name ?? typeof err
+      cause = () => (outcome === 'timeout' ? { kind: 'timeout' } : { kind: 'error', errorClass })
       samples = failedPollSamples(id, n, timeMs)
       log.debug({ device: id, err: error }, 'poll failed')
     } finally {
@@ -277,6 +294,14 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     const durationMs = performance.now() - t0
     samples.push(...pollSelfSamples(id, n, timeMs, durationMs, outcome))
     deps.sink.write(samples)
+    // A device's up/down change is an event at this poll's time; a failure to store it is
+    // the event writer's to count and retry, never this poll's.
+    try {
+      const events = transitions.observe(samples, cause)
+      if (events.length > 0) deps.events?.write(events)
+    } catch (err) {
+      log.warn({ device: id, err: String((err as Error)?.message ?? err) }, 'device events not recorded')
+    }
     deps.onPoll?.({ device: id, timeMs, durationMs, outcome, samples, stations: stationDigests, error })
   }
 
