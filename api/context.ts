@@ -48,7 +48,7 @@ export function createContext(config: Readonly<ApiConfig>, store: MetricStore, c
     clock,
     appState,
     index,
-    deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(tracker, index(), nowMs, config.pollIntervalMs)),
+    deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(tracker, index(), nowMs, config.pollIntervalMs, store)),
     period(q, nowMs) {
       const toMs = q.toMs ?? nowMs
       const fromMs = q.fromMs ?? toMs - config.defaultPeriodMs

@@ -59,6 +59,41 @@ export interface DeviceState {
   status: DeviceStatus
   /** time of the newest device_up sample, whatever its value; null when never polled */
   lastPollMs: number | null
+  /**
+   * since when the status holds: the newest deviceDown (status down) or deviceUp (status up)
+   * event of the device within STATUS_EVENTS_LOOKBACK_MS; null when none is known
+   */
+  statusSinceMs: number | null
+}
+
+/** How far back the status-since lookup reads deviceDown/deviceUp events. */
+export const STATUS_EVENTS_LOOKBACK_MS = 30 * 86_400_000
+/** Most events one status-since lookup reads (newest first; older ones only matter when a device flaps a lot). */
+export const STATUS_EVENTS_LIMIT = 100_000 // the store's largest (store/query.ts)
+
+/** The newest deviceDown and deviceUp time of each device: one store.events() query. */
+export async function statusChanges(store: MetricStore, nowMs: number, devices?: string[]): Promise<Map<string, { down?: number; up?: number }>> {
+  const events = await store.events({
+    fromMs: nowMs - STATUS_EVENTS_LOOKBACK_MS,
+    toMs: nowMs + 1,
+    type: ['deviceDown', 'deviceUp'],
+    limit: STATUS_EVENTS_LIMIT,
+    ...(devices ? { device: devices } : {}),
+  })
+  const out = new Map<string, { down?: number; up?: number }>()
+  for (const e of events) {
+    let m = out.get(e.device)
+    if (!m) out.set(e.device, (m = {}))
+    const k = e.type === 'deviceDown' ? 'down' : 'up'
+    m[k] = Math.max(m[k] ?? -Infinity, e.timeMs)
+  }
+  return out
+}
+
+/** The time of the newest event that agrees with the status (down: deviceDown, up: deviceUp). */
+export function statusSince(status: DeviceStatus, changes: { down?: number; up?: number } | undefined): number | null {
+  if (!changes || status === 'unknown') return null
+  return (status === 'down' ? changes.down : changes.up) ?? null
 }
 
 /**
@@ -124,18 +159,25 @@ export class LatestTracker {
   }
 }
 
-/** Status of every inventory device from the newest device_up samples (see LatestTracker). */
+/**
+ * Status of every inventory device from the newest device_up samples (see LatestTracker),
+ * with since when it holds from one deviceDown/deviceUp events query for the whole city.
+ */
 export async function deviceStates(
   tracker: LatestTracker,
   idx: InventoryIndex,
   nowMs: number,
   pollIntervalMs: number,
+  store: MetricStore,
 ): Promise<Map<string, DeviceState>> {
-  const latest = await tracker.read(nowMs)
+  // Without the events the statuses still stand (the map and the neighborhoods need them),
+  // only "since when" is unknown: a failed events query must not take the statuses down.
+  const [latest, changes] = await Promise.all([tracker.read(nowMs), statusChanges(store, nowMs).catch(() => new Map<string, { down?: number; up?: number }>())])
   const out = new Map<string, DeviceState>()
   for (const id of idx.devices.keys()) {
     const l = latest.get(id)
-    out.set(id, { status: statusOf(l, nowMs, pollIntervalMs), lastPollMs: l ? l.timeMs : null })
+    const status = statusOf(l, nowMs, pollIntervalMs)
+    out.set(id, { status, lastPollMs: l ? l.timeMs : null, statusSinceMs: statusSince(status, changes.get(id)) })
   }
   return out
 }

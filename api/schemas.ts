@@ -77,6 +77,9 @@ export const DeviceSummary = Type.Object(
     lat: Nullable(Type.Number()),
     status: Status,
     lastPollMs: Nullable(EpochMs),
+    statusSinceMs: Type.Union([EpochMs, Type.Null()], {
+      description: 'since when the status holds: time of the newest deviceDown (status down) or deviceUp (status up) event of the last 30 days; null when none is known',
+    }),
     controller: Type.Optional(Id),
     uplink: Type.Optional(Type.Object({ device: Id, port: Type.String() }, { additionalProperties: false })),
     model: Type.Optional(Type.String()),

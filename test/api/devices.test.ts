@@ -31,9 +31,40 @@ test('lists every device with id, kind, neighborhood and the status its device_u
   ])
   assert.equal(body.devices[0], {
     id: 'ap-1', name: 'AP 1', kind: 'ap', site: 's-n1', neighborhood: 'north', lon: -72.695, lat: 41.805,
-    status: 'up', lastPollMs: T - 30_000, uplink: { device: 'sw-1', port: 'ge-0/0/1' }, model: 'AP-X',
+    status: 'up', lastPollMs: T - 30_000, statusSinceMs: T - 25 * HOUR, uplink: { device: 'sw-1', port: 'ge-0/0/1' }, model: 'AP-X',
   })
   assert.is(body.devices[3].controller, 'wlc-1')
+})
+
+test('says since when each status holds: the newest deviceDown or deviceUp event that agrees with it, within 30 days', async ({ h }) => {
+  const body = (await h.app.inject({ method: 'GET', url: '/api/devices', headers: bearer(h.tokens.engineer) })).json()
+  assert.equal(
+    body.devices.map((d: { id: string; status: string; statusSinceMs: number | null }) => [d.id, d.status, d.statusSinceMs]),
+    [
+      ['ap-1', 'up', T - 25 * HOUR], // deviceUp T-25h after a deviceDown T-26h
+      ['ap-2', 'down', T - HOUR], // newest of two deviceDown events
+      ['ap-3', 'down', null], // its only event is a deviceUp: disagrees with down
+      ['ap-4', 'up', null], // deviceUp 40 days ago: beyond the look-back
+      ['ap-5', 'unknown', null],
+      ['wlc-1', 'up', null],
+      ['sw-1', 'up', null],
+      ['sw-2', 'up', null], // linkDown and coldStart are not up/down changes
+    ],
+  )
+  const one = async (id: string) => (await h.app.inject({ method: 'GET', url: `/api/devices/${id}`, headers: bearer(h.tokens.engineer) })).json()
+  const details = await Promise.all(['ap-1', 'ap-2', 'ap-3', 'ap-4', 'ap-5'].map(one))
+  assert.equal(details.map((d) => [d.id, d.status, d.statusSinceMs]), [
+    ['ap-1', 'up', T - 25 * HOUR],
+    ['ap-2', 'down', T - HOUR],
+    ['ap-3', 'down', null],
+    ['ap-4', 'up', null],
+    ['ap-5', 'unknown', null],
+  ])
+  // Once ap-1's sample is stale it is down, and no deviceDown is newer than its deviceUp:
+  // the deviceDown of T-26h is the newest that agrees.
+  h.clock.set(T + 10 * 60_000)
+  assert.is((await one('ap-1')).statusSinceMs, T - 26 * HOUR)
+  h.clock.set(T)
 })
 
 test('counts a sample exactly 2 poll intervals old as fresh and one a millisecond older as down', async ({ h }) => {

@@ -114,6 +114,20 @@ export const events: DeviceEvent[] = [
   { timeMs: T - 2 * HOUR, device: 'sw-2', neighborhood: 'south', type: 'linkDown', severity: 'warning', detail: 'xe-0/0/2' },
   { timeMs: T - 3 * HOUR, device: 'sw-2', neighborhood: 'south', type: 'coldStart', severity: 'info', detail: 'agent restarted' },
   { timeMs: T - 30 * HOUR, device: 'ap-1', neighborhood: 'north', type: 'coldStart', severity: 'info', detail: 'outside the default period' },
+  /*
+   * Up/down changes, all older than the default 24 h of /api/events. statusSinceMs at T:
+   *   ap-1 up    -> newest deviceUp T-25h (the deviceDown before it does not agree)
+   *   ap-2 down  -> newest deviceDown T-1h (above; the one at T-3d is older)
+   *   ap-3 down (stale) -> null: its only event is a deviceUp, which disagrees
+   *   ap-4 up    -> null: its deviceUp at T-40d is beyond the 30-day look-back
+   *   others     -> null: no events
+   */
+  { timeMs: T - 25 * HOUR, device: 'ap-1', neighborhood: 'north', type: 'deviceUp', severity: 'info', detail: 'answering again after 60 min' },
+  { timeMs: T - 26 * HOUR, device: 'ap-1', neighborhood: 'north', type: 'deviceDown', severity: 'critical', detail: 'no answer to SNMP (timeout)' },
+  { timeMs: T - 50 * HOUR, device: 'ap-2', neighborhood: 'north', type: 'deviceUp', severity: 'info', detail: 'answering again after 22 min' },
+  { timeMs: T - 72 * HOUR, device: 'ap-2', neighborhood: 'north', type: 'deviceDown', severity: 'critical', detail: 'no answer to SNMP (timeout)' },
+  { timeMs: T - 28 * HOUR, device: 'ap-3', neighborhood: 'north', type: 'deviceUp', severity: 'info', detail: 'answering again after 5 min' },
+  { timeMs: T - 40 * 24 * HOUR, device: 'ap-4', neighborhood: 'north', type: 'deviceUp', severity: 'info', detail: 'answering again after 3 min' },
 ]
 
 export interface Harness {

@@ -8,7 +8,7 @@ import { DeviceKind, Id, type Device } from '../../../core/inventory.ts'
 import { METRICS } from '../../../core/metrics.ts'
 import { ENGINEER } from '../../auth/guard.ts'
 import { CN_ERR_DEVICE_NOT_FOUND, CN_ERR_NEIGHBORHOOD_NOT_FOUND } from '../../errors.ts'
-import { statusOf, type DeviceState, type InventoryIndex } from '../../live.ts'
+import { statusChanges, statusOf, statusSince, type DeviceState, type InventoryIndex } from '../../live.ts'
 import { DeviceDetail, DeviceList, DeviceSummary, ErrorBody, IdParams, Status } from '../../schemas.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 500: ErrorBody }
@@ -30,6 +30,7 @@ export function deviceSummary(idx: InventoryIndex, d: Device, state: DeviceState
     lat: site ? site.lat : null,
     status: state.status,
     lastPollMs: state.lastPollMs,
+    statusSinceMs: state.statusSinceMs,
   }
   if (d.controller !== undefined) out.controller = d.controller
   if (d.uplink !== undefined) out.uplink = { device: d.uplink.device, port: d.uplink.port }
@@ -44,7 +45,7 @@ const devices: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: ENGINEER },
     schema: {
       tags: ['devices'],
-      summary: 'Every device with its status (up | down | unknown) and last poll; filter by neighborhood, kind, status',
+      summary: 'Every device with its status (up | down | unknown), since when it holds, and last poll; filter by neighborhood, kind, status',
       security: [{ bearer: [] }],
       querystring: DevicesQuery,
       response: { 200: DeviceList, ...errors },
@@ -57,7 +58,7 @@ const devices: FastifyPluginAsyncTypebox = async (app) => {
     const states = await civic.deviceStates(nowMs)
     const list: DeviceSummary[] = []
     for (const d of idx.inventory.devices) {
-      const s = deviceSummary(idx, d, states.get(d.id) ?? { status: 'unknown', lastPollMs: null })
+      const s = deviceSummary(idx, d, states.get(d.id) ?? { status: 'unknown', lastPollMs: null, statusSinceMs: null })
       if (q.neighborhood !== undefined && s.neighborhood !== q.neighborhood) continue
       if (q.kind !== undefined && s.kind !== q.kind) continue
       if (q.status !== undefined && s.status !== q.status) continue
@@ -80,13 +81,17 @@ const devices: FastifyPluginAsyncTypebox = async (app) => {
     const d = idx.devices.get(request.params.id)
     if (!d) throw new CN_ERR_DEVICE_NOT_FOUND(request.params.id, 'id')
     const nowMs = civic.clock.now()
-    const per = await Promise.all(Object.keys(METRICS).map((metric) => civic.store.latest({ metric, where: { device: [d.id] } })))
+    const [changes, ...per] = await Promise.all([
+      statusChanges(civic.store, nowMs, [d.id]),
+      ...Object.keys(METRICS).map((metric) => civic.store.latest({ metric, where: { device: [d.id] } })),
+    ])
     const values = Object.keys(METRICS).flatMap((metric, i) =>
       per[i]!.map((v) => ({ metric, instance: v.instance, value: v.value, timeMs: v.timeMs })),
     )
     values.sort((x, y) => (x.metric === y.metric ? (x.instance < y.instance ? -1 : x.instance > y.instance ? 1 : 0) : x.metric < y.metric ? -1 : 1))
     const up = values.filter((v) => v.metric === 'device_up' && v.instance === '').sort((x, y) => y.timeMs - x.timeMs)[0]
-    const state: DeviceState = { status: statusOf(up, nowMs, civic.config.pollIntervalMs), lastPollMs: up ? up.timeMs : null }
+    const status = statusOf(up, nowMs, civic.config.pollIntervalMs)
+    const state: DeviceState = { status, lastPollMs: up ? up.timeMs : null, statusSinceMs: statusSince(status, changes.get(d.id)) }
     const out: DeviceDetail = {
       ...deviceSummary(idx, d, state),
       mgmt: { host: d.mgmt.host, port: d.mgmt.port },
