@@ -1,7 +1,7 @@
 /** The page's pure parts: choropleth classes and legend, number formats, API normalization. */
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { classify, classOf, fillFor, fmtBytes, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, textOn } from '../../web/src/format.ts'
+import { classify, classOf, fillFor, fmtBytes, fmtDuration, fmtPct, fmtSince, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, textOn } from '../../web/src/format.ts'
 import { normalizeDevice, normalizeLink, normalizeNeighborhood } from '../../web/src/api-client.ts'
 import type { NeighborhoodStats } from '../../web/src/types.ts'
 
@@ -38,6 +38,13 @@ format('formats bytes in SI units and percentages with one decimal', () => {
 format('picks dark text on light fills and white on dark ones', () => {
   assert.is(textOn('#eff3ff'), '#111827')
   assert.is(textOn('#08519c'), '#ffffff')
+})
+format('says how long a state has lasted in the unit that reads naturally, and since what clock time', () => {
+  const MIN = 60_000
+  assert.equal([0, 12, 89, 90, 125, 47 * 60, 48 * 60, 50 * 60].map((m) => fmtDuration(m * MIN)), ['0 min', '12 min', '89 min', '1 h 30 min', '2 h 5 min', '47 h', '2 d', '2 d 2 h'])
+  const now = new Date(2026, 10, 24, 14, 30).getTime() // local time, as the page shows it
+  assert.is(fmtSince(now - 12 * MIN, now), 'since 14:18 (12 min)')
+  assert.is(fmtSince(now - 15 * 60 * MIN, now), 'since Nov 23 23:30 (15 h)') // the day before: with its date
 })
 format.run()
 

@@ -229,6 +229,20 @@ test('an AP fault shows as down on the next refresh, without a reload, and is an
     const live = await page.textContent('[data-testid=live]')
     assert.ok(live?.includes('is down'), `live region says: ${live}`)
     assert.is(await page.locator(`[data-testid=outage-item][data-id="${victim}"]`).count(), 1)
+    // Since when: the collector's deviceDown event, at the poll that first saw the AP down.
+    // The event and the sample are stored by separate writers, so the API may say down a
+    // moment before it knows since when: wait for it (bounded), then the page must agree.
+    // (A deviceDown of the victim from the demo's history would be older than the fault.)
+    let sinceMs: number | null = null
+    const fresh = () => sinceMs !== null && sinceMs >= faultAt - 1000
+    for (const until = Date.now() + 20_000; !fresh() && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      sinceMs = (await api(ctx, '/api/devices')).devices.find((d: { id: string }) => d.id === victim).statusSinceMs
+    }
+    assert.ok(fresh() && sinceMs! <= Date.now(), `statusSinceMs ${sinceMs}, fault at ${faultAt}`)
+    assert.is((await api(ctx, `/api/devices/${victim}`)).statusSinceMs, sinceMs)
+    const item = `[data-testid=outage-item][data-id="${victim}"][data-since="${sinceMs}"]`
+    await page.waitForSelector(item, { timeout: 10_000 })
+    assert.match((await page.textContent(item))!, /· down since \d\d:\d\d \(\d+ min\)/)
     await page.screenshot({ path: `${ARTIFACTS}web-ap-fault.png` })
   } finally {
     await page.close()

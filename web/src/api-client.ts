@@ -83,6 +83,7 @@ export function normalizeDevice(d: Json): DeviceRow {
     lon: num(d, 'lon') ?? num(loc, 'lon') ?? NaN,
     lat: num(d, 'lat') ?? num(loc, 'lat') ?? NaN,
     lastPollMs: num(d, 'lastPollMs'),
+    statusSinceMs: num(d, 'statusSinceMs'),
     clients: num(d, 'clients', 'clientsNow'),
   }
 }

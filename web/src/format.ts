@@ -25,6 +25,26 @@ export function fmtTime(ms: number | null): string {
   if (ms === null) return '–'
   return new Date(ms).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
 }
+/**
+ * "since 14:05 (12 min)": the clock time a state began (with the date when it is not
+ * today) and how long it has lasted.
+ */
+export function fmtSince(sinceMs: number, nowMs: number): string {
+  const at = new Date(sinceMs)
+  const sameDay = at.toDateString() === new Date(nowMs).toDateString()
+  const hhmm = at.toLocaleTimeString('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  const day = sameDay ? '' : `${at.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} `
+  return `since ${day}${hhmm} (${fmtDuration(nowMs - sinceMs)})`
+}
+/** A span of time in the largest unit that reads naturally: "12 min", "5 h 20 min", "3 d 4 h". */
+export function fmtDuration(ms: number): string {
+  const m = Math.max(0, Math.round(ms / 60_000))
+  if (m < 90) return `${m} min`
+  const h = Math.floor(m / 60)
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`
+  const d = Math.floor(h / 24)
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`
+}
 export function fmtAgo(ms: number | null, nowMs: number): string {
   if (ms === null) return 'never'
   const s = Math.max(0, Math.round((nowMs - ms) / 1000))

@@ -17,7 +17,7 @@
  *   ap-filter, public-note, whoami, token-form, updated, conn-state.
  */
 import { ApiError, createApiClient } from './api-client.ts'
-import { classify, fmtAgo, fmtInt, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from './format.ts'
+import { classify, fmtAgo, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from './format.ts'
 import { createCityMap, escapeHtml } from './map.ts'
 import { createPanel } from './panel.ts'
 import type { DeviceRow, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from './types.ts'
@@ -212,9 +212,10 @@ function drawOutages() {
   const items = [
     ...linksDown.map((l) => `<li class="outage" data-testid="outage-item" data-kind="link" data-id="${escapeHtml(l.id)}"><span class="sym sym-down" aria-hidden="true"></span><span>Fiber <strong>${escapeHtml(l.id)}</strong> down</span></li>`),
     ...down.slice(0, OUTAGE_LIST_LIMIT).map(
-      (d) => `<li class="outage" data-testid="outage-item" data-kind="device" data-id="${escapeHtml(d.id)}"><span class="sym sym-down" aria-hidden="true"></span>
+      // Since when it is down when the collector saw it go down; else how old its last poll is.
+      (d) => `<li class="outage" data-testid="outage-item" data-kind="device" data-id="${escapeHtml(d.id)}"${d.statusSinceMs === null ? '' : ` data-since="${d.statusSinceMs}"`}><span class="sym sym-down" aria-hidden="true"></span>
         <span><button type="button" class="link" data-open-device="${escapeHtml(d.id)}">${escapeHtml(d.name)}</button> ${escapeHtml(d.kind)} in ${escapeHtml(nameOf(d.neighborhood))}
-        <span class="muted">· last poll ${fmtAgo(d.lastPollMs, nowMs())}</span></span></li>`,
+        <span class="muted">· ${d.statusSinceMs === null ? `last poll ${fmtAgo(d.lastPollMs, nowMs())}` : `down ${fmtSince(d.statusSinceMs, nowMs())}`}</span></span></li>`,
     ),
   ]
   if (down.length > OUTAGE_LIST_LIMIT) items.push(`<li class="muted">and ${down.length - OUTAGE_LIST_LIMIT} more down: see the Lists tab.</li>`)

@@ -6,7 +6,7 @@
 import uPlot from 'uplot'
 import type { ApiClient } from './api-client.ts'
 import { escapeHtml } from './map.ts'
-import { fmtAgo, fmtBytes, fmtInt, fmtPct, fmtTime } from './format.ts'
+import { fmtAgo, fmtBytes, fmtInt, fmtPct, fmtSince, fmtTime } from './format.ts'
 import type { DeviceRow, NeighborhoodStats, SeriesData } from './types.ts'
 
 export const RANGES = {
@@ -140,7 +140,7 @@ export function createPanel(root: HTMLElement, deps: PanelDeps) {
       root.dataset.kind = 'device'
       root.dataset.id = d.id
       title.textContent = d.name
-      sub.innerHTML = `${escapeHtml(d.kind.toUpperCase())} <code>${escapeHtml(d.id)}</code> · <span class="status status-${d.status}" data-testid="panel-status" data-value="${d.status}"><span class="shape" aria-hidden="true"></span>${d.status}</span>`
+      sub.innerHTML = `${escapeHtml(d.kind.toUpperCase())} <code>${escapeHtml(d.id)}</code> · <span class="status status-${d.status}" data-testid="panel-status" data-value="${d.status}"${d.statusSinceMs === null ? '' : ` data-since="${d.statusSinceMs}"`}><span class="shape" aria-hidden="true"></span>${d.status}${d.statusSinceMs === null || d.status === 'unknown' ? '' : ` ${escapeHtml(fmtSince(d.statusSinceMs, deps.nowMs()))}`}</span>`
       figures.innerHTML = fieldsHtml([
         ['clients', 'Clients now', d.clients, fmtInt(d.clients)],
         ['neighborhood', 'Neighborhood', null, d.neighborhood ? deps.nameOf(d.neighborhood) : '–'],

@@ -40,6 +40,8 @@ export interface DeviceRow {
   lon: number
   lat: number
   lastPollMs: number | null
+  /** since when the status holds (newest deviceDown/deviceUp agreeing with it); null when unknown */
+  statusSinceMs: number | null
   clients: number | null
 }
 
