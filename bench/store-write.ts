@@ -2,7 +2,8 @@
  * Store write throughput, side by side in one run: raw HTTP /write of pre-built line
  * protocol (keep-alive, same batch size and in-flight count) as the InfluxDB baseline, our
  * InfluxDB adapter (formatting, escaping, batching, retry bookkeeping included), and the
- * DuckDB adapter (appender) on a file. Prints points/s (median of 3 alternating runs) and
+ * DuckDB adapter on a file: fresh samples (appender) and then the same samples again, as
+ * a replay would send them (staging table, replace by key). Prints points/s (median of 3 alternating runs) and
  * the adapter's overhead, and this process's CPU per point (influxd runs in its own
  * process, so that figure is the client's own cost and moves little with machine load).
  *
@@ -12,6 +13,7 @@ import http from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Sample } from '../core/metrics.ts'
 import { openDuckDbStore } from '../store/duckdb/index.ts'
 import { openInfluxStore } from '../store/influx/index.ts'
 import { line } from '../store/influx/lineprotocol.ts'
@@ -79,18 +81,24 @@ async function adapterWrite(url: string, db: string): Promise<Run> {
   return { rate: total / secs, cpuUsPerPoint: (cpu.user + cpu.system) / total }
 }
 
-async function duckWrite(dir: string, run: number): Promise<Run> {
+/** Fresh samples (the appender path), then the same samples again: a replay, which replaces rows by key. */
+async function duckWrite(dir: string, run: number): Promise<[Run, Run]> {
   const store = await openDuckDbStore({ path: join(dir, `write-${run}.duckdb`) })
   await store.init()
-  const chunks = []
+  const chunks: Sample[][] = []
   for (let m = 0; m < minutes; m += CHUNK_MINUTES) chunks.push(citySamples(m, m + CHUNK_MINUTES))
-  const cpu0 = process.cpuUsage()
-  const t0 = performance.now()
-  for (const c of chunks) await store.write(c)
-  const secs = (performance.now() - t0) / 1000
-  const cpu = process.cpuUsage(cpu0)
+  const timed = async (): Promise<Run> => {
+    const cpu0 = process.cpuUsage()
+    const t0 = performance.now()
+    for (const c of chunks) await store.write(c)
+    const secs = (performance.now() - t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    return { rate: total / secs, cpuUsPerPoint: (cpu.user + cpu.system) / total }
+  }
+  const fresh = await timed()
+  const replay = await timed()
   await store.close()
-  return { rate: total / secs, cpuUsPerPoint: (cpu.user + cpu.system) / total }
+  return [fresh, replay]
 }
 
 const RUNS = 3
@@ -102,10 +110,13 @@ try {
   const raw: Run[] = []
   const adapter: Run[] = []
   const duck: Run[] = []
+  const duckReplay: Run[] = []
   for (let run = 0; run < RUNS; run++) {
     raw.push(await rawWrite(influxd.url, `raw${run}`))
     adapter.push(await adapterWrite(influxd.url, `adapter${run}`))
-    duck.push(await duckWrite(dir, run))
+    const [fresh, replay] = await duckWrite(dir, run)
+    duck.push(fresh)
+    duckReplay.push(replay)
   }
   const show = (label: string, runs: Run[]) => console.log(`  ${label.padEnd(38)} ${fmt(median(runs.map((r) => r.rate))).padStart(10)} points/s   client CPU ${median(runs.map((r) => r.cpuUsPerPoint)).toFixed(2)} µs/point   runs: ${runs.map((r) => fmt(r.rate)).join(', ')}`)
   show('influxdb raw HTTP /write (baseline)', raw)
@@ -114,6 +125,7 @@ try {
   const a = median(adapter.map((x) => x.rate))
   console.log(`  influxdb adapter overhead              ${(((r - a) / r) * 100).toFixed(1).padStart(10)} % of the baseline's points/s`)
   show('duckdb adapter (appender, file)', duck)
+  show('duckdb adapter, same samples again', duckReplay)
 } finally {
   await influxd.stop()
   rmSync(dir, { recursive: true, force: true })

@@ -91,6 +91,17 @@ export interface MetricStore {
   readonly kind: string
   /** Creates what the store needs (tables, database) if missing. Idempotent. */
   init(): Promise<void>
+  /**
+   * Stores samples. A sample is keyed by (metric, device, instance, timeMs): writing one
+   * whose key is stored already replaces the stored value and neighborhood (last write
+   * wins; within one call the later sample of a key wins), as InfluxDB does with a point of
+   * the same series and time. So a batch replayed after a crash (collector/writer.ts) is
+   * never counted twice. neighborhood is not part of the key: a device sits in one
+   * neighborhood, so the key without it is unique in practice (on InfluxDB, where it is a
+   * tag, a device moved to another neighborhood starts a new series).
+   * Throws StoreWriteError: retriable false when the data is malformed and would fail the
+   * same way again, true when a later try may succeed.
+   */
   write(samples: readonly Sample[]): Promise<void>
   aggregate(q: AggregateQuery): Promise<SeriesPoint[]>
   latest(q: LatestQuery): Promise<LatestValue[]>

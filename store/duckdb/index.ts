@@ -1,6 +1,8 @@
 /**
  * The embedded metric store: DuckDB on one file (or ':memory:'). Columnar time-bucket
- * aggregates in SQL, bulk inserts through the appender, every value bound as a parameter.
+ * aggregates in SQL, bulk inserts through the appender, one row per (metric, device,
+ * instance, ts) with the last write winning as on InfluxDB (see `newer` below), every value
+ * bound as a parameter.
  * DuckDB lets one process hold a file read-write, so the collector and the API share
  * this store only inside one process (npm start / civicnet demo).
  */
@@ -8,11 +10,11 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBValue } from '@duckdb/node-api'
-import type { DeviceEvent, SeriesPoint } from '../../core/metrics.ts'
+import type { DeviceEvent, Sample, SeriesPoint } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
-  DEFAULT_INSTANT_MS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource, tierMs,
+  DEFAULT_INSTANT_MS, StoreUnavailableError, StoreWriteError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource, tierMs,
   validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
 } from '../query.ts'
 
@@ -21,6 +23,20 @@ export interface DuckDbStoreConfig {
   path: string
   /** poll-instant bucket for per-instant group totals, ms (default 60000) */
   instantMs?: number
+}
+
+const SAMPLE_COLUMNS = `ts BIGINT NOT NULL, metric VARCHAR NOT NULL, device VARCHAR NOT NULL,
+  neighborhood VARCHAR NOT NULL, instance VARCHAR NOT NULL, value DOUBLE NOT NULL`
+
+/**
+ * A failed write: a constraint or conversion error is the data and would fail the same way
+ * again (not retriable); anything else (out of space or memory, an I/O error, a transaction
+ * conflict) may pass, so the collector keeps the batch and tries again.
+ */
+function writeError(err: unknown, samples: number): StoreWriteError {
+  const msg = err instanceof Error ? err.message : String(err)
+  const retriable = !/Constraint Error|Conversion Error|Invalid Input Error/i.test(msg)
+  return new StoreWriteError(`DuckDB write of ${samples} samples failed: ${msg}`, retriable, { cause: err })
 }
 
 const TABLE: Record<RollupTier, string> = { '5m': 'rollup_5m', '1h': 'rollup_1h', '1d': 'rollup_1d' }
@@ -77,6 +93,135 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
   const coverage = new Map<RollupTier, { fromMs: number; toMs: number }>()
   let closed = false
 
+  // Last write wins per (metric, device, instance, ts), as on InfluxDB: a chunk replayed
+  // after a crash replaces its rows instead of doubling them. Finding the rows to replace
+  // costs a join, so it runs only when a batch can hold a stored key: `newest` keeps each
+  // series' newest time written since open, and every row stored before that (at open, or
+  // when the map was last emptied) is at or before `baseMs`. A batch whose every sample is
+  // newer than its series' bound cannot replace anything: it is appended as it was before
+  // the key existed (the normal path of a collector's fresh polls). Replays, a restart's
+  // first polls of old times and duplicates inside a batch take the merge.
+  let newest = new Map<string, Map<string, Map<string, number>>>()
+  let newestSeries = 0
+  let baseMs = -Infinity
+  let maxMs = -Infinity
+
+  /** true when no sample of the batch can share a key with a stored row or an earlier sample of it */
+  function newer(samples: readonly Sample[]): boolean {
+    // bounded: a city has tens of thousands of series; start over, conservatively, rather than grow
+    if (newestSeries > 500_000) {
+      newest = new Map()
+      newestSeries = 0
+      baseMs = maxMs
+    }
+    let fresh = true
+    for (const s of samples) {
+      let byDevice = newest.get(s.metric)
+      if (!byDevice) newest.set(s.metric, (byDevice = new Map()))
+      let byInstance = byDevice.get(s.device)
+      if (!byInstance) byDevice.set(s.device, (byInstance = new Map()))
+      const prev = byInstance.get(s.instance)
+      if (prev === undefined) newestSeries++
+      const bound = prev ?? baseMs
+      // an overestimate (a write that then fails) only sends a later batch to the merge
+      if (s.timeMs <= bound) fresh = false
+      else byInstance.set(s.instance, s.timeMs)
+      if (prev === undefined && s.timeMs <= bound) byInstance.set(s.instance, bound)
+      if (s.timeMs > maxMs) maxMs = s.timeMs
+    }
+    return fresh
+  }
+
+  /** The normal path: bulk append straight into samples. */
+  async function appendFresh(samples: readonly Sample[]): Promise<void> {
+    const app = await conn.createAppender('samples').catch((err: unknown) => {
+      throw writeError(err, samples.length)
+    })
+    try {
+      for (const s of samples) {
+        app.appendBigInt(BigInt(s.timeMs))
+        app.appendVarchar(s.metric)
+        app.appendVarchar(s.device)
+        app.appendVarchar(s.neighborhood)
+        app.appendVarchar(s.instance)
+        app.appendDouble(s.value)
+        app.endRow()
+      }
+      app.flushSync()
+    } catch (err) {
+      throw writeError(err, samples.length)
+    } finally {
+      app.closeSync()
+    }
+  }
+
+  /**
+   * A batch that may repeat stored keys: appended to a staging table, then in one
+   * transaction the stored rows of its keys are deleted and its rows inserted (the later of
+   * two samples of one key inside the batch wins, by seq). The rows it replaces lie within
+   * its own time span, so the DELETE's ts bounds let DuckDB skip every other row group.
+   */
+  async function mergeReplacing(samples: readonly Sample[]): Promise<void> {
+    let minTs = Infinity
+    let maxTs = -Infinity
+    try {
+      await conn.run('DELETE FROM temp.main.samples_stage') // a merge cut short leaves nothing behind
+      const app = await conn.createAppender('samples_stage', 'main', 'temp')
+      try {
+        let seq = 0
+        for (const s of samples) {
+          if (s.timeMs < minTs) minTs = s.timeMs
+          if (s.timeMs > maxTs) maxTs = s.timeMs
+          app.appendBigInt(BigInt(seq++))
+          app.appendBigInt(BigInt(s.timeMs))
+          app.appendVarchar(s.metric)
+          app.appendVarchar(s.device)
+          app.appendVarchar(s.neighborhood)
+          app.appendVarchar(s.instance)
+          app.appendDouble(s.value)
+          app.endRow()
+        }
+        app.flushSync()
+      } finally {
+        app.closeSync()
+      }
+      await conn.run('BEGIN TRANSACTION')
+      try {
+        await conn.run(`DELETE FROM samples USING temp.main.samples_stage AS n WHERE samples.ts >= ? AND samples.ts <= ?
+          AND samples.ts = n.ts AND samples.metric = n.metric AND samples.device = n.device AND samples.instance = n.instance`, [BigInt(minTs), BigInt(maxTs)])
+        await conn.run(`INSERT INTO samples SELECT ts, metric, device, neighborhood, instance, value FROM temp.main.samples_stage
+          QUALIFY row_number() OVER (PARTITION BY metric, device, instance, ts ORDER BY seq DESC) = 1`)
+        await conn.run('COMMIT')
+      } catch (err) {
+        await conn.run('ROLLBACK').catch(() => undefined)
+        throw err
+      }
+    } catch (err) {
+      throw writeError(err, samples.length)
+    } finally {
+      await conn.run('DELETE FROM temp.main.samples_stage').catch(() => undefined)
+    }
+  }
+
+  /**
+   * A file written before samples were unique per key may hold duplicates (a replayed
+   * chunk): keep the last appended row of each key, once per file (store_meta notes it).
+   */
+  async function dedupeOnce(): Promise<void> {
+    const done = await rows(`SELECT count(*)::DOUBLE AS n FROM store_meta WHERE key = 'samples_unique_key'`)
+    if ((done[0]!.n as number) > 0) return
+    await conn.run('BEGIN TRANSACTION')
+    try {
+      await conn.run(`DELETE FROM samples WHERE rowid IN (SELECT rowid FROM samples
+        QUALIFY row_number() OVER (PARTITION BY metric, device, instance, ts ORDER BY rowid DESC) > 1)`)
+      await conn.run(`INSERT INTO store_meta VALUES ('samples_unique_key', 'metric, device, instance, ts')`)
+      await conn.run('COMMIT')
+    } catch (err) {
+      await conn.run('ROLLBACK').catch(() => undefined)
+      throw err
+    }
+  }
+
   /** One transaction of store.rollup: replaces the tier's rows for buckets [from, to). */
   async function rollupChunk(tier: RollupTier, from: number, to: number): Promise<number> {
     const def = ROLLUP_TIERS.find((t) => t.tier === tier)!
@@ -110,8 +255,14 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
     kind: 'duckdb',
 
     init: () => serial(async () => {
-      await conn.run(`CREATE TABLE IF NOT EXISTS samples (ts BIGINT NOT NULL, metric VARCHAR NOT NULL, device VARCHAR NOT NULL,
-        neighborhood VARCHAR NOT NULL, instance VARCHAR NOT NULL, value DOUBLE NOT NULL)`)
+      await conn.run(`CREATE TABLE IF NOT EXISTS samples (${SAMPLE_COLUMNS})`)
+      await conn.run('CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)')
+      await dedupeOnce()
+      // a merge stages its batch here; a TEMP table lives in memory, never in the file's WAL
+      await conn.run(`CREATE TEMP TABLE IF NOT EXISTS samples_stage (seq BIGINT NOT NULL, ${SAMPLE_COLUMNS})`)
+      const newestRow = await rows('SELECT max(ts)::DOUBLE AS t FROM samples')
+      baseMs = Math.max(baseMs, (newestRow[0]!.t as number | null) ?? -Infinity)
+      maxMs = Math.max(maxMs, baseMs)
       for (const t of Object.values(TABLE)) {
         await conn.run(`CREATE TABLE IF NOT EXISTS ${t} (ts BIGINT NOT NULL, metric VARCHAR NOT NULL, device VARCHAR NOT NULL,
           neighborhood VARCHAR NOT NULL, instance VARCHAR NOT NULL, count BIGINT NOT NULL, sum DOUBLE NOT NULL, min DOUBLE NOT NULL, max DOUBLE NOT NULL)`)
@@ -128,21 +279,8 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
       samples.forEach(validateSample)
       if (samples.length === 0) return Promise.resolve()
       return serial(async () => {
-        const app = await conn.createAppender('samples')
-        try {
-          for (const s of samples) {
-            app.appendBigInt(BigInt(s.timeMs))
-            app.appendVarchar(s.metric)
-            app.appendVarchar(s.device)
-            app.appendVarchar(s.neighborhood)
-            app.appendVarchar(s.instance)
-            app.appendDouble(s.value)
-            app.endRow()
-          }
-          app.flushSync()
-        } finally {
-          app.closeSync()
-        }
+        if (newer(samples)) await appendFresh(samples)
+        else await mergeReplacing(samples)
       })
     },
 

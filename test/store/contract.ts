@@ -293,5 +293,39 @@ export function contractSuite(name: string, makeStore: () => Promise<MetricStore
     assert.equal(rows.map((r) => [r.metric, r.device, r.neighborhood, r.instance, r.sum]), [[HOSTILE[3], HOSTILE[3], HOSTILE[3], HOSTILE[3], 4]])
   })
 
+  test('writing a sample whose metric, device, instance and time exist replaces its value (last write wins)', async ({ store }) => {
+    // dup_metric, 4 minutes x 2 APs; as a replay after a crash would resend them
+    const first = [0, 1, 2, 3].flatMap((m) => [
+      s('dup_metric', 'ap1', 'north', 10 + m, BASE + m * M),
+      s('dup_metric', 'ap2', 'north', 20 + m, BASE + m * M, 'x'),
+    ])
+    const sumCount = async () => [
+      await store.aggregate(q({ metric: 'dup_metric', groupBy: 'device', fn: 'sum', stepMs: D })),
+      await store.aggregate(q({ metric: 'dup_metric', groupBy: 'device', fn: 'count', stepMs: D })),
+    ]
+    await store.write(first)
+    await store.write(first)
+    assert.equal(await sumCount(), [
+      [{ group: 'ap1', timeMs: BASE, value: 46 }, { group: 'ap2', timeMs: BASE, value: 86 }], // 10+11+12+13, 20+21+22+23
+      [{ group: 'ap1', timeMs: BASE, value: 4 }, { group: 'ap2', timeMs: BASE, value: 4 }],
+    ])
+    // overlaps the later half of the first batch with new values, and adds two minutes
+    const second = [2, 3, 4, 5].flatMap((m) => [
+      s('dup_metric', 'ap1', 'north', 100 + m, BASE + m * M),
+      s('dup_metric', 'ap2', 'north', 200 + m, BASE + m * M, 'x'),
+    ])
+    await store.write(second)
+    assert.equal(await sumCount(), [
+      [{ group: 'ap1', timeMs: BASE, value: 435 }, { group: 'ap2', timeMs: BASE, value: 855 }], // 10+11+102+103+104+105, 20+21+202+203+204+205
+      [{ group: 'ap1', timeMs: BASE, value: 6 }, { group: 'ap2', timeMs: BASE, value: 6 }],
+    ])
+    // the same key twice in one batch: the later one is kept
+    await store.write([s('dup_metric', 'ap1', 'north', 1, BASE + 9 * M), s('dup_metric', 'ap1', 'north', 2, BASE + 9 * M)])
+    assert.equal(await store.latest({ metric: 'dup_metric', where: { device: ['ap1'] } }), [
+      { device: 'ap1', neighborhood: 'north', instance: '', value: 2, timeMs: BASE + 9 * M },
+    ])
+    assert.equal((await sumCount())[1], [{ group: 'ap1', timeMs: BASE, value: 7 }, { group: 'ap2', timeMs: BASE, value: 6 }])
+  })
+
   return test
 }

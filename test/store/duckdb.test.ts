@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { DuckDBInstance } from '@duckdb/node-api'
 import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import { StoreUnavailableError } from '../../store/query.ts'
 import { contractSuite } from './contract.ts'
@@ -54,10 +55,40 @@ lock('reopens a file after the first store closed it, keeping the data', async (
     const b = await openDuckDbStore({ path: file })
     await b.init()
     assert.equal(await b.latest({ metric: 'm' }), [{ device: 'd', neighborhood: 'n', instance: '', value: 2.5, timeMs: 1000 }])
+    // a replay after the restart replaces the stored sample instead of adding a row
+    await b.write([{ metric: 'm', device: 'd', neighborhood: 'n', instance: '', value: 4, timeMs: 1000 }])
+    assert.equal(await b.aggregate({ metric: 'm', groupBy: 'device', fn: 'count', fromMs: 0, toMs: 60_000, stepMs: 60_000 }), [{ group: 'd', timeMs: 0, value: 1 }])
+    assert.equal(await b.latest({ metric: 'm' }), [{ device: 'd', neighborhood: 'n', instance: '', value: 4, timeMs: 1000 }])
     await b.close()
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 })
 
+const legacy = suite('DuckDB file from an earlier version')
+
+legacy('keeps one row per key, the last appended, in a file written before samples were unique', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-duck-'))
+  const file = join(dir, 'metrics.duckdb')
+  try {
+    // the table as the store made it before: no key, and a chunk replayed twice
+    const old = await DuckDBInstance.create(file)
+    const conn = await old.connect()
+    await conn.run(`CREATE TABLE samples (ts BIGINT NOT NULL, metric VARCHAR NOT NULL, device VARCHAR NOT NULL,
+      neighborhood VARCHAR NOT NULL, instance VARCHAR NOT NULL, value DOUBLE NOT NULL)`)
+    await conn.run(`INSERT INTO samples VALUES (1000, 'm', 'd', 'n', '', 1), (2000, 'm', 'd', 'n', '', 2), (1000, 'm', 'd', 'n', '', 3), (2000, 'm', 'd', 'n', 'x', 5)`)
+    conn.closeSync()
+    old.closeSync()
+    const store = await openDuckDbStore({ path: file })
+    await store.init()
+    const q = { metric: 'm', groupBy: 'device' as const, fromMs: 0, toMs: 60_000, stepMs: 60_000 }
+    assert.equal(await store.aggregate({ ...q, fn: 'count' }), [{ group: 'd', timeMs: 0, value: 3 }])
+    assert.equal(await store.aggregate({ ...q, fn: 'sum' }), [{ group: 'd', timeMs: 0, value: 10 }]) // 3 + 2 + 5
+    await store.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 lock.run()
+legacy.run()
