@@ -7,6 +7,8 @@
  * crash, resumes after the last acknowledged chunk instead of writing it again.
  * When the spool is full the oldest segment is dropped, with a warning and a counter: an
  * outage longer than the spool can hold loses its oldest samples, never the newest.
+ * Samples the store rejects as malformed are set aside in `rejected.jsonl` beside the
+ * segments (each line a sample and the store's reason), never replayed.
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,6 +22,8 @@ export interface SpoolConfig {
   maxBytes?: number
   /** a segment is sealed and a new one begun past this size, bytes (default 4 MiB) */
   segmentBytes?: number
+  /** size limit of the rejected file (samples the store refuses as malformed), bytes (default 16 MiB) */
+  rejectedMaxBytes?: number
 }
 
 export interface SpoolSegment {
@@ -41,6 +45,10 @@ export interface SpoolStats {
   droppedSegments: number
   /** unreadable lines skipped (a line torn by a crash mid-append) */
   corruptLines: number
+  /** samples written to the rejected file since start */
+  rejectedSaved: number
+  /** rejected samples not written there because it had reached rejectedMaxBytes */
+  rejectedUnsaved: number
 }
 
 export interface Spool {
@@ -53,10 +61,19 @@ export interface Spool {
   ack(seq: number, lines: number): void
   /** the store has every line of segment `seq`: delete it */
   commit(seq: number): void
+  /**
+   * Sets aside samples the store rejects as malformed, with the reason, in `rejected.jsonl`
+   * (never replayed; for a person to inspect). Bounded by `rejectedMaxBytes`: past it the
+   * samples are only counted (`stats().rejectedUnsaved`).
+   */
+  setAside(samples: readonly Sample[], reason: string): void
   stats(): SpoolStats
 }
 
 const SEG = /^seg-(\d{12})\.jsonl$/
+/** not a segment (SEG does not match it): never replayed */
+export const REJECTED_FILE = 'rejected.jsonl'
+const line = (s: Sample) => JSON.stringify({ m: s.metric, d: s.device, n: s.neighborhood, i: s.instance, v: s.value, t: s.timeMs })
 const name = (seq: number) => `seg-${String(seq).padStart(12, '0')}.jsonl`
 
 export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
@@ -74,7 +91,14 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
   }
   let nextSeq = Math.max(0, ...sizes.keys()) + 1
   let active: number | undefined
-  const stats: SpoolStats = { bytes: 0, segments: 0, appendedSamples: 0, droppedSamples: 0, droppedSegments: 0, corruptLines: 0 }
+  const rejectedMaxBytes = config.rejectedMaxBytes ?? 16 * 1024 * 1024
+  let rejectedBytes = 0
+  try {
+    rejectedBytes = statSync(join(dir, REJECTED_FILE)).size
+  } catch {
+    /* none yet */
+  }
+  const stats: SpoolStats = { bytes: 0, segments: 0, appendedSamples: 0, droppedSamples: 0, droppedSegments: 0, corruptLines: 0, rejectedSaved: 0, rejectedUnsaved: 0 }
   const total = () => [...sizes.values()].reduce((a, b) => a + b, 0)
   if (sizes.size > 0) deps.log.info({ dir, segments: sizes.size, bytes: total() }, 'spool has samples from an earlier run')
 
@@ -110,7 +134,7 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       if (samples.length === 0) return
       let text = ''
       for (const s of samples) {
-        text += JSON.stringify({ m: s.metric, d: s.device, n: s.neighborhood, i: s.instance, v: s.value, t: s.timeMs }) + '\n'
+        text += line(s) + '\n'
       }
       const bytes = Buffer.byteLength(text)
       if (active === undefined || (sizes.get(active) ?? 0) + bytes > segmentBytes) {
@@ -163,6 +187,19 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       rmSync(join(dir, name(seq).replace('.jsonl', '.acked')), { force: true })
       sizes.delete(seq)
       if (active === seq) active = undefined
+    },
+    setAside(samples, reason) {
+      if (samples.length === 0) return
+      let text = ''
+      for (const s of samples) text += line(s).slice(0, -1) + `,"reason":${JSON.stringify(reason)}}\n`
+      const bytes = Buffer.byteLength(text)
+      if (rejectedBytes + bytes > rejectedMaxBytes) {
+        stats.rejectedUnsaved += samples.length
+        return
+      }
+      appendFileSync(join(dir, REJECTED_FILE), text)
+      rejectedBytes += bytes
+      stats.rejectedSaved += samples.length
     },
     stats: () => ({ ...stats, bytes: total(), segments: sizes.size }),
   }

@@ -1,21 +1,35 @@
 /**
- * Batches samples to the store. While the store is unreachable, batches go to the on-disk
- * spool (collector/spool.ts) and are replayed oldest first when it answers again; while
- * anything waits in the spool, new batches are appended behind it, so the store receives
- * samples in the order they were polled. Nothing is lost (short of the spool's size limit,
- * which drops the oldest with a counted warning) and nothing is written twice: a segment is
- * deleted only after the store acknowledged it, and replay resumes after the last
- * acknowledged chunk. Should a crash fall between the store's acknowledgement and the
- * spool's note of it, the chunk is written again: InfluxDB overwrites an identical point
- * (same measurement, tags and timestamp), and the store adapters are asked to do the same
- * (see the report on store/duckdb).
+ * Batches samples to the store. Nothing the store does not take is lost, and nothing is
+ * written twice:
+ *
+ * - A batch the store does not take goes to the on-disk spool (collector/spool.ts), whether
+ *   the store is unreachable (its ping fails) or answers but refuses (a retriable
+ *   StoreWriteError or any other error: a full disk, a 5xx). While anything waits in the
+ *   spool, new batches are appended behind it, so the store receives samples in the order
+ *   they were polled. The spool is replayed oldest first: every `retryMs` while the store
+ *   does not answer pings (a ping is cheap, and the store should get its data as soon as it
+ *   is back), with exponential backoff up to `retryMaxMs` while it answers but refuses (a
+ *   sick store is not hammered). Only a full spool loses samples: its oldest, with a
+ *   counted warning.
+ * - A batch the store rejects as malformed (StoreWriteError with retriable false, e.g. an
+ *   InfluxDB 400 field-type conflict) would fail forever. It is halved until the bad
+ *   samples are alone (at most `isolateWrites` extra writes per batch; past that a rejected
+ *   part is set aside whole): the good ones are stored, the bad ones counted
+ *   (`rejectedSamples`), logged once per kind of reason, and set aside in the spool's
+ *   `rejected.jsonl` for inspection.
+ * - A segment is deleted only after the store acknowledged it, and replay resumes after the
+ *   last acknowledged chunk. Should a crash fall between the store's acknowledgement and
+ *   the spool's note of it, the chunk is written again, which every store takes as a
+ *   replacement (store/types.ts: last write wins per metric, device, instance and time).
  *
  * Timers here run on real time, not the simulated clock: they pace I/O, not polls.
  */
 import type { Logger } from 'pino'
 import type { Sample } from '../core/metrics.ts'
+import { join } from 'node:path'
+import { StoreWriteError } from '../store/query.ts'
 import type { MetricStore } from '../store/types.ts'
-import { createSpool, type Spool, type SpoolStats } from './spool.ts'
+import { REJECTED_FILE, createSpool, type Spool, type SpoolStats } from './spool.ts'
 
 export interface WriterConfig {
   /** samples per store write (default 5000) */
@@ -28,8 +42,14 @@ export interface WriterConfig {
   spoolMaxBytes?: number
   /** spool segment size, bytes (default 4 MiB) */
   spoolSegmentBytes?: number
-  /** how often to try the store again while it is down, real ms (default 2000) */
+  /** how often to try the store again while it is down, real ms (default 2000); the first backoff while it refuses */
   retryMs?: number
+  /** longest backoff while the store answers but refuses writes, real ms (default 60000) */
+  retryMaxMs?: number
+  /** extra writes spent isolating the malformed samples of one rejected batch (default 64) */
+  isolateWrites?: number
+  /** size limit of the spool's rejected.jsonl, bytes (default 16 MiB) */
+  rejectedMaxBytes?: number
 }
 
 export interface WriterStats {
@@ -39,8 +59,11 @@ export interface WriterStats {
   spooledSamples: number
   /** samples replayed from the spool into the store */
   replayedSamples: number
-  /** samples the store refused while it answered pings (bad data: logged and dropped) */
+  /** samples the store rejected as malformed (set aside in the spool's rejected.jsonl, never retried) */
   rejectedSamples: number
+  /** writes the store refused while answering pings (retriable: the batch was spooled and is retried) */
+  refusedWrites: number
+  /** true while batches go to the spool (store unreachable or refusing writes) */
   storeDown: boolean
   spool: SpoolStats
 }
@@ -65,67 +88,128 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   const batchSize = config.batchSize ?? 5000
   const maxDelayMs = config.maxDelayMs ?? 1000
   const retryMs = config.retryMs ?? 2000
+  const retryMaxMs = Math.max(retryMs, config.retryMaxMs ?? 60_000)
+  const isolateWrites = config.isolateWrites ?? 64
   const { store, log } = deps
-  const spool: Spool = createSpool({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes, segmentBytes: config.spoolSegmentBytes }, { log })
+  const spool: Spool = createSpool({
+    dir: config.spoolDir, maxBytes: config.spoolMaxBytes, segmentBytes: config.spoolSegmentBytes, rejectedMaxBytes: config.rejectedMaxBytes,
+  }, { log })
 
   let queue: Sample[] = []
   let running = false
   let storeDown = !spool.isEmpty()
+  let backoffMs = retryMs
   let flushTimer: NodeJS.Timeout | undefined
   let retryTimer: NodeJS.Timeout | undefined
   // Every store interaction runs through this chain: one write at a time, in order.
   let chain: Promise<void> = Promise.resolve()
-  const s = { writtenSamples: 0, spooledSamples: 0, replayedSamples: 0, rejectedSamples: 0 }
+  const s = { writtenSamples: 0, spooledSamples: 0, replayedSamples: 0, rejectedSamples: 0, refusedWrites: 0 }
+  const loggedKinds = new Set<string>()
 
   function serial(fn: () => Promise<void>): Promise<void> {
     chain = chain.then(fn).catch((err) => log.error({ err }, 'writer: unexpected failure'))
     return chain
   }
 
-  /** Writes one batch; returns 'ok', 'down' (store unreachable) or 'rejected' (bad data). */
-  async function tryWrite(batch: Sample[]): Promise<'ok' | 'down' | 'rejected'> {
+  const message = (err: unknown): string => String((err as Error)?.message ?? err)
+
+  type Attempt = { r: 'ok' } | { r: 'bad'; err: StoreWriteError } | { r: 'down' | 'refused'; err: unknown }
+  async function attempt(batch: Sample[]): Promise<Attempt> {
     try {
       await store.write(batch)
-      return 'ok'
+      return { r: 'ok' }
     } catch (err) {
+      if (err instanceof StoreWriteError && !err.retriable) return { r: 'bad', err }
       let up = false
       try {
         up = await store.ping()
       } catch {
         up = false
       }
-      if (!up) {
-        if (!storeDown) log.warn({ err: String((err as Error)?.message ?? err) }, 'store unreachable: spooling samples')
-        return 'down'
-      }
-      // The store answers but refused the write: try once more (a transient 5xx), then
-      // drop the batch rather than block the spool behind data it will never take.
-      try {
-        await store.write(batch)
-        return 'ok'
-      } catch (err2) {
-        log.error({ err: String((err2 as Error)?.message ?? err2), samples: batch.length }, 'store refused a batch while answering pings: dropped')
-        return 'rejected'
-      }
+      if (up) s.refusedWrites++
+      return { r: up ? 'refused' : 'down', err }
     }
+  }
+
+  /** Counts malformed samples, sets them aside, and logs each kind of reason once. */
+  function reject(samples: Sample[], err: StoreWriteError) {
+    s.rejectedSamples += samples.length
+    const reason = message(err)
+    spool.setAside(samples, reason)
+    // a kind is the reason with its quoted names and numbers blanked
+    const kind = reason.replace(/"[^"]*"|'[^']*'/g, '…').replace(/\d+/g, 'N').slice(0, 200)
+    if (loggedKinds.has(kind)) return
+    if (loggedKinds.size < 1000) loggedKinds.add(kind)
+    log.error({ reason, samples: samples.length, metric: samples[0]?.metric, rejectedFile: join(config.spoolDir, REJECTED_FILE) },
+      'store rejected samples as malformed: set aside, not retried (logged once per kind)')
+  }
+
+  /**
+   * Writes one batch. 'ok': the store has every sample of it but the malformed ones, which
+   * were set aside; 'down' | 'refused': the store did not take it (nothing set aside).
+   */
+  async function writeBatch(batch: Sample[]): Promise<'ok' | 'down' | 'refused'> {
+    const first = await attempt(batch)
+    if (first.r === 'ok') {
+      s.writtenSamples += batch.length
+      return 'ok'
+    }
+    if (first.r !== 'bad') {
+      if (!storeDown) {
+        log.warn({ err: message(first.err), samples: batch.length },
+          first.r === 'down' ? 'store unreachable: spooling samples' : 'store refused a batch while answering pings: spooling, retrying with backoff')
+      }
+      return first.r
+    }
+    // Halve until the malformed samples are alone. Good halves are written (InfluxDB may
+    // hold them already from its partial write: the rewrite replaces them).
+    let budget = isolateWrites
+    const good: Sample[][] = []
+    const bad: [Sample[], StoreWriteError][] = []
+    // depth first, left half first: the set-aside samples keep their polled order
+    const stack: [Sample[], StoreWriteError][] = [[batch, first.err]]
+    while (stack.length > 0) {
+      const [part, err] = stack.pop()!
+      if (part.length === 1 || budget < 2) {
+        bad.push([part, err])
+        continue
+      }
+      const mid = Math.ceil(part.length / 2)
+      const rejectedHalves: [Sample[], StoreWriteError][] = []
+      for (const half of [part.slice(0, mid), part.slice(mid)]) {
+        budget--
+        const a = await attempt(half)
+        if (a.r === 'ok') good.push(half)
+        else if (a.r === 'bad') rejectedHalves.push([half, a.err])
+        else return a.r // the store went away meanwhile: the whole batch later (rewrites replace)
+      }
+      stack.push(...rejectedHalves.reverse())
+    }
+    for (const g of good) s.writtenSamples += g.length
+    for (const [part, err] of bad) reject(part, err)
+    return 'ok'
+  }
+
+  /** The store did not take a write: retry later, backing off while it answers but refuses. */
+  function stall(why: 'down' | 'refused') {
+    storeDown = true
+    if (why === 'down') return scheduleRetry(retryMs)
+    scheduleRetry(backoffMs)
+    backoffMs = Math.min(retryMaxMs, backoffMs * 2)
   }
 
   async function writeOrSpool(batch: Sample[]) {
     if (!storeDown && spool.isEmpty()) {
-      const r = await tryWrite(batch)
-      if (r === 'ok') {
-        s.writtenSamples += batch.length
-        return
-      }
-      if (r === 'rejected') {
-        s.rejectedSamples += batch.length
-        return
-      }
-      storeDown = true
+      const r = await writeBatch(batch)
+      if (r === 'ok') return
+      spool.append(batch)
+      s.spooledSamples += batch.length
+      stall(r)
+      return
     }
     spool.append(batch)
     s.spooledSamples += batch.length
-    scheduleRetry(0)
+    scheduleRetry(storeDown ? retryMs : 0)
   }
 
   /** Replays the spool oldest first, chunk by chunk, committing each finished segment. */
@@ -136,23 +220,21 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       let acked = seg.ackedLines
       for (let i = 0; i < seg.samples.length; i += batchSize) {
         const chunk = seg.samples.slice(i, i + batchSize)
-        const r = await tryWrite(chunk)
-        if (r === 'down') {
-          storeDown = true
-          scheduleRetry(retryMs)
+        const writtenBefore = s.writtenSamples
+        const r = await writeBatch(chunk)
+        if (r !== 'ok') {
+          stall(r)
           return
         }
-        if (r === 'ok') {
-          s.replayedSamples += chunk.length
-          s.writtenSamples += chunk.length
-        } else s.rejectedSamples += chunk.length
+        s.replayedSamples += s.writtenSamples - writtenBefore
         acked += chunk.length
         if (i + batchSize < seg.samples.length) spool.ack(seg.seq, acked)
       }
       spool.commit(seg.seq)
     }
-    if (storeDown) log.info({ replayedSamples: s.replayedSamples }, 'store is back: spool replayed')
+    if (storeDown) log.info({ replayedSamples: s.replayedSamples }, 'store takes writes again: spool replayed')
     storeDown = false
+    backoffMs = retryMs
   }
 
   function scheduleRetry(ms: number) {

@@ -1,12 +1,18 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { Writable } from 'node:stream'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import type { Sample } from '../../core/metrics.ts'
 import { createSpool } from '../../collector/spool.ts'
 import { createWriter } from '../../collector/writer.ts'
+import { openDuckDbStore } from '../../store/duckdb/index.ts'
+import { openInfluxStore } from '../../store/influx/index.ts'
+import { StoreWriteError } from '../../store/query.ts'
+import type { MetricStore } from '../../store/types.ts'
+import { startInfluxd } from '../support/influxd.ts'
 
 const log = pino({ level: 'silent' })
 const sample = (i: number): Sample => ({ metric: 'wifi_clients', device: 'ap-1', neighborhood: 'downtown', instance: '', value: i, timeMs: 1_000 * i })
@@ -27,6 +33,20 @@ function flakyStore() {
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'civicnet-spool-'))
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+/** The per-device count and sum of one metric over all time, as the store answers them. */
+async function countAndSum(store: MetricStore, metric: string) {
+  const q = { metric, groupBy: 'device' as const, fromMs: 0, toMs: 86_400_000, stepMs: 86_400_000 }
+  return [await store.aggregate({ ...q, fn: 'count' }), await store.aggregate({ ...q, fn: 'sum' })]
+}
 
 test('the spool returns appended samples oldest segment first and forgets a segment once committed', () => {
   const dir = tmp()
@@ -138,6 +158,101 @@ test('a store that fails in the middle of a replay gets each sample once when it
     assert.equal(rows.map((x) => x.value), Array.from({ length: 45 }, (_, i) => i))
   } finally {
     await w.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a batch a real DuckDB store refuses while answering pings is spooled and retried with backoff until every sample is stored once', async () => {
+  const dir = tmp()
+  const real = await openDuckDbStore({ path: ':memory:' })
+  await real.init()
+  // a full disk, say: DuckDB's ping still answers true while its writes fail
+  let refusals = 3
+  const attempts: number[] = []
+  let acknowledged = 0
+  const store = {
+    async write(samples: readonly Sample[]) {
+      attempts.push(Date.now())
+      if (refusals > 0) {
+        refusals--
+        throw new StoreWriteError('DuckDB write of 10 samples failed: IO Error: No space left on device', true)
+      }
+      await real.write(samples)
+      acknowledged += samples.length
+    },
+    ping: () => real.ping(),
+  }
+  const w = createWriter({ spoolDir: dir, batchSize: 10, maxDelayMs: 5, retryMs: 20, retryMaxMs: 1_000 }, { store, log })
+  try {
+    w.start()
+    for (let i = 0; i < 95; i++) w.write([sample(i)])
+    await w.flush()
+    await waitFor('the spool to drain', () => !w.stats().storeDown && w.stats().spool.segments === 0)
+    await w.flush()
+    assert.is(acknowledged, 95, 'the store acknowledged each sample once')
+    assert.equal(await countAndSum(real, 'wifi_clients'), [
+      [{ group: 'ap-1', timeMs: 0, value: 95 }],
+      [{ group: 'ap-1', timeMs: 0, value: 4465 }], // 0 + 1 + ... + 94
+    ])
+    const st = w.stats()
+    assert.equal([st.writtenSamples, st.rejectedSamples, st.refusedWrites, st.spool.droppedSamples], [95, 0, 3, 0])
+    // backoff: the gaps between the refused attempts grow (20, 40, 80 ms and more)
+    const gaps = attempts.slice(1, 4).map((t, k) => t - attempts[k]!)
+    assert.ok(gaps[1]! >= 35 && gaps[2]! >= 75, `gaps ${gaps.join(', ')} ms`)
+    assert.equal(readdirSync(dir), [])
+  } finally {
+    await w.stop()
+    await real.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('samples a real InfluxDB rejects as malformed (field-type conflict) are set aside in rejected.jsonl and the good ones stored', async () => {
+  const dir = tmp()
+  const influxd = await startInfluxd()
+  let store: MetricStore | undefined
+  const lines: { msg: string; reason?: string }[] = []
+  const captureLog = pino({ level: 'warn' }, new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(JSON.parse(chunk.toString()) as { msg: string })
+      cb()
+    },
+  }))
+  const w = () => writer!
+  let writer: ReturnType<typeof createWriter> | undefined
+  try {
+    store = await openInfluxStore({ url: influxd.url, database: 'civicnet', writer: { retryBaseMs: 10, maxRetries: 1, flushIntervalMs: 5 } })
+    await store.init()
+    // `value` of conflict_metric is an integer already: our floats conflict with it
+    const res = await fetch(`${influxd.url}/write?db=civicnet&precision=ms`, { method: 'POST', body: 'conflict_metric,device=other value=1i 500' })
+    assert.is(res.status, 204)
+    writer = createWriter({ spoolDir: dir, batchSize: 20, maxDelayMs: 5, retryMs: 20 }, { store, log: captureLog })
+    writer.start()
+    // 40 samples in two batches of 20; every 7th is the malformed kind
+    const all = Array.from({ length: 40 }, (_, i) => ({ ...sample(i), timeMs: 1_000 * (i + 1), metric: i % 7 === 3 ? 'conflict_metric' : 'wifi_clients' }))
+    const bad = all.filter((x) => x.metric === 'conflict_metric')
+    const good = all.filter((x) => x.metric === 'wifi_clients')
+    writer.write(all)
+    await writer.flush()
+    const st = w().stats()
+    assert.equal([st.writtenSamples, st.rejectedSamples, st.refusedWrites, st.spooledSamples, st.storeDown], [good.length, bad.length, 0, 0, false])
+    assert.is(st.spool.rejectedSaved, bad.length)
+    const rejected = readFileSync(join(dir, 'rejected.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; m: string; reason: string })
+    assert.equal(rejected.map((r) => [r.m, r.t]), bad.map((x) => [x.metric, x.timeMs]))
+    for (const r of rejected) assert.match(r.reason, 'partial write: field type conflict')
+    assert.equal(await countAndSum(store, 'wifi_clients'), [
+      [{ group: 'ap-1', timeMs: 0, value: good.length }],
+      [{ group: 'ap-1', timeMs: 0, value: good.reduce((a, x) => a + x.value, 0) }],
+    ])
+    // only the integer point written beside the adapter is stored under conflict_metric
+    assert.equal(await store.latest({ metric: 'conflict_metric' }), [{ device: 'other', neighborhood: '', instance: '', value: 1, timeMs: 500 }])
+    // logged once for the kind, not once per sample or per batch
+    assert.equal(lines.filter((l) => l.msg.startsWith('store rejected samples')).length, 1)
+    assert.equal(readdirSync(dir), ['rejected.jsonl'])
+  } finally {
+    await writer?.stop()
+    await store?.close()
+    await influxd.stop()
     rmSync(dir, { recursive: true, force: true })
   }
 })
