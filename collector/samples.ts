@@ -96,10 +96,14 @@ const RADIO_IF = /^(wifi|radio|wlan|wl|ra)\d+$/i
 export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSamples {
   const { device, neighborhood: n, timeMs: t, counters } = ctx
   const out: Sample[] = [s('device_up', device, n, '', 1, t)]
-  if (r.clients.total !== null) out.push(s('wifi_clients', device, n, '', r.clients.total, t))
+  // A controller's client counts are the clients of all its APs, wherever they stand: they
+  // belong to no one neighborhood (the APs' own samples carry them to theirs), so they are
+  // stored without one and never add into a neighborhood's figures twice.
+  const clientsN = r.aps ? '' : n
+  if (r.clients.total !== null) out.push(s('wifi_clients', device, clientsN, '', r.clients.total, t))
   for (const b of r.clients.breakdown) {
-    if (b.kind === 'ssid') out.push(s('wifi_clients_ssid', device, n, b.name, b.value, t))
-    else if (b.kind === 'radio') out.push(s('wifi_clients_radio', device, n, b.name, b.value, t))
+    if (b.kind === 'ssid') out.push(s('wifi_clients_ssid', device, clientsN, b.name, b.value, t))
+    else if (b.kind === 'radio') out.push(s('wifi_clients_radio', device, clientsN, b.name, b.value, t))
   }
   const ticks = r.sysUpTimeTicks === null ? null : Number(r.sysUpTimeTicks)
   let radioBytes = 0

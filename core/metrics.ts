@@ -9,7 +9,10 @@ export interface Sample {
   metric: string
   /** inventory device id */
   device: string
-  /** neighborhood id of the device's site; '' when none */
+  /**
+   * neighborhood id of the device's site; '' when none, and '' on a wireless controller's
+   * client counts (its clients stand at its APs, whose own samples carry their neighborhood)
+   */
   neighborhood: string
   /** sub-entity of the device: SSID, radio, ifName, port; '' for a device-level value */
   instance: string

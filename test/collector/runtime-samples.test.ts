@@ -36,6 +36,9 @@ test('a controller\'s AP table is attributed to the inventory\'s lightweight APs
     ...base,
     aps: [{ name: 'AP-NORTH-1', up: true, clients: 4 }, { name: 'AP-NORTH-2', up: false, clients: null }, { name: 'AP-UNKNOWN', up: true, clients: 3 }],
   }, { ...ctx(), aps })
+  // the controller's own client counts stand for all its APs' neighborhoods: stored with none
+  const own = r.samples.filter((x) => x.device === 'wlc-1')
+  assert.equal(own.map((x) => `${x.metric} ${x.neighborhood}`), ['device_up downtown', 'wifi_clients '])
   assert.equal(pick(r.samples).filter((x) => !x.includes('wlc-1')), [
     'device_up ap-n1  1', 'wifi_clients ap-n1  4', 'device_up ap-n2  0', 'device_up ap-n3  0',
   ])
