@@ -348,7 +348,41 @@ function controllerView(ctx: ViewContext, device: Device, s: BuildState, e: [str
       e.push([`1.3.6.1.4.1.14179.2.2.2.1.4.${sidx}`, int(slot ? 36 + 4 * (hash(model.options.seed, 70, ap) % 4) : 1 + 5 * (hash(model.options.seed, 71, ap) % 3))]) // bsnAPIfPhyChannelNumber
       e.push([`1.3.6.1.4.1.14179.2.2.2.1.15.${sidx}`, c32(users)]) // bsnApIfNoOfUsers
     }
+    lwappAp(ctx, device, s, ap, idx, e)
   }
+}
+
+/**
+ * CISCO-LWAPP-AP-MIB for one joined AP: cLApTable (indexed by cLApSysMacAddress, the radio
+ * MAC that also indexes bsnAPTable) and cLApEthernetIfTable (cLApSysMacAddress . cLApEthernetIfSlotId).
+ * The Ethernet counters are the AP's own cumulative traffic, whoever the stations were: they
+ * equal the sum of the AP's VAP bytes (what truth.bytes(ap) counts). An AP reboot or a
+ * controller reboot (the AP re-joins) restarts them from zero, and cLLwappUpTime, the time
+ * since the AP joined, restarts with them, which is how a poller tells a reset from a wrap.
+ */
+function lwappAp(ctx: ViewContext, controller: Device, s: BuildState, ap: number, idx: string, e: [string, EntryValue][]): void {
+  const { model, faults } = ctx
+  const d = model.topo.aps[ap]!
+  const apReboot = faults.lastReboot(d.id, s.tMs)
+  const ctlReboot = faults.lastReboot(controller.id, s.tMs)
+  const r = Math.max(apReboot ?? -Infinity, ctlReboot ?? -Infinity)
+  const rebootCum = Number.isFinite(r) ? model.cumulative(Math.floor(r / MINUTE_MS)) : null
+  const joinedMs = Math.max(bootMs(ctx, d, s.tMs), bootMs(ctx, controller, s.tMs))
+  const apBoot = bootMs(ctx, d, s.tMs)
+  const sum = sumAps(model, [ap])
+  const down = counterAt(ctx, d, 200, s.m, (cum) => sum(cum)[0], s.cum, rebootCum)
+  const up = counterAt(ctx, d, 201, s.m, (cum) => sum(cum)[1], s.cum, rebootCum)
+  e.push([`1.3.6.1.4.1.9.9.513.1.1.1.1.1.${idx}`, str(model.apMac(d.id))]) // cLApSysMacAddress
+  e.push([`1.3.6.1.4.1.9.9.513.1.1.1.1.5.${idx}`, str(d.controllerApName ?? d.name)]) // cLApName
+  e.push([`1.3.6.1.4.1.9.9.513.1.1.1.1.6.${idx}`, () => ticks(Math.max(0, Math.floor((ctx.now() - apBoot) / 10)))]) // cLApUpTime (TimeTicks)
+  e.push([`1.3.6.1.4.1.9.9.513.1.1.1.1.7.${idx}`, () => ticks(Math.max(0, Math.floor((ctx.now() - joinedMs) / 10)))]) // cLLwappUpTime (TimeTicks)
+  const sidx = `${idx}.0` // one Ethernet port, slot 0
+  e.push([`1.3.6.1.4.1.9.9.513.1.2.2.1.2.${sidx}`, str('GigabitEthernet0')]) // cLApEthernetIfName
+  e.push([`1.3.6.1.4.1.9.9.513.1.2.2.1.5.${sidx}`, int(1)]) // cLApEthernetIfOperStatus: up(1)
+  // Counter32 in the MIB. Received on the wire = what goes out to the stations (their
+  // download); transmitted to the wire = what the stations sent (their upload).
+  e.push([`1.3.6.1.4.1.9.9.513.1.2.2.1.13.${sidx}`, c32(down)]) // cLApEthernetIfRxTotalBytes
+  e.push([`1.3.6.1.4.1.9.9.513.1.2.2.1.14.${sidx}`, c32(up)]) // cLApEthernetIfTxTotalBytes
 }
 
 /**
