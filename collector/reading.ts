@@ -63,6 +63,12 @@ export interface ApReading {
   /** null when the controller does not say */
   up: boolean | null
   clients: number | null
+  /** the AP's own byte counters per port slot (absent: the controller does not serve them) */
+  octets?: { slot: string; inOctets: bigint | null; outOctets: bigint | null }[]
+  /** true when `octets` are Counter32 (wrap at 2^32) */
+  counter32?: boolean
+  /** hundredths of a second since the AP's counters last restarted (cLLwappUpTime); null when not served */
+  resetUptimeTicks?: number | null
 }
 
 export interface DeviceReading {
@@ -372,6 +378,20 @@ async function readAps(f: Fetcher, r: ApsRead): Promise<ApReading[]> {
     }
   }
   const macs = r.mac && 'column' in r.mac ? await f.lookup(r.mac.column, indexes) : null
+  // per-AP counters: rows indexed by the AP's index (its first arcs) then the slot
+  const octets = new Map<string, { slot: string; inOctets: bigint | null; outOctets: bigint | null }[]>()
+  let resetUptime: Map<string, SnmpVarbind | undefined> | null = null
+  if (r.bytes) {
+    const arcs = indexes[0]!.split('.').length
+    const [ins, outs] = await Promise.all([f.column(r.bytes.inOctets), f.column(r.bytes.outOctets)])
+    for (const i of new Set([...ins.keys(), ...outs.keys()])) {
+      const key = sliceIndex(i, 0, arcs)
+      let slots = octets.get(key)
+      if (!slots) octets.set(key, (slots = []))
+      slots.push({ slot: sliceIndex(i, arcs), inOctets: asBigInt(ins.get(i)), outOctets: asBigInt(outs.get(i)) })
+    }
+    if (r.bytes.resetUptime) resetUptime = await f.lookup(r.bytes.resetUptime, indexes)
+  }
   return indexes.map((i) => {
     const status = up ? asNumber(up.get(i)) : null
     const ap: ApReading = {
@@ -381,6 +401,12 @@ async function readAps(f: Fetcher, r: ApsRead): Promise<ApReading[]> {
     }
     const mac = r.mac ? ('index' in r.mac ? indexToMac(i) : macs && Buffer.isBuffer(macs.get(i)?.value) ? bufferToMac(macs.get(i)!.value as Buffer) : null) : null
     if (mac) ap.mac = mac
+    const slots = octets.get(i)
+    if (r.bytes && slots) {
+      ap.octets = slots
+      ap.counter32 = r.bytes.counter32
+      ap.resetUptimeTicks = resetUptime ? asNumber(resetUptime.get(i)) : null
+    }
     return ap
   })
 }

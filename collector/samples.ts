@@ -29,7 +29,17 @@ export interface ReadingInput {
   }[]
   /** `mac` is raw personal data: it is hashed here and goes no further */
   stations?: readonly { mac: string; ap?: string; ssid?: string; bytes?: bigint | number | null }[]
-  aps?: readonly { name: string; mac?: string; up: boolean | null; clients: number | null }[]
+  aps?: readonly {
+    name: string
+    mac?: string
+    up: boolean | null
+    clients: number | null
+    /** the AP's own cumulative byte counters per port slot (CISCO-LWAPP-AP-MIB cLApEthernetIfTable) */
+    octets?: readonly { slot: string; inOctets: bigint | null; outOctets: bigint | null }[]
+    counter32?: boolean
+    /** ticks since those counters last restarted (cLLwappUpTime); null/absent: not served */
+    resetUptimeTicks?: number | null
+  }[]
   /** sysUpTime, hundredths of a second */
   sysUpTimeTicks: number | bigint | null
 }
@@ -170,6 +180,36 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
     stations = { count: digests.length, digests, randomized, periodStartMs }
   }
 
+  /**
+   * Bytes through one lightweight AP since the last poll, from its own counters, tracked on
+   * the AP's device id. Both an AP reboot and a controller reboot restart them: with the AP's
+   * reset uptime (cLLwappUpTime) going back the tracker sees the reset, and a decrease while
+   * it moves on is a Counter32 wrap. Without that uptime a decrease cannot be told from a
+   * wrap, so it is taken as a reset (no delta), never as a wrap or a negative delta.
+   * Undefined when any slot gives no trustworthy delta: a partial sum would be wrong.
+   */
+  function apOwnBytes(octets: NonNullable<NonNullable<ReadingInput['aps']>[number]['octets']>, counter32: boolean, resetTicks: number | null, apDevice: string): number | undefined {
+    const kind = counter32 && resetTicks !== null ? 'counter32' : 'counter64'
+    const apTicks = resetTicks ?? ticks
+    let total = 0
+    let complete = true
+    for (const p of octets) {
+      for (const [counter, v] of [
+        ['cLApEthernetIfRxTotalBytes', p.inOctets],
+        ['cLApEthernetIfTxTotalBytes', p.outOctets],
+      ] as const) {
+        if (v === null) {
+          complete = false
+          continue
+        }
+        const d = counters.delta({ device: apDevice, instance: `slot${p.slot}`, counter }, { value: v, kind, sysUpTimeTicks: apTicks, timeMs: t })
+        if (d === undefined) complete = false
+        else total += d
+      }
+    }
+    return complete ? total : undefined
+  }
+
   // A controller's AP table: per-AP samples on the lightweight AP's own series. An AP of
   // the inventory missing from the table has left the controller: it is down.
   if (r.aps && ctx.aps) {
@@ -180,8 +220,16 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
       seen.add(ap.name)
       if (ap.up !== null) out.push(s('device_up', inv.device, inv.neighborhood, '', ap.up ? 1 : 0, t))
       if (ap.up !== false && ap.clients !== null) out.push(s('wifi_clients', inv.device, inv.neighborhood, '', ap.clients, t))
-      const bytes = stationBytesByAp.get(ap.name)
-      if (ap.up !== false && bytes !== undefined) out.push(s('wifi_bytes', inv.device, inv.neighborhood, '', bytes, t))
+      if (ap.up === false) continue
+      if (ap.octets && ap.octets.length > 0) {
+        // The AP's own counters count every byte it carried, whoever left or roamed: they
+        // replace the station sums, which lose the bytes of stations gone between polls.
+        const bytes = apOwnBytes(ap.octets, ap.counter32 === true, ap.resetUptimeTicks ?? null, inv.device)
+        if (bytes !== undefined) out.push(s('wifi_bytes', inv.device, inv.neighborhood, '', bytes, t))
+      } else {
+        const bytes = stationBytesByAp.get(ap.name)
+        if (bytes !== undefined) out.push(s('wifi_bytes', inv.device, inv.neighborhood, '', bytes, t))
+      }
     }
     for (const [name, inv] of ctx.aps) if (!seen.has(name)) out.push(s('device_up', inv.device, inv.neighborhood, '', 0, t))
   }

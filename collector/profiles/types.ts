@@ -113,6 +113,13 @@ export interface ApsRead {
   up?: { column: Column; upValues: number[] }
   /** per-AP clients from another table whose index begins with the AP's index (radios), summed */
   clients?: { column: Column; indexSlice: [number, number?] } | { column: Column }
+  /**
+   * The AP's own cumulative byte counters, from a table indexed by the AP's index then a
+   * port slot (one counter pair per slot): they count every station's bytes, whoever left
+   * or roamed. `resetUptime`: a TimeTicks column indexed like the AP table that restarts
+   * whenever the counters do (so a decrease can be told from a Counter32 wrap).
+   */
+  bytes?: { inOctets: Column; outOctets: Column; counter32: boolean; resetUptime?: Column }
 }
 
 /** IF-MIB interfaces: each field lists columns in order of preference (HC first). */

@@ -17,6 +17,16 @@ const BSN_AP_OPER_STATUS: Column = { oid: '1.3.6.1.4.1.14179.2.2.1.1.6', name: '
 /** bsnAPIfTable is indexed by AP MAC (6 arcs) . slot */
 const BSN_AP_IF_TYPE: Column = { oid: '1.3.6.1.4.1.14179.2.2.2.1.2', name: 'AIRESPACE-WIRELESS-MIB::bsnAPIfType' }
 const BSN_AP_IF_USERS: Column = { oid: '1.3.6.1.4.1.14179.2.2.2.1.15', name: 'AIRESPACE-WIRELESS-MIB::bsnApIfNoOfUsers' }
+/**
+ * CISCO-LWAPP-AP-MIB (ciscoLwappApMIB 1.3.6.1.4.1.9.9.513), served by AireOS controllers next
+ * to AIRESPACE-WIRELESS-MIB. cLApTable is indexed by cLApSysMacAddress, the radio MAC that
+ * also indexes bsnAPTable; cLApEthernetIfTable by cLApSysMacAddress . cLApEthernetIfSlotId.
+ * The Ethernet byte columns are Counter32 in the MIB (Observium polls this table as the thin
+ * APs' ports: cLApEthernetIfRxTotalBytes as ifInOctets, cLApEthernetIfTxTotalBytes as ifOutOctets).
+ */
+const CL_LWAPP_UP_TIME: Column = { oid: '1.3.6.1.4.1.9.9.513.1.1.1.1.7', name: 'CISCO-LWAPP-AP-MIB::cLLwappUpTime' } // TimeTicks: since the AP joined
+const CL_AP_ETH_RX_BYTES: Column = { oid: '1.3.6.1.4.1.9.9.513.1.2.2.1.13', name: 'CISCO-LWAPP-AP-MIB::cLApEthernetIfRxTotalBytes' } // Counter32
+const CL_AP_ETH_TX_BYTES: Column = { oid: '1.3.6.1.4.1.9.9.513.1.2.2.1.14', name: 'CISCO-LWAPP-AP-MIB::cLApEthernetIfTxTotalBytes' } // Counter32
 /** bsnMobileStationTable is indexed by the station MAC (6 arcs) */
 const BSN_STA_MAC: Column = { oid: '1.3.6.1.4.1.14179.2.1.4.1.1', name: 'AIRESPACE-WIRELESS-MIB::bsnMobileStationMacAddress' }
 const BSN_STA_AP_MAC: Column = { oid: '1.3.6.1.4.1.14179.2.1.4.1.4', name: 'AIRESPACE-WIRELESS-MIB::bsnMobileStationAPMacAddr' }
@@ -39,6 +49,10 @@ const AIRESPACE_READS: ProfileRead[] = [
     mac: { index: true },
     up: { column: BSN_AP_OPER_STATUS, upValues: [1] }, // associated(1), disassociating(2), downloading(3)
     clients: { column: BSN_AP_IF_USERS, indexSlice: [0, 6] },
+    // the AP's own traffic, which station counters (zeroed at each association) lose when
+    // clients leave or roam between polls; cLLwappUpTime restarts when the AP or the
+    // controller reboots, which restarts these counters too
+    bytes: { inOctets: CL_AP_ETH_RX_BYTES, outOctets: CL_AP_ETH_TX_BYTES, counter32: true, resetUptime: CL_LWAPP_UP_TIME },
   },
   {
     type: 'stations',
@@ -75,7 +89,7 @@ export const VENDOR_PROFILES: DeviceProfile[] = [
     reads: AIRESPACE_READS,
     verified: true,
     source:
-      'recording ciscowlc_cbw240ac (LibreNMS tests/snmpsim): per-SSID and total clients. AP, radio and station OIDs from AIRESPACE-WIRELESS-MIB (bsnAPEntry, bsnAPIfEntry, bsnMobileStationEntry, bsnMobileStationStatsEntry); the station table is not in the recording. Model sysObjectIDs from CISCO-PRODUCTS-MIB (unverified)',
+      'recording ciscowlc_cbw240ac (LibreNMS tests/snmpsim): per-SSID and total clients. AP, radio and station OIDs from AIRESPACE-WIRELESS-MIB (bsnAPEntry, bsnAPIfEntry, bsnMobileStationEntry, bsnMobileStationStatsEntry); the station table is not in the recording. Per-AP bytes from CISCO-LWAPP-AP-MIB cLApEthernetIfRxTotalBytes/TxTotalBytes (Counter32) with cLLwappUpTime, column numbers as in the MIB compiled by pysnmp-mibs and Observium\'s thin-AP ports poller; not in the recording. Model sysObjectIDs from CISCO-PRODUCTS-MIB (unverified)',
   },
   {
     id: 'cisco-c9800',
