@@ -17,7 +17,7 @@ import type { ReadingInput } from './samples.ts'
 import { createPoller, type PollFn, type Poller, type PollerConfig, type PollerStats, type PollRecord } from './scheduler.ts'
 import type { SnmpCredential, SnmpTarget } from './snmp/session.ts'
 import { createTrapReceiver, type TrapReceiver, type TrapReceiverConfig, type TrapStats } from './traps.ts'
-import { createEventWriter, type EventWriter, type EventWriterConfig, type EventWriterStats } from './transitions.ts'
+import { createEventWriter, type EventWriter, type EventWriterConfig, type EventWriterStats } from './events.ts'
 import { createWriter, type Writer, type WriterConfig, type WriterStats } from './writer.ts'
 
 /** The shape of collector/probe.ts's probeDevice, as the runtime calls it. */

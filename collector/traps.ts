@@ -11,6 +11,7 @@ import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { DeviceEvent } from '../core/metrics.ts'
 import type { MetricStore } from '../store/types.ts'
+import { createEventWriter } from './events.ts'
 import { snmp, type Notification, type Varbind } from './net-snmp.ts'
 import { neighborhoodOf } from './samples.ts'
 import { createSocket } from 'node:dgram'
@@ -94,15 +95,14 @@ function text(v: unknown): string {
 export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceiverDeps): TrapReceiver {
   const port = config.port ?? 1162
   const address = config.address ?? config.host ?? '127.0.0.1'
-  const retryMs = config.retryMs ?? 2000
-  const maxPending = config.maxPendingEvents ?? 10_000
   const { log, clock } = deps
-  const st = { received: 0, events: 0, unattributed: 0, ignored: 0, dropped: 0 }
+  const st = { received: 0, unattributed: 0, ignored: 0 }
+  const events = createEventWriter(
+    { ...(config.retryMs !== undefined ? { retryMs: config.retryMs } : {}), ...(config.maxPendingEvents !== undefined ? { maxPendingEvents: config.maxPendingEvents } : {}) },
+    { store: deps.store, log, ...(deps.onEvent ? { onEvent: deps.onEvent } : {}) },
+  )
   let receiver: ReturnType<typeof snmp.createReceiver> | undefined
   let bound: { address: string; port: number } | undefined
-  let pending: DeviceEvent[] = []
-  let retryTimer: NodeJS.Timeout | undefined
-  let writing: Promise<void> = Promise.resolve()
   let lastWarnMs = 0
 
   let invRef: Inventory | undefined
@@ -178,33 +178,6 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
     return { timeMs: Math.round(clock.now()), device: device.id, neighborhood: nbh(device), type: kind.type, severity: kind.severity, detail }
   }
 
-  function flushPending(): Promise<void> {
-    writing = writing.then(async () => {
-      if (pending.length === 0) return
-      const batch = pending
-      pending = []
-      try {
-        await deps.store.writeEvents(batch)
-        st.events += batch.length
-        for (const e of batch) deps.onEvent?.(e)
-      } catch (err) {
-        pending = batch.concat(pending)
-        if (pending.length > maxPending) {
-          st.dropped += pending.length - maxPending
-          pending = pending.slice(pending.length - maxPending)
-        }
-        log.warn({ err: String((err as Error)?.message ?? err), pending: pending.length }, 'could not store trap events: will retry')
-        if (!retryTimer && receiver) {
-          retryTimer = setTimeout(() => {
-            retryTimer = undefined
-            void flushPending()
-          }, retryMs)
-        }
-      }
-    })
-    return writing
-  }
-
   /** Binds the receiver (net-snmp reads port 0 as 162, so a free port is chosen first). */
   function listen(listenPort: number): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -225,8 +198,7 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
         st.received++
         const ev = toEvent(n)
         if (!ev) return
-        pending.push(ev)
-        void flushPending()
+        events.write([ev])
       })
       // The socket binds asynchronously; a failure would have arrived by the next tick or two.
       setTimeout(() => {
@@ -256,14 +228,15 @@ export function createTrapReceiver(config: TrapReceiverConfig, deps: TrapReceive
       return (port === 0 ? freeUdpPort(address) : Promise.resolve(port)).then((listenPort) => listen(listenPort))
     },
     async stop() {
-      if (retryTimer) clearTimeout(retryTimer)
-      retryTimer = undefined
       const r = receiver
       receiver = undefined
       bound = undefined
       if (r) await new Promise<void>((res) => r.close(() => res()))
-      await flushPending()
+      await events.stop()
     },
-    stats: () => ({ ...st, pending: pending.length }),
+    stats: () => {
+      const e = events.stats()
+      return { ...st, events: e.written, dropped: e.dropped, pending: e.pending }
+    },
   }
 }
