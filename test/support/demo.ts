@@ -17,7 +17,9 @@ export interface TestDemo extends Demo {
   close(): Promise<void>
 }
 
-export async function startDemo(opts: { pollIntervalMs?: number; historyDays?: number; historyStepMs?: number } = {}): Promise<TestDemo> {
+export async function startDemo(
+  opts: { pollIntervalMs?: number; historyDays?: number; historyStepMs?: number; /** e.g. { INFLUX_URL } to run on InfluxDB */ env?: Record<string, string> } = {},
+): Promise<TestDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'civicnet-demo-'))
   const env = {
     CIVICNET_DATA_DIR: dataDir,
@@ -28,6 +30,7 @@ export async function startDemo(opts: { pollIntervalMs?: number; historyDays?: n
     CIVICNET_DEMO_HISTORY_DAYS: String(opts.historyDays ?? 1),
     CIVICNET_DEMO_HISTORY_STEP_MS: String(opts.historyStepMs ?? 3_600_000),
     CIVICNET_COLLECT_INTERVAL_MS: String(opts.pollIntervalMs ?? 5000),
+    ...opts.env,
   }
   const log = pino({ level: process.env.CIVICNET_TEST_LOG ?? 'warn' })
   let demo: Demo
