@@ -121,7 +121,9 @@ async function fillHistory(
   const started = Date.now()
   for (let t = fromMs; t < nowMs; t += step) {
     clock.set(t)
-    await collector.poller.pollAll()
+    // The clock stands still while a step is polled: a timeout would only mean the CPU was
+    // busy, so history polls get patience live polls do not need.
+    await collector.poller.pollAll({ timeoutMs: 5000, retries: 2, maxInFlight: 64 })
     steps++
     if (steps % 24 === 0 || steps === total) {
       log.info({ done: steps, of: total, at: new Date(t).toISOString(), realSeconds: Math.round((Date.now() - started) / 1000) }, 'history')

@@ -108,7 +108,12 @@ export interface Poller {
    * done (the demo fills history with it under a stepped clock). Works started or not; a
    * device whose scheduled poll is running is skipped and counted as missed.
    */
-  pollAll(): Promise<void>
+  /**
+   * polls every device once now and resolves when all are done; `options` may give this
+   * round its own patience (the demo's history fill, where the clock stands still and a
+   * timeout would only mean the CPU was busy)
+   */
+  pollAll(options?: { timeoutMs?: number; retries?: number; maxInFlight?: number }): Promise<void>
   /** the devices this poller polls, with their offsets (for tests and --dry-run) */
   schedule(): { device: string; offsetMs: number }[]
   /** unique station digests seen in the current counting period (no raw MAC) */
@@ -244,7 +249,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     active.add(p)
   }
 
-  async function pollOnce(e: Entry) {
+  async function pollOnce(e: Entry, patience: { timeoutMs: number; retries: number } = { timeoutMs, retries }) {
     const id = e.device.id
     const n = e.neighborhood
     // The sample time is the clock at the poll's start (simulated time with a fast clock).
@@ -258,9 +263,10 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     let cause: (device: string) => DownCause
     try {
       const reading = await Promise.race([
-        deps.poll(e.device, { timeoutMs, retries }),
+        deps.poll(e.device, patience),
         new Promise<never>((_, reject) => {
-          guard = setTimeout(() => reject(Object.assign(new Error(`poll of '${id}' took longer than ${guardMs} ms`), { name: 'PollTimeoutError' })), guardMs)
+          const limitMs = patience.timeoutMs === timeoutMs && patience.retries === retries ? guardMs : patience.timeoutMs * (patience.retries + 1) * 4 + 2000
+          guard = setTimeout(() => reject(Object.assign(new Error(`poll of '${id}' took longer than ${limitMs} ms`), { name: 'PollTimeoutError' })), limitMs)
         }),
       ])
       const r = readingToSamples(reading, { device: id, neighborhood: n, timeMs, counters, macHasher, aps: e.aps })
@@ -351,8 +357,9 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       clearTimeout(t)
     },
     stats: () => ({ devices: entries.length, ...st, inFlight, waiting: waiting.length }),
-    async pollAll() {
+    async pollAll(options = {}) {
       refresh()
+      const patience = { timeoutMs: options.timeoutMs ?? timeoutMs, retries: options.retries ?? retries }
       const queue = entries.slice()
       const worker = async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
@@ -364,14 +371,14 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
           inFlight++
           st.started++
           try {
-            await pollOnce(e)
+            await pollOnce(e, patience)
           } finally {
             inFlight--
             busy.delete(e.device.id)
           }
         }
       }
-      await Promise.all(Array.from({ length: Math.min(maxInFlight, queue.length) }, worker))
+      await Promise.all(Array.from({ length: Math.min(options.maxInFlight ?? maxInFlight, queue.length) }, worker))
     },
     schedule() {
       refresh()
