@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
-import type { Clock } from '../core/clock.ts'
+import { manualClock } from '../core/clock.ts'
 import type { Sample } from '../core/metrics.ts'
 import { buildApp } from '../api/app.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
@@ -131,7 +131,7 @@ function cannon(url: string, gzip = false, connections = CONNECTIONS): Promise<R
   })
 }
 
-const fixedClock: Clock = { now: () => NOW, speed: 1, after: (ms, fn) => { const t = setTimeout(fn, ms); return () => clearTimeout(t) } }
+const fixedClock = manualClock(NOW)
 
 async function serve(store: MetricStore, appState: AppState, summaryCacheMs: number): Promise<{ app: FastifyInstance; base: string }> {
   const app = await buildApp({ summaryCacheMs, webDir: null }, { store, appState, clock: fixedClock, log: pino({ level: 'silent' }) })

@@ -16,7 +16,7 @@ import pino from 'pino'
 import { fastClock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import { createSimulatedCity } from '../simulators/city.ts'
-import { manualClock } from '../simulators/clock.ts'
+import { manualClock } from '../core/clock.ts'
 import { Pdu, Tag, encMessage, encVarBind } from '../simulators/snmp/ber.ts'
 
 const arg = (name: string, fallback: number) => {

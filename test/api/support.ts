@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
-import type { Clock } from '../../core/clock.ts'
+import { manualClock, type ManualClock } from '../../core/clock.ts'
 import type { Inventory } from '../../core/inventory.ts'
 import type { DeviceEvent, Sample } from '../../core/metrics.ts'
 import { openAppState, type AppState } from '../../store/app-state.ts'
@@ -21,20 +21,6 @@ export const T = Date.UTC(2026, 0, 15, 12)
 export const MIN = 60_000
 export const HOUR = 3_600_000
 
-export const fixedClock = (nowMs: number): Clock & { set(ms: number): void } => {
-  let now = nowMs
-  return {
-    now: () => now,
-    speed: 1,
-    after(ms, fn) {
-      const t = setTimeout(fn, Math.max(0, ms))
-      return () => clearTimeout(t)
-    },
-    set(ms: number) {
-      now = ms
-    },
-  }
-}
 
 const square = (lon: number, lat: number, d: number) => ({
   type: 'Polygon' as const,
@@ -134,7 +120,7 @@ export interface Harness {
   app: FastifyInstance
   store: MetricStore
   appState: AppState
-  clock: ReturnType<typeof fixedClock>
+  clock: ManualClock
   tokens: Record<Role, string>
   /** every log line the app wrote, parsed */
   logs: Record<string, unknown>[]
@@ -152,7 +138,7 @@ export async function harness(config: Partial<ApiConfig> = {}, given?: MetricSto
   await store.writeEvents(events)
   const appState = openAppState(':memory:')
   appState.replaceInventory(inventory, 'test')
-  const clock = fixedClock(T)
+  const clock = manualClock(T)
   const logs: Record<string, unknown>[] = []
   const sink = new Writable({
     write(chunk, _enc, cb) {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createSimulatedCity } from '../../simulators/city.ts'
-import { manualClock } from '../../simulators/clock.ts'
+import { manualClock } from '../../core/clock.ts'
 import { MINUTE_MS } from '../../simulators/model.ts'
 import { smallCity, silentLog } from './fixture.ts'
 

@@ -2,7 +2,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { hartfordInventory } from '../../provisioning/city/hartford.ts'
 import { createSimulatedCity, type SimulatedCity } from '../../simulators/city.ts'
-import { manualClock } from '../../simulators/clock.ts'
+import { manualClock } from '../../core/clock.ts'
 import { silentLog } from './fixture.ts'
 import { snmp, timedRawGet } from './helpers.ts'
 

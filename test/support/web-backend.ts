@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import type { Clock } from '../../core/clock.ts'
+import { manualClock } from '../../core/clock.ts'
 import type { Sample } from '../../core/metrics.ts'
 import { ensureWebBuilt } from './web-server.ts'
 
@@ -64,21 +64,6 @@ async function failApThroughControl(baseUrl: string, token: string, controlUrl: 
   throw new Error(`AP ${id} was not reported down by the API within ${timeoutMs} ms of the fault`)
 }
 
-/** A clock the harness moves by hand, so "now" and the samples agree exactly. */
-function manualClock(startMs: number): Clock & { set(ms: number): void } {
-  let t = startMs
-  return {
-    now: () => t,
-    speed: 1,
-    after(ms, fn) {
-      const h = setTimeout(fn, Math.max(0, ms))
-      return () => clearTimeout(h)
-    },
-    set(ms: number) {
-      t = ms
-    },
-  }
-}
 
 export async function startSampleBackend(): Promise<WebBackend> {
   const { buildApp } = await import('../../api/app.ts')
