@@ -54,6 +54,21 @@ export function tierMs(tier: RollupTier): number {
   return t.ms
 }
 
+/**
+ * The bucket-aligned span a rollup of [fromMs, toMs) covers, cut into chunks (1 day of 5m,
+ * 30 days of 1h, 1 year of 1d buckets), so a long back-fill is many bounded steps: no
+ * answer, batch or transaction grows with the range, and other work gets turns between them.
+ */
+export function rollupSpan(tier: RollupTier, fromMs: number, toMs: number): { fromMs: number; toMs: number; chunks: [number, number][] } {
+  const ms = tierMs(tier)
+  const from = floorTo(fromMs, ms)
+  const to = ceilTo(toMs, ms)
+  const chunkMs = ms * (tier === '5m' ? 288 : tier === '1h' ? 720 : 366)
+  const chunks: [number, number][] = []
+  for (let c = from; c < to; c += chunkMs) chunks.push([c, Math.min(to, c + chunkMs)])
+  return { fromMs: from, toMs: to, chunks }
+}
+
 function checkTime(field: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new StoreQueryError(field, `must be an integer epoch ms, got ${String(v)}`)
 }

@@ -14,7 +14,7 @@ import type { DeviceEvent, Sample, SeriesPoint } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
-  DEFAULT_INSTANT_MS, StoreUnavailableError, StoreWriteError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource, tierMs,
+  DEFAULT_INSTANT_MS, StoreUnavailableError, StoreWriteError, checkPointCount, mergeCoverage, pickSource, rollupSpan, tierMs,
   validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
 } from '../query.ts'
 
@@ -372,18 +372,11 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
 
     async rollup(tier, fromMs, toMs) {
       validateRange(fromMs, toMs)
-      const ms = tierMs(tier)
-      const from = floorTo(fromMs, ms)
-      const to = ceilTo(toMs, ms)
-      // a long back-fill runs as one transaction per chunk (1 day of 5m, 30 days of 1h
-      // buckets), each its own turn on the connection, so writes and API queries are not
-      // held up behind a whole month of rolling up
-      const chunkMs = ms * (tier === '5m' ? 288 : tier === '1h' ? 720 : 366)
+      // one transaction per chunk, each its own turn on the connection, so writes and API
+      // queries are not held up behind a whole month of rolling up
+      const { fromMs: from, toMs: to, chunks } = rollupSpan(tier, fromMs, toMs)
       let written = 0
-      for (let c = from; c < to; c += chunkMs) {
-        const end = Math.min(to, c + chunkMs)
-        written += await serial(() => rollupChunk(tier, c, end))
-      }
+      for (const [c, end] of chunks) written += await serial(() => rollupChunk(tier, c, end))
       await serial(async () => {
         const cov = mergeCoverage(coverage.get(tier), from, to)
         await conn.run('INSERT OR REPLACE INTO rollup_state VALUES (?, ?, ?)', [tier, BigInt(cov.fromMs), BigInt(cov.toMs)])

@@ -17,7 +17,7 @@ import type { DeviceEvent, SeriesPoint } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
-  DEFAULT_INSTANT_MS, RESERVED_METRICS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource,
+  DEFAULT_INSTANT_MS, RESERVED_METRICS, StoreUnavailableError, checkPointCount, floorTo, mergeCoverage, pickSource, rollupSpan,
   sortPoints, tierMs, validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
 } from '../query.ts'
 import { decodeValue, line, lpFloat, lpString, qlIdent, qlIn, qlString, seriesPrefix } from './lineprotocol.ts'
@@ -299,14 +299,9 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
 
     async rollup(tier, fromMs, toMs) {
       validateRange(fromMs, toMs)
-      const tms = tierMs(tier)
-      const from = floorTo(fromMs, tms)
-      const to = ceilTo(toMs, tms)
-      // a long back-fill goes in chunks (1 day of 5m, 30 days of 1h, 1 year of 1d buckets)
-      // so no answer or batch grows with the range
-      const chunkMs = tms * (tier === '5m' ? 288 : tier === '1h' ? 720 : 366)
+      const { fromMs: from, toMs: to, chunks } = rollupSpan(tier, fromMs, toMs)
       let written = 0
-      for (let c = from; c < to; c += chunkMs) written += await rollupChunk(tier, c, Math.min(to, c + chunkMs))
+      for (const [c, end] of chunks) written += await rollupChunk(tier, c, end)
       await loadCoverage()
       const cov = mergeCoverage(coverage.get(tier), from, to)
       await writer.write([line(STATE, [['tier', tier]], `from=${lpFloat(cov.fromMs)},to=${lpFloat(cov.toMs)}`, 0)])
