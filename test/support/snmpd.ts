@@ -5,12 +5,11 @@
  *   ... agent.port, agent.community ...
  *   await agent.stop()
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openSession } from '../../collector/snmp/session.ts'
 import { freeUdpPort } from './ports.ts'
+import { startSnmpPeer } from './snmp-peer.ts'
 
 export interface SnmpdV3User {
   user: string
@@ -48,52 +47,16 @@ export async function startSnmpd(options: { v3User?: SnmpdV3User; moreV3Users?: 
     lines.push(`createUser ${u.user} ${u.authProtocol ?? 'SHA'} "${u.authKey}" ${u.privProtocol ?? 'AES'} "${u.privKey}"`, `rouser ${u.user} authPriv`)
   }
   writeFileSync(conf, lines.join('\n') + '\n')
-  const logPath = join(dir, 'snmpd.log')
-  const logFd = openSync(logPath, 'w')
-  const child: ChildProcess = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, '-I', '-smux'], {
+  const { stop } = await startSnmpPeer({
+    command: 'snmpd',
+    args: ['-f', '-Lo', '-C', '-c', conf, '-I', '-smux'],
     env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist'), MIBS: '' },
-    stdio: ['ignore', logFd, logFd],
+    dir,
+    port,
+    community,
+    probeOid: '1.3.6.1.2.1.1.1.0', // sysDescr
+    probeTimeoutMs: 300,
+    startTimeoutMs: 15_000,
   })
-  closeSync(logFd)
-  const output = () => {
-    try {
-      return readFileSync(logPath, 'utf8')
-    } catch {
-      return ''
-    }
-  }
-  let exited = false
-  child.once('exit', () => (exited = true))
-
-  const stop = async () => {
-    if (!exited) {
-      const gone = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))])
-      if (!exited) child.kill('SIGKILL')
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
-
-  // wait until it answers a GET of sysDescr
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    if (exited) {
-      await stop()
-      throw new Error(`snmpd exited at start-up: ${output().trim().slice(-500)}`)
-    }
-    const s = openSession({ host: '127.0.0.1', port, credential: { version: 'v2c', community }, timeoutMs: 300, retries: 0 })
-    try {
-      await s.get(['1.3.6.1.2.1.1.1.0']) // sysDescr
-      break
-    } catch {
-      if (Date.now() > deadline) {
-        await stop()
-        throw new Error(`snmpd on 127.0.0.1:${port} did not answer within 15 s: ${output().trim().slice(-500)}`)
-      }
-    } finally {
-      s.close()
-    }
-  }
   return { port, community, v3, stop }
 }

@@ -3,12 +3,11 @@
  * a free UDP port. The community string picks the recording (file name without .snmprec).
  * As root it must drop to nobody/nogroup, with a cache dir that user owns.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { chownSync, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { chownSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openSession } from '../../collector/snmp/session.ts'
 import { freeUdpPort } from './ports.ts'
+import { startSnmpPeer } from './snmp-peer.ts'
 
 export interface RunningSnmpsimd {
   port: number
@@ -29,51 +28,15 @@ export async function startSnmpsimd(dataDir: string, options: { startTimeoutMs?:
     chownSync(cache, NOBODY_UID, NOGROUP_GID)
     args.push('--process-user=nobody', '--process-group=nogroup')
   }
-  // output goes to a file: a pipe that nobody drains (a test blocked in execFileSync)
-  // fills up and stalls snmpsimd, which logs every request
-  const logPath = join(cache, 'snmpsimd.log')
-  const logFd = openSync(logPath, 'w')
-  const child: ChildProcess = spawn('snmpsimd', args, { stdio: ['ignore', logFd, logFd] })
-  closeSync(logFd)
-  const output = () => {
-    try {
-      return readFileSync(logPath, 'utf8')
-    } catch {
-      return ''
-    }
-  }
-  let exited = false
-  child.once('exit', () => (exited = true))
-
-  const stop = async () => {
-    if (!exited) {
-      const gone = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))])
-      if (!exited) child.kill('SIGKILL')
-    }
-    rmSync(cache, { recursive: true, force: true })
-  }
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000)
-  for (;;) {
-    if (exited) {
-      await stop()
-      throw new Error(`snmpsimd exited at start-up: ${output().trim().slice(-800)}`)
-    }
-    const s = openSession({ host: '127.0.0.1', port, credential: { version: 'v2c', community: probeCommunity }, timeoutMs: 500, retries: 0 })
-    try {
-      await s.get(['1.3.6.1.2.1.1.2.0']) // sysObjectID
-      break
-    } catch {
-      if (Date.now() > deadline) {
-        await stop()
-        throw new Error(`snmpsimd on 127.0.0.1:${port} did not answer in time: ${output().trim().slice(-800)}`)
-      }
-      await new Promise((r) => setTimeout(r, 200))
-    } finally {
-      s.close()
-    }
-  }
+  const { stop } = await startSnmpPeer({
+    command: 'snmpsimd',
+    args,
+    dir: cache,
+    port,
+    community: probeCommunity,
+    probeOid: '1.3.6.1.2.1.1.2.0', // sysObjectID
+    probeTimeoutMs: 500,
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+  })
   return { port, stop }
 }
