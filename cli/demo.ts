@@ -106,12 +106,10 @@ async function fillHistory(
   clock: ReturnType<typeof steppedClock>,
   collector: Collector,
   store: MetricStore,
-  config: DemoConfig,
-  nowMs: number,
+  window: { earliestMs: number; stepMs: number; nowMs: number },
   log: Logger,
-): Promise<{ fromMs: number; steps: number }> {
-  const step = config.historyStepMs
-  const earliest = Math.floor((nowMs - config.historyDays * DAY_MS) / step) * step
+): Promise<{ fromMs: number }> {
+  const { earliestMs: earliest, stepMs: step, nowMs } = window
   const last = await store.latest({ metric: 'device_up', sinceMs: earliest })
   const lastMs = last.reduce((m, v) => Math.max(m, v.timeMs), -Infinity)
   const fromMs = Number.isFinite(lastMs) ? Math.floor(lastMs / step) * step + step : earliest
@@ -130,7 +128,7 @@ async function fillHistory(
     }
   }
   await collector.writer.flush()
-  return { fromMs, steps }
+  return { fromMs }
 }
 
 /** Starts everything; the returned stop() ends it all in reverse order. */
@@ -193,7 +191,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
 
     collector.writer.start()
     stops.push(() => collector.writer.stop())
-    const history = await fillHistory(clock, collector, store, config, nowMs, log)
+    const history = await fillHistory(clock, collector, store, { earliestMs: historyStart, stepMs: config.historyStepMs, nowMs }, log)
     clock.release()
     const liveSinceMs = clock.now()
     // one round at live time first: statuses are fresh the moment the map opens, not
