@@ -4,24 +4,41 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import { STATUS_CODES } from 'node:http'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyRateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { MetricStore } from '../store/types.ts'
 import { guard } from './auth/guard.ts'
 import { apiConfig, type ApiConfig } from './config.ts'
 import { createContext, type ApiAppState } from './context.ts'
-import { CN_ERR_BAD_REQUEST, CN_ERR_INTERNAL, CN_ERR_MALFORMED_JSON, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_VALIDATION } from './errors.ts'
+import {
+  CN_ERR_BAD_REQUEST,
+  CN_ERR_BAD_URL,
+  CN_ERR_BODY_TOO_LARGE,
+  CN_ERR_HOST_NOT_ALLOWED,
+  CN_ERR_INTERNAL,
+  CN_ERR_MALFORMED_JSON,
+  CN_ERR_ROUTE_NOT_FOUND,
+  CN_ERR_UNSUPPORTED_MEDIA_TYPE,
+  CN_ERR_URL_TOO_LONG,
+  CN_ERR_VALIDATION,
+} from './errors.ts'
+import { requestPath } from './request-path.ts'
+import { RedactingLogController, redactUrl } from './redact.ts'
+import { numericChecks } from './numeric-params.ts'
 import devices from './routes/devices/index.ts'
 import events from './routes/events/index.ts'
 import links from './routes/links/index.ts'
 import meta from './routes/meta/index.ts'
 import neighborhoods from './routes/neighborhoods/index.ts'
 import series from './routes/series/index.ts'
+import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
 
 export interface ApiDeps {
@@ -38,19 +55,65 @@ interface ValidationIssue {
   message?: string
   keyword: string
   params: Record<string, unknown>
+  /** the schema the failing keyword sits in (ajv's verbose mode) */
+  parentSchema?: { 'x-message'?: string }
 }
 
 /** "querystring.stepMs must be >= 1000": the field first, then what is wrong with it. */
 export function describeValidation(context: string | undefined, issues: readonly ValidationIssue[]): string {
-  return issues
-    .map((v) => {
-      const path = [context ?? 'request', ...v.instancePath.split('/').filter(Boolean)].join('.')
-      if (v.keyword === 'additionalProperties') return `${path} has unknown field '${String(v.params.additionalProperty)}'`
-      if (v.keyword === 'required') return `${path}.${String(v.params.missingProperty)} is required`
-      if (v.keyword === 'enum') return `${path} must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`
-      return `${path} ${v.message ?? 'is invalid'}`
-    })
-    .join('; ')
+  const lines = issues.map((v) => {
+    const path = [context ?? 'request', ...v.instancePath.split('/').filter(Boolean)].join('.')
+    if (v.keyword === 'additionalProperties') return `${path} has unknown field '${String(v.params.additionalProperty)}'`
+    if (v.keyword === 'required') return `${path}.${String(v.params.missingProperty)} is required`
+    if (v.keyword === 'enum') return `${path} must be one of ${(v.params.allowedValues as unknown[]).join(', ')}`
+    // A schema may say in words what its pattern or length means ('x-message').
+    const said = v.parentSchema?.['x-message']
+    if (said && ['pattern', 'maxLength', 'minLength', 'format'].includes(v.keyword)) return `${path} ${said}`
+    return `${path} ${v.message ?? 'is invalid'}`
+  })
+  return [...new Set(lines)].join('; ')
+}
+
+/** Longest request target (path and query) answered; longer ones get 414. */
+export const MAX_URL_CHARS = 2048
+/** Longest path parameter the router matches; longer ones get 414 (ids are at most 64). */
+const MAX_PARAM_CHARS = 500
+
+/** Fastify's own error codes, as the project's. */
+function fromFastify(err: FastifyError): FastifyError | null {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new CN_ERR_MALFORMED_JSON(err.message)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new CN_ERR_BODY_TOO_LARGE(BODY_LIMIT_BYTES)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new CN_ERR_UNSUPPORTED_MEDIA_TYPE(String(err.message.match(/'([^']*)'/)?.[1] ?? 'unknown'))
+    case 'FST_ERR_BAD_URL':
+      return new CN_ERR_BAD_URL('it has a broken %-escape')
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new CN_ERR_URL_TOO_LONG(`a path segment is over ${MAX_PARAM_CHARS} characters`)
+    default:
+      return null
+  }
+}
+
+const BODY_LIMIT_BYTES = 64 * 1024
+
+/** The project's error answer, from any error. */
+function errorReply(e: FastifyError, reply: FastifyReply) {
+  const status = e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500
+  return reply.code(status).send({ statusCode: status, code: e.code, error: STATUS_CODES[status] ?? 'Error', message: e.message })
+}
+
+/** The host part of a Host header or authority, lower-case, without port or brackets. */
+function hostName(authority: string): string {
+  const a = authority.trim().toLowerCase()
+  if (a.startsWith('[')) return a.slice(1, a.indexOf(']') > 0 ? a.indexOf(']') : undefined)
+  const colon = a.indexOf(':')
+  // a bare IPv6 address has several colons and no port
+  return colon >= 0 && a.indexOf(':', colon + 1) < 0 ? a.slice(0, colon) : a
 }
 
 /** A union of literals fails as "must be equal to constant" per branch: say the allowed values once. */
@@ -74,14 +137,72 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   const app = Fastify({
     ...(deps.log ? { loggerInstance: deps.log } : { logger: { level: cfg.logLevel } }),
     // Unknown query fields are refused by name rather than silently dropped, so a typo
-    // ('stepms') is an error, not a different answer.
-    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
-    // Request logs carry method, url, host and remote address (pino's request serializer):
+    // ('stepms') is an error, not a different answer. verbose: errors carry their schema,
+    // so a message can say what a pattern means.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, verbose: true, keywords: ['x-message'] } },
+    // One request log line per answer, written below with the query's secrets redacted;
     // never the Authorization header.
-    bodyLimit: 64 * 1024,
-    // '/api/devices/' is '/api/devices', as clients and people type both.
-    routerOptions: { ignoreTrailingSlash: true },
+    logController: new RedactingLogController(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // '/api/devices/' is '/api/devices' and '//api/devices' too, as clients and people type
+    // them; every spelling reaches the same route and so the same checks.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_CHARS },
+    // The router's own refusals (a broken %-escape, an over-long segment) answer in the
+    // project's shape too.
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const e = fromFastify(err) ?? new CN_ERR_BAD_REQUEST(err.message)
+      request.log.info({ code: e.code, statusCode: e.statusCode, url: redactUrl(request.url) }, e.message)
+      return errorReply(e, reply)
+    },
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // First of all: the request target's length and the host it names.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_CHARS) throw new CN_ERR_URL_TOO_LONG(`${request.url.length} characters; at most ${MAX_URL_CHARS}`)
+    const names = [request.headers.host ?? '']
+    // an absolute-form target names its host too (RFC 9112 3.2.2), and it wins
+    const abs = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.url)
+    if (abs) names.push(abs[1]!.replace(/^[^@]*@/, ''))
+    for (const n of names) {
+      const h = hostName(n)
+      if (!cfg.allowedHosts.includes(h)) throw new CN_ERR_HOST_NOT_ALLOWED(requestPath('/' + h).shown.slice(1), cfg.allowedHosts.join(', '))
+    }
+  })
+
+  // Security headers on every answer. The map loads its own script, styles and images, and
+  // OpenStreetMap tiles when online; nothing may frame it; no referrer leaves the page.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        // Leaflet and uPlot position elements with inline style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https://tile.openstreetmap.org'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS belongs where TLS is terminated (the reverse proxy); this server speaks HTTP.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  })
+  // Only the guard's failed-authentication limiter uses it (global: false).
+  await app.register(fastifyRateLimit, { global: false })
+
+  // Integers in the query and path are read as decimal digits only: ajv's coercion would
+  // take '0x10' as 16 and '1e23' as an integer.
+  const numeric = numericChecks()
+  app.addHook('onRoute', numeric.onRoute)
+  app.addHook('preValidation', numeric.preValidation)
 
   const civic = createContext(cfg, deps.store, deps.clock, deps.appState)
   app.decorate('civic', civic)
@@ -90,21 +211,27 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     let e: FastifyError = err
     if (err.validation) {
       e = new CN_ERR_VALIDATION(describeValidation(err.validationContext, collapseLiteralUnions(err.validation as ValidationIssue[])))
-    } else if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      e = new CN_ERR_MALFORMED_JSON(err.message)
-    } else if (!err.code?.startsWith('CN_ERR_') && err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      e = new CN_ERR_BAD_REQUEST(err.message)
-      e.statusCode = err.statusCode
+    } else if (!err.code?.startsWith('CN_ERR_')) {
+      const known = fromFastify(err)
+      if (known) e = known
+      else if (err.statusCode === 403 || err.statusCode === 404) {
+        // @fastify/static refuses a path outside the web root with 403: to the caller it is
+        // simply not there.
+        e = new CN_ERR_ROUTE_NOT_FOUND(request.method, requestPath(request.url).shown)
+      } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+        e = new CN_ERR_BAD_REQUEST(err.message)
+        e.statusCode = err.statusCode
+      }
     }
     const status = e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500
     if (status >= 500) {
       // The cause goes to the log only; the body says nothing an attacker could use.
-      request.log.error({ err }, 'request failed')
+      request.log.error({ err, url: redactUrl(request.url) }, 'request failed')
       e = new CN_ERR_INTERNAL()
     } else {
       request.log.info({ code: e.code, statusCode: status }, e.message)
     }
-    return reply.code(status).send({ statusCode: status, code: e.code, error: STATUS_CODES[status] ?? 'Error', message: e.message })
+    return errorReply(e, reply)
   })
 
   await app.register(fastifySwagger, {
@@ -131,7 +258,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
 
-  await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now() })
+  await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now(), authFailures: cfg.authFailures })
 
   await app.register(meta, { prefix: '/api' })
   await app.register(neighborhoods, { prefix: '/api/neighborhoods' })
@@ -140,6 +267,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(series, { prefix: '/api/series' })
   await app.register(events, { prefix: '/api/events' })
   await app.register(tokens, { prefix: '/api/tokens' })
+  await app.register(signin, { prefix: '/api/signin' })
 
   const web = cfg.webDir !== null && existsSync(cfg.webDir) && statSync(cfg.webDir).isDirectory() ? cfg.webDir : null
   if (web) {
@@ -149,14 +277,13 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   }
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0]!
-    // A page path of the single-page web app (no extension, outside /api and /docs)
-    // gets index.html, so a reload on /report keeps working.
-    if (web && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/docs') && !/\.[a-z0-9]+$/i.test(path)) {
+    const path = requestPath(request.url)
+    // A page path of the single-page web app (no extension, outside /api and /docs in any
+    // spelling) gets index.html, so a reload on /report keeps working.
+    if (web && request.method === 'GET' && !path.apiLike && !path.docsLike && !/\.[a-z0-9]+$/i.test(path.normalized)) {
       return reply.sendFile('index.html')
     }
-    const e = new CN_ERR_ROUTE_NOT_FOUND(request.method, path)
-    return reply.code(404).send({ statusCode: 404, code: e.code, error: STATUS_CODES[404], message: e.message })
+    return errorReply(new CN_ERR_ROUTE_NOT_FOUND(request.method, path.shown), reply)
   })
 
   await app.ready()

@@ -24,6 +24,33 @@ export interface ApiConfig {
    * history at a coarser step before polling live (default null: all live)
    */
   history: { fromMs: number; stepMs: number; liveSinceMs: number } | null
+  /**
+   * names this server answers to in the Host header (and in an absolute-form request
+   * target), compared case-insensitively without the port; anything else is refused with
+   * 421, which defeats DNS rebinding (CIVICNET_ALLOWED_HOSTS, comma-separated; default the
+   * loopback names localhost, 127.0.0.1 and ::1, plus the address bound when it is not a
+   * wildcard)
+   */
+  allowedHosts: readonly string[]
+  /** failed authentications per client address before 429 (default 10 in 60 000 ms) */
+  authFailures: { max: number; windowMs: number }
+}
+
+/** The loopback names every server answers to. */
+export const LOOPBACK_HOSTS: readonly string[] = Object.freeze(['localhost', '127.0.0.1', '::1'])
+
+/**
+ * CIVICNET_ALLOWED_HOSTS as a list (names or addresses, comma-separated, no ports), with the
+ * loopback names always added; undefined when the variable is not set.
+ */
+export function allowedHostsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const raw = env.CIVICNET_ALLOWED_HOSTS
+  if (raw === undefined || raw.trim() === '') return undefined
+  const names = raw.split(',').map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter(Boolean)
+  for (const n of names) {
+    if (!/^[a-z0-9.:-]{1,253}$/.test(n)) throw new RangeError(`CIVICNET_ALLOWED_HOSTS: '${n}' is not a host name or address (no port, no scheme)`)
+  }
+  return [...new Set([...LOOPBACK_HOSTS, ...names])]
 }
 
 export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
@@ -35,6 +62,8 @@ export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   webDir: new URL('../web/dist', import.meta.url).pathname,
   logLevel: 'info',
   history: null,
+  allowedHosts: LOOPBACK_HOSTS,
+  authFailures: Object.freeze({ max: 10, windowMs: 60_000 }),
 })
 
 /** Fills defaults and checks each field, naming the one that is wrong. */
@@ -50,5 +79,11 @@ export function apiConfig(partial: Partial<ApiConfig> = {}): Readonly<ApiConfig>
   positive('summaryCacheMs', 0)
   positive('maxEvents', 1)
   if (c.maxEvents > 10_000) throw new RangeError(`api config: maxEvents must be <= 10000, got ${c.maxEvents}`)
+  if (!Array.isArray(c.allowedHosts) || c.allowedHosts.length === 0) throw new RangeError('api config: allowedHosts must name at least one host')
+  c.allowedHosts = Object.freeze(c.allowedHosts.map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, '$1')))
+  const { max, windowMs } = c.authFailures
+  if (!Number.isInteger(max) || max < 1 || !Number.isInteger(windowMs) || windowMs < 1000) {
+    throw new RangeError(`api config: authFailures must be { max >= 1, windowMs >= 1000 }, got ${JSON.stringify(c.authFailures)}`)
+  }
   return Object.freeze(c)
 }

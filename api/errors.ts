@@ -33,6 +33,20 @@ export const CN_ERR_TOO_MANY_POINTS = createError<'CN_ERR_TOO_MANY_POINTS', 400,
   'CN_ERR_TOO_MANY_POINTS', "field 'stepMs' would return %d points per series (limit %d): use stepMs >= %d or a shorter range", 400)
 export const CN_ERR_BAD_SERIES_TARGET = createError<'CN_ERR_BAD_SERIES_TARGET', 400, [string]>(
   'CN_ERR_BAD_SERIES_TARGET', 'bad series target: %s', 400)
+export const CN_ERR_BAD_URL = createError<'CN_ERR_BAD_URL', 400, [string]>(
+  'CN_ERR_BAD_URL', 'the URL is not valid: %s', 400)
+export const CN_ERR_URL_TOO_LONG = createError<'CN_ERR_URL_TOO_LONG', 414, [string]>(
+  'CN_ERR_URL_TOO_LONG', 'the URL is too long: %s', 414)
+export const CN_ERR_HOST_NOT_ALLOWED = createError<'CN_ERR_HOST_NOT_ALLOWED', 421, [string, string]>(
+  'CN_ERR_HOST_NOT_ALLOWED', "host '%s' is not a name of this server (allowed: %s; set CIVICNET_ALLOWED_HOSTS)", 421)
+export const CN_ERR_BODY_TOO_LARGE = createError<'CN_ERR_BODY_TOO_LARGE', 413, [number]>(
+  'CN_ERR_BODY_TOO_LARGE', 'the request body is over %d bytes', 413)
+export const CN_ERR_UNSUPPORTED_MEDIA_TYPE = createError<'CN_ERR_UNSUPPORTED_MEDIA_TYPE', 415, [string]>(
+  'CN_ERR_UNSUPPORTED_MEDIA_TYPE', "content type '%s' is not accepted: send application/json", 415)
+export const CN_ERR_TOO_MANY_AUTH_FAILURES = createError<'CN_ERR_TOO_MANY_AUTH_FAILURES', 429, [number, number]>(
+  'CN_ERR_TOO_MANY_AUTH_FAILURES', 'too many failed authentications from this address (%d in a row): try again in %d s', 429)
+export const CN_ERR_SIGNIN_CODE_INVALID = createError<'CN_ERR_SIGNIN_CODE_INVALID', 401, []>(
+  'CN_ERR_SIGNIN_CODE_INVALID', 'the sign-in code is unknown, used already or expired: ask for a new sign-in link', 401)
 /** Every 5xx answers with this code and the message "Internal Server Error"; the log has the cause. */
 export const CN_ERR_INTERNAL = createError<'CN_ERR_INTERNAL', 500, []>(
   'CN_ERR_INTERNAL', 'Internal Server Error', 500)

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type ApiDeps } from './app.ts'
-import type { ApiConfig } from './config.ts'
+import { LOOPBACK_HOSTS, type ApiConfig } from './config.ts'
 
 export interface ApiServerConfig extends Partial<ApiConfig> {
   /** address to bind (default 127.0.0.1: loopback unless told otherwise) */
@@ -30,7 +30,10 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
     async start() {
       if (app) throw new Error('api server already started')
       const { host = '127.0.0.1', port = 8080, ...apiConfig } = config
-      app = await buildApp(apiConfig, deps)
+      // The address bound is a name of this server too, unless it is a wildcard.
+      const bound = host.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+      const allowedHosts = apiConfig.allowedHosts ?? [...LOOPBACK_HOSTS, ...(['0.0.0.0', '::', ''].includes(bound) || LOOPBACK_HOSTS.includes(bound) ? [] : [bound])]
+      app = await buildApp({ ...apiConfig, allowedHosts }, deps)
       try {
         await app.listen({ host, port })
       } catch (err) {
@@ -41,8 +44,8 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
         throw err
       }
       const addr = app.server.address()
-      const bound = typeof addr === 'object' && addr ? addr.port : port
-      return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`
+      const boundPort = typeof addr === 'object' && addr ? addr.port : port
+      return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`
     },
     async stop() {
       const a = app

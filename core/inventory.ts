@@ -28,7 +28,11 @@ export const LineStringGeometry = Type.Object({
 export type LineStringGeometry = Static<typeof LineStringGeometry>
 
 /** An id that is safe in URLs, file names and logs: lower-case letters, digits, '-', '_', '.'. */
-export const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'lower-case id: letters, digits, . _ -' })
+export const Id = Type.String({
+  pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
+  description: 'lower-case id: letters, digits, . _ -',
+  'x-message': "must be an id: 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+})
 
 /** Census figures for a neighborhood (ACS 2019-2023 5-year, see provisioning/city/data/PROVENANCE.md). */
 export const Census = Type.Object({

@@ -1,13 +1,20 @@
 /**
- * Who is asking, and may they. Every /api route names the scopes it admits in its
- * `config.roles`; a route that names none admits only admins, so a forgotten list fails
- * closed. No token means the 'public' scope; a token that is present but wrong is refused
- * even on public routes, so a client with a broken token learns it at once.
+ * Who is asking, and may they. The decision is made on the route the router matched
+ * (`request.routeOptions`), never on the raw URL: the router decodes `/%61pi/tokens` to
+ * `/api/tokens`, so a check on `request.url` would let every other spelling through.
+ *
+ * Every /api route names the scopes it admits in its `config.roles`; a route that names none
+ * admits only admins, so a forgotten list fails closed. No token means the 'public' scope; a
+ * token that is present but wrong is refused even on public routes, so a client with a broken
+ * token learns it at once. Wrong tokens count against the caller's address: past
+ * `authFailures.max` in `authFailures.windowMs` every token from it is answered 429 with
+ * Retry-After until the window ends, and each failure is logged at warn (never the token).
  */
 import type { Database } from 'better-sqlite3'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { CN_ERR_FORBIDDEN, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_TOKEN_INVALID, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
+import { CN_ERR_FORBIDDEN, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_TOKEN_INVALID, CN_ERR_TOO_MANY_AUTH_FAILURES, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
+import { requestPath } from '../request-path.ts'
 import { touchToken, verifyToken, type Scope, type TokenInfo } from './tokens.ts'
 
 declare module 'fastify' {
@@ -39,33 +46,95 @@ export function requireScope(request: FastifyRequest, roles: readonly Scope[], w
   throw new CN_ERR_FORBIDDEN(request.scope, what, ['admin', ...roles].join(', '))
 }
 
+/** True when a route pattern is one of the API's (as matched, so every spelling agrees). */
+export const isApiRoute = (route: string): boolean => route === '/api' || route.startsWith('/api/')
+
+export interface AuthFailureLimit {
+  /** failed authentications one address may make in a window before it is answered 429 (default 10) */
+  max: number
+  /** the window (default 60 000 ms) */
+  windowMs: number
+}
+
 export interface GuardOptions {
   db: Database
   nowMs: () => number
+  authFailures: AuthFailureLimit
+}
+
+type Limiter = (req: FastifyRequest, opts?: { increment?: boolean }) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttl?: number; max?: number }>
+
+export interface AuthFailures {
+  /** refuses with 429 when the caller's address is over the limit (does not count) */
+  check(request: FastifyRequest, reply: FastifyReply): Promise<void>
+  /** counts one failure of the caller's address, logs it, and refuses with 429 once over */
+  fail(request: FastifyRequest, reply: FastifyReply, reason: string): Promise<void>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authFailures: AuthFailures
+  }
 }
 
 export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
   app.decorateRequest('scope', 'public')
   app.decorateRequest('token', null)
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return
+
+  // @fastify/rate-limit is registered with global: false by app.ts; this limiter counts
+  // failures only (a peek on the way in, an increment on each failure).
+  const limiter = (app as unknown as { createRateLimit(o: object): Limiter }).createRateLimit({
+    max: opts.authFailures.max,
+    timeWindow: opts.authFailures.windowMs,
+    keyGenerator: (req: FastifyRequest) => req.ip,
+  })
+  const refuse = (reply: FastifyReply, ttlMs: number) => {
+    const seconds = Math.max(1, Math.ceil(ttlMs / 1000))
+    void reply.header('retry-after', String(seconds))
+    return new CN_ERR_TOO_MANY_AUTH_FAILURES(opts.authFailures.max, seconds)
+  }
+  const authFailures: AuthFailures = {
+    async check(request, reply) {
+      const s = await limiter(request, { increment: false })
+      if (!s.isAllowed && s.isExceeded) throw refuse(reply, s.ttl ?? opts.authFailures.windowMs)
+    },
+    async fail(request, reply, reason) {
+      const s = await limiter(request)
+      request.log.warn({ ip: request.ip, reason }, 'authentication failed')
+      if (!s.isAllowed && s.isExceeded) throw refuse(reply, s.ttl ?? opts.authFailures.windowMs)
+    },
+  }
+  app.decorate('authFailures', authFailures)
+
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url
+    // No route matched: the not-found handler answers 404 to anyone.
+    if (route === undefined) return
+    if (!isApiRoute(route)) {
+      // The web app's wildcard and the docs are public; but a path that reads as /api in any
+      // spelling (case, %-escapes, doubled slashes) must not be answered by the wildcard.
+      if (requestPath(request.url).apiLike) throw new CN_ERR_ROUTE_NOT_FOUND(request.method, requestPath(request.url).shown)
+      return
+    }
     const header = request.headers.authorization
     if (header !== undefined) {
+      await authFailures.check(request, reply)
       const m = /^Bearer +(\S+)\s*$/i.exec(header)
-      if (!m) throw new CN_ERR_TOKEN_INVALID('the Authorization header must be "Bearer <token>"')
+      if (!m) {
+        await authFailures.fail(request, reply, 'malformed authorization header')
+        throw new CN_ERR_TOKEN_INVALID('the Authorization header must be "Bearer <token>"')
+      }
       const info = verifyToken(opts.db, m[1]!)
-      if (!info) throw new CN_ERR_TOKEN_INVALID('unknown or revoked token')
+      if (!info) {
+        await authFailures.fail(request, reply, 'unknown or revoked token')
+        throw new CN_ERR_TOKEN_INVALID('unknown or revoked token')
+      }
       request.scope = info.role
       request.token = info
       // Wall-clock time: last use is an audit fact, not simulated time.
       touchToken(opts.db, info.id, opts.nowMs())
     }
-    const route = request.routeOptions.url
-    // Unknown /api URLs reach the not-found handler, which answers 404 to anyone.
-    if (route === undefined) return
-    // The web build's wildcard route must not answer under /api.
-    if (!route.startsWith('/api/')) throw new CN_ERR_ROUTE_NOT_FOUND(request.method, request.url.split('?')[0]!)
     const roles = request.routeOptions.config?.roles
     requireScope(request, roles ?? ADMIN, `${request.method} ${route}`)
   })
-}, { name: 'civicnet-guard' })
+}, { name: 'civicnet-guard', dependencies: ['@fastify/rate-limit'] })

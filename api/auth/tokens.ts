@@ -52,6 +52,8 @@ function table(db: Database): Database {
 export function createToken(db: Database, role: Role, label: string, nowMs = Date.now()): string {
   if (!(ROLES as readonly string[]).includes(role)) throw new RangeError(`unknown role '${role}' (roles: ${ROLES.join(', ')})`)
   if (typeof label !== 'string' || label.length === 0 || label.length > 100) throw new RangeError('token label must be 1 to 100 characters')
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(label)) throw new RangeError('token label must not contain control characters (NUL, tab, newline, escape ...)')
   const plaintext = PREFIX + randomBytes(32).toString('base64url')
   table(db).prepare('INSERT INTO api_tokens (sha256, role, label, created_ms) VALUES (?, ?, ?, ?)').run(hash(plaintext), role, label, nowMs)
   return plaintext

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { createSigninCode } from '../../api/auth/signin-codes.ts'
 import { createToken, listTokens, verifyToken } from '../../api/auth/tokens.ts'
 import { T, bearer, harness, type Harness } from './support.ts'
 
@@ -15,7 +16,7 @@ interface Row {
   /** the OpenAPI path, to check the table covers every route */
   route: string
   url: (h: Harness) => string
-  body?: unknown
+  body?: unknown | ((h: Harness) => unknown)
   allowed: Scope[]
   ok: number
 }
@@ -37,6 +38,7 @@ const TABLE: Row[] = [
   { method: 'GET', name: '/api/events', route: '/api/events', url: () => '/api/events', allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },
+  { method: 'POST', name: '/api/signin', route: '/api/signin', url: () => '/api/signin', body: (h) => ({ code: createSigninCode(h.appState.db, 'planner', 'role table') }), allowed: ALL, ok: 200 },
   {
     method: 'DELETE',
     name: '/api/tokens/:id',
@@ -63,7 +65,8 @@ for (const row of TABLE) {
   test(`${row.method} ${row.name} answers ${SCOPES.map((s) => `${s} ${who(s)}`).join(', ')}`, async ({ h }) => {
     for (const scope of SCOPES) {
       const headers: Record<string, string> = scope === 'public' ? {} : bearer(h.tokens[scope])
-      const res = await h.app.inject({ method: row.method, url: row.url(h), headers, ...(row.body ? { payload: row.body as object } : {}) })
+      const body = typeof row.body === 'function' ? row.body(h) : row.body
+      const res = await h.app.inject({ method: row.method, url: row.url(h), headers, ...(body ? { payload: body as object } : {}) })
       const expected = who(scope)
       assert.is(res.statusCode, expected, `${scope}: ${res.body}`)
       if (expected === 401) assert.is(res.json().code, 'CN_ERR_UNAUTHENTICATED')

@@ -84,7 +84,7 @@ test('refuses bad series input with a message naming the field', async ({ h }) =
     ['neighborhood=north', 400, 'CN_ERR_VALIDATION', 'invalid request: querystring.metric is required'],
     ['metric=wifi_clients&neighborhood=north&stepMs=10', 400, 'CN_ERR_VALIDATION', 'invalid request: querystring.stepMs must be >= 1000'],
     ['metric=wifi_clients&neighborhood=north&fn=median', 400, 'CN_ERR_VALIDATION', 'invalid request: querystring.fn must be one of sum, mean, max, min, count'],
-    ["metric=wifi_clients&neighborhood=north'%3B%20DROP%20TABLE%20samples", 400, 'CN_ERR_VALIDATION', 'invalid request: querystring.neighborhood must match pattern "^[a-z0-9][a-z0-9._-]{0,63}$"'],
+    ["metric=wifi_clients&neighborhood=north'%3B%20DROP%20TABLE%20samples", 400, 'CN_ERR_VALIDATION', "invalid request: querystring.neighborhood must be an id: 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"],
     [`metric=wifi_clients&neighborhood=north&fromMs=${T}&toMs=${T - HOUR}`, 400, 'CN_ERR_BAD_RANGE', `bad time range: fromMs (${T}) must be before toMs (${T - HOUR})`],
   ]
   for (const [q, status, code, message] of cases) {

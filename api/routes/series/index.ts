@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { METRICS, type AggregateFn, type MetricName } from '../../../core/metrics.ts'
 import type { SeriesFilter } from '../../../store/types.ts'
-import { ENGINEER, PUBLIC, requireScope } from '../../auth/guard.ts'
+import { ENGINEER, PUBLIC, STAFF, requireScope } from '../../auth/guard.ts'
 import { CN_ERR_BAD_SERIES_TARGET, CN_ERR_DEVICE_NOT_FOUND, CN_ERR_NEIGHBORHOOD_NOT_FOUND, CN_ERR_TOO_MANY_POINTS } from '../../errors.ts'
 import { ClockCache } from '../../live.ts'
 import { ErrorBody, Series, SeriesQuery } from '../../schemas.ts'
@@ -18,6 +18,13 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
  * lets a rollup tier answer them.
  */
 const AP_ONLY = new Set<string>(['device_up'])
+/**
+ * What the public may ask: the neighborhood aggregates the public pages show (clients, data
+ * used, APs up), for the whole neighborhood. Per-port traffic, optics, interface states and
+ * the collector's own metrics describe devices, and a neighborhood's series of them (or any
+ * series narrowed to an instance) is staff data.
+ */
+export const PUBLIC_SERIES_METRICS: readonly string[] = ['wifi_clients', 'wifi_bytes', 'device_up']
 /** Steps offered when the request names none: the finest that keeps a chart under 1000 points. */
 const NICE_STEPS_MS = [60_000, 300_000, 900_000, 3_600_000, 21_600_000, 86_400_000, 604_800_000]
 const CHART_POINTS = 1000
@@ -35,7 +42,8 @@ const series: FastifyPluginAsyncTypebox = async (app) => {
     config: { roles: PUBLIC },
     schema: {
       tags: ['series'],
-      summary: 'A time series of one metric for one neighborhood (public) or one device (engineer); gauges default to fn=mean, deltas to fn=sum',
+      summary:
+        `A time series of one metric for one neighborhood or one device; gauges default to fn=mean, deltas to fn=sum. Public: neighborhood series of ${PUBLIC_SERIES_METRICS.join(', ')} without instance; staff: any neighborhood series; engineer: device series`,
       querystring: SeriesQuery,
       response: { 200: Series, ...errors },
     },
@@ -53,6 +61,9 @@ const series: FastifyPluginAsyncTypebox = async (app) => {
       where.device = [q.device]
       target = { type: 'device', id: q.device }
     } else {
+      if (!PUBLIC_SERIES_METRICS.includes(q.metric) || q.instance !== undefined) {
+        requireScope(request, STAFF, q.instance !== undefined ? 'GET /api/series?instance=' : `GET /api/series?metric=${q.metric}`)
+      }
       const id = q.neighborhood!
       if (!idx.neighborhoods.has(id)) throw new CN_ERR_NEIGHBORHOOD_NOT_FOUND(id, 'neighborhood')
       where.neighborhood = [id]

@@ -14,6 +14,13 @@ const TokenInfo = Type.Object(
   { id: Type.Integer(), role: Role, label: Type.String(), createdMs: EpochMs, lastUsedMs: Type.Union([EpochMs, Type.Null()]) },
   { additionalProperties: false },
 )
+/** What a person reads in a list: printable text, no control characters (NUL, newline, escape ...). */
+const TokenLabel = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
+  'x-message': 'must be 1 to 100 characters with no control characters (NUL, tab, newline, escape ...)',
+})
 const NewToken = Type.Object({ ...TokenInfo.properties, token: Type.String({ description: 'the plaintext, shown this once' }) }, { additionalProperties: false })
 
 const tokens: FastifyPluginAsyncTypebox = async (app) => {
@@ -30,7 +37,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['tokens'],
       summary: 'Creates a token for a role; the answer holds its plaintext, once',
       security: [{ bearer: [] }],
-      body: Type.Object({ role: Role, label: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+      body: Type.Object({ role: Role, label: TokenLabel }, { additionalProperties: false }),
       response: { 201: NewToken, ...errors },
     },
   }, async (request, reply) => {
@@ -45,7 +52,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['tokens'],
       summary: 'Revokes a token',
       security: [{ bearer: [] }],
-      params: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+      params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false }),
       response: { 204: Type.Null(), ...errors },
     },
   }, async (request, reply) => {
