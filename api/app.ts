@@ -80,7 +80,7 @@ export const MAX_URL_CHARS = 2048
 const MAX_PARAM_CHARS = 500
 
 /** Fastify's own error codes, as the project's. */
-function fromFastify(err: FastifyError): FastifyError | null {
+function fromFastify(err: FastifyError, request: FastifyRequest): FastifyError | null {
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -89,7 +89,7 @@ function fromFastify(err: FastifyError): FastifyError | null {
       return new CN_ERR_BODY_TOO_LARGE(BODY_LIMIT_BYTES)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return new CN_ERR_UNSUPPORTED_MEDIA_TYPE(String(err.message.match(/'([^']*)'/)?.[1] ?? 'unknown'))
+      return new CN_ERR_UNSUPPORTED_MEDIA_TYPE(requestPath('/' + String(request.headers['content-type'] ?? 'none').split(';')[0]!.trim()).shown.slice(1, 61))
     case 'FST_ERR_BAD_URL':
       return new CN_ERR_BAD_URL('it has a broken %-escape')
     case 'FST_ERR_MAX_PARAM_LENGTH':
@@ -150,7 +150,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     // The router's own refusals (a broken %-escape, an over-long segment) answer in the
     // project's shape too.
     frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const e = fromFastify(err) ?? new CN_ERR_BAD_REQUEST(err.message)
+      const e = fromFastify(err, request) ?? new CN_ERR_BAD_REQUEST(err.message)
       request.log.info({ code: e.code, statusCode: e.statusCode, url: redactUrl(request.url) }, e.message)
       return errorReply(e, reply)
     },
@@ -159,6 +159,11 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   // First of all: the request target's length and the host it names.
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_CHARS) throw new CN_ERR_URL_TOO_LONG(`${request.url.length} characters; at most ${MAX_URL_CHARS}`)
+    // the router would skip a route whose parameter is longer and fall through to the web
+    // app's wildcard: say what is wrong instead
+    if (request.url.split('?')[0]!.split('/').some((seg) => seg.length > MAX_PARAM_CHARS)) {
+      throw new CN_ERR_URL_TOO_LONG(`a path segment is over ${MAX_PARAM_CHARS} characters`)
+    }
     const names = [request.headers.host ?? '']
     // an absolute-form target names its host too (RFC 9112 3.2.2), and it wins
     const abs = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.url)
@@ -204,6 +209,10 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   app.addHook('onRoute', numeric.onRoute)
   app.addHook('preValidation', numeric.preValidation)
 
+  // Bodies are JSON only: a text/plain body (what an HTML form or a no-preflight cross-site
+  // fetch can send) is refused with 415 before any handler sees it.
+  app.removeContentTypeParser('text/plain')
+
   const civic = createContext(cfg, deps.store, deps.clock, deps.appState)
   app.decorate('civic', civic)
 
@@ -212,7 +221,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     if (err.validation) {
       e = new CN_ERR_VALIDATION(describeValidation(err.validationContext, collapseLiteralUnions(err.validation as ValidationIssue[])))
     } else if (!err.code?.startsWith('CN_ERR_')) {
-      const known = fromFastify(err)
+      const known = fromFastify(err, request)
       if (known) e = known
       else if (err.statusCode === 403 || err.statusCode === 404) {
         // @fastify/static refuses a path outside the web root with 403: to the caller it is
@@ -278,9 +287,12 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
 
   app.setNotFoundHandler((request, reply) => {
     const path = requestPath(request.url)
-    // A page path of the single-page web app (no extension, outside /api and /docs in any
-    // spelling) gets index.html, so a reload on /report keeps working.
-    if (web && request.method === 'GET' && !path.apiLike && !path.docsLike && !/\.[a-z0-9]+$/i.test(path.normalized)) {
+    // A page path of the single-page web app (outside /api and /docs in any spelling) gets
+    // index.html, so a reload on /report keeps working.
+    // A page path is plain: letters, digits, '-', '_' and '/', no escapes and no dots, so
+    // '/..%2f..%2fetc%2fpasswd' is a 404, not the app.
+    const pagePath = /^\/[A-Za-z0-9_/-]*$/.test(request.url.split('?')[0]!)
+    if (web && request.method === 'GET' && pagePath && !path.apiLike && !path.docsLike) {
       return reply.sendFile('index.html')
     }
     return errorReply(new CN_ERR_ROUTE_NOT_FOUND(request.method, path.shown), reply)
