@@ -97,14 +97,17 @@ export function statusSince(status: DeviceStatus, changes: { down?: number; up?:
 }
 
 /**
- * 'up' when the newest device_up sample is at most 2 poll intervals old and is 1; 'down'
- * when it is 0, or when the newest is older than that (the collector stopped hearing from
- * it); 'unknown' when there was never a sample.
+ * A device is down only when its polls fail: 'down' when the newest device_up sample is 0
+ * (its latest poll failed, and nothing has answered since), 'up' when it is 1 and at most
+ * 2 poll intervals old, 'unknown' when it is 1 but older than that or there was never a
+ * sample. No news is not an outage: while the collector is not polling (stopped,
+ * restarting, or a lightweight AP whose controller does not answer) nobody knows, and a
+ * status that incidents and alerts build on must not turn down for it.
  */
 export function statusOf(latest: { value: number; timeMs: number } | undefined, nowMs: number, pollIntervalMs: number): DeviceStatus {
   if (!latest) return 'unknown'
-  if (latest.timeMs < nowMs - 2 * pollIntervalMs) return 'down'
-  return latest.value >= 1 ? 'up' : 'down'
+  if (latest.value < 1) return 'down'
+  return latest.timeMs < nowMs - 2 * pollIntervalMs ? 'unknown' : 'up'
 }
 
 /** Newest value per key (several rows can share a device when instances differ). */

@@ -22,7 +22,7 @@ test('lists every device with id, kind, neighborhood and the status its device_u
   assert.equal(rows, [
     ['ap-1', 'ap', 'north', 'up', T - 30_000],
     ['ap-2', 'ap', 'north', 'down', T - 60_000], // polled, answered 0
-    ['ap-3', 'ap', 'north', 'down', T - 600_000], // last sample older than 2 poll intervals
+    ['ap-3', 'ap', 'north', 'unknown', T - 600_000], // answered, but longer ago than 2 poll intervals: no news is not down
     ['ap-4', 'ap', 'north', 'up', T - 30_000], // lightweight AP, device_up from its controller
     ['ap-5', 'ap', 'south', 'unknown', null], // never polled
     ['wlc-1', 'controller', '', 'up', T - 30_000],
@@ -43,7 +43,7 @@ test('says since when each status holds: the newest deviceDown or deviceUp event
     [
       ['ap-1', 'up', T - 25 * HOUR], // deviceUp T-25h after a deviceDown T-26h
       ['ap-2', 'down', T - HOUR], // newest of two deviceDown events
-      ['ap-3', 'down', null], // its only event is a deviceUp: disagrees with down
+      ['ap-3', 'unknown', null], // stale: nobody knows since when
       ['ap-4', 'up', null], // deviceUp 40 days ago: beyond the look-back
       ['ap-5', 'unknown', null],
       ['wlc-1', 'up', null],
@@ -56,24 +56,25 @@ test('says since when each status holds: the newest deviceDown or deviceUp event
   assert.equal(details.map((d) => [d.id, d.status, d.statusSinceMs]), [
     ['ap-1', 'up', T - 25 * HOUR],
     ['ap-2', 'down', T - HOUR],
-    ['ap-3', 'down', null],
+    ['ap-3', 'unknown', null],
     ['ap-4', 'up', null],
     ['ap-5', 'unknown', null],
   ])
-  // Once ap-1's sample is stale it is down, and no deviceDown is newer than its deviceUp:
-  // the deviceDown of T-26h is the newest that agrees.
+  // Once ap-1's sample is stale its status is unknown, and so is since when; ap-2's
+  // failed poll still says down, at any age, with its newest deviceDown.
   h.clock.set(T + 10 * 60_000)
-  assert.is((await one('ap-1')).statusSinceMs, T - 26 * HOUR)
+  assert.equal([(await one('ap-1')).status, (await one('ap-1')).statusSinceMs], ['unknown', null])
+  assert.equal([(await one('ap-2')).status, (await one('ap-2')).statusSinceMs], ['down', T - HOUR])
   h.clock.set(T)
 })
 
-test('counts a sample exactly 2 poll intervals old as fresh and one a millisecond older as down', async ({ h }) => {
+test('counts a sample exactly 2 poll intervals old as fresh and one a millisecond older as unknown, never down', async ({ h }) => {
   h.clock.set(T - 30_000 + 120_000)
   let ap1 = (await h.app.inject({ method: 'GET', url: '/api/devices/ap-1', headers: bearer(h.tokens.engineer) })).json()
   assert.is(ap1.status, 'up')
   h.clock.set(T - 30_000 + 120_001)
   ap1 = (await h.app.inject({ method: 'GET', url: '/api/devices/ap-1', headers: bearer(h.tokens.engineer) })).json()
-  assert.is(ap1.status, 'down')
+  assert.is(ap1.status, 'unknown')
   h.clock.set(T)
 })
 
@@ -82,7 +83,8 @@ test('filters by neighborhood, kind and status', async ({ h }) => {
     (await h.app.inject({ method: 'GET', url: `/api/devices?${q}`, headers: bearer(h.tokens.engineer) })).json().devices.map((d: { id: string }) => d.id)
   assert.equal(await ids('neighborhood=south'), ['ap-5', 'sw-2'])
   assert.equal(await ids('kind=switch'), ['sw-1', 'sw-2'])
-  assert.equal(await ids('status=down'), ['ap-2', 'ap-3'])
+  assert.equal(await ids('status=down'), ['ap-2'])
+  assert.equal(await ids('status=unknown'), ['ap-3', 'ap-5'])
   assert.equal(await ids('kind=ap&status=up&neighborhood=north'), ['ap-1', 'ap-4'])
 })
 

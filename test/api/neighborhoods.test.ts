@@ -40,8 +40,8 @@ test('gives the served neighborhood its exact live and period figures', async ({
     availabilityPct: 700 / 9,
     apsTotal: 4,
     apsUp: 2,
-    apsDown: 2,
-    apsUnknown: 0,
+    apsDown: 1,
+    apsUnknown: 1,
   })
 })
 

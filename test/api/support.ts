@@ -63,7 +63,7 @@ const s = (metric: string, device: string, value: number, timeMs: number, instan
 
 /**
  * device_up now (T, poll interval 60 s, fresh = at most 120 s old):
- *   ap-1 1 @ T-30s -> up;  ap-2 0 @ T-60s -> down;  ap-3 1 @ T-10min -> down (stale);
+ *   ap-1 1 @ T-30s -> up;  ap-2 0 @ T-60s -> down;  ap-3 1 @ T-10min -> unknown (stale, not down);
  *   ap-4 1 @ T-30s -> up (lightweight, reported through wlc-1);  ap-5 never -> unknown;
  *   wlc-1, sw-1, sw-2 1 @ T-30s -> up.
  * north period [T-24h, T):
@@ -104,7 +104,7 @@ export const events: DeviceEvent[] = [
    * Up/down changes, all older than the default 24 h of /api/events. statusSinceMs at T:
    *   ap-1 up    -> newest deviceUp T-25h (the deviceDown before it does not agree)
    *   ap-2 down  -> newest deviceDown T-1h (above; the one at T-3d is older)
-   *   ap-3 down (stale) -> null: its only event is a deviceUp, which disagrees
+   *   ap-3 unknown (stale) -> null
    *   ap-4 up    -> null: its deviceUp at T-40d is beyond the 30-day look-back
    *   others     -> null: no events
    */

@@ -34,7 +34,7 @@ const WhoAmI = Type.Object(
 
 const Meta = Type.Object(
   {
-    pollIntervalMs: Type.Integer({ description: "the collector's poll interval: a status older than two of these is stale" }),
+    pollIntervalMs: Type.Integer({ description: "the collector's poll interval: a device whose newest device_up answered but is older than two of these is 'unknown' (down needs a failed poll)" }),
     store: Type.String({ description: "'duckdb' or 'influxdb'" }),
     nowMs: EpochMs,
     history: Type.Union(
