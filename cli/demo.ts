@@ -11,13 +11,15 @@
  * History steps are coarser than live polls (default 1 h against 60 s), and the API says
  * where history ends and live polling starts (GET /api/meta).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { steppedClock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
+import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer, type ApiServer } from '../api/server.ts'
+import { createSigninCode } from '../api/auth/signin-codes.ts'
 import { createToken } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { createSimulatedCity, type SimulatedCity } from '../simulators/city.ts'
@@ -51,6 +53,8 @@ export interface DemoConfig {
   trapPort: number
   /** agents bind free ports instead of the inventory's (tests, and a second demo on one host) */
   ephemeralAgentPorts: boolean
+  /** names the API answers to besides the loopback ones (CIVICNET_ALLOWED_HOSTS) */
+  allowedHosts: string[] | undefined
   store: StoreConfig
 }
 
@@ -74,6 +78,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     controlPort: intEnv(env, 'CIVICNET_SIM_CONTROL_PORT', 8161, 0, 65535),
     trapPort: intEnv(env, 'CIVICNET_TRAP_PORT', 1162, 0, 65535),
     ephemeralAgentPorts: env.CIVICNET_DEMO_EPHEMERAL_PORTS === '1',
+    allowedHosts: allowedHostsFromEnv(env),
     store: loadStoreConfig(env),
   })
 }
@@ -81,8 +86,12 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
 export interface Demo {
   /** where the map and API answer, e.g. http://127.0.0.1:8080 */
   baseUrl: string
-  /** the demo admin token (also in <dataDir>/demo-admin-token) */
+  /** the demo admin token (in <dataDir>/demo-admin-token, mode 0600; never printed) */
   token: string
+  /** where the admin token is */
+  tokenFile: string
+  /** a one-time sign-in code for an engineer: what the banner's link carries */
+  engineerSigninCode: string
   controlUrl: string
   city: SimulatedCity
   collector: Collector
@@ -195,8 +204,10 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     clock.release()
     const liveSinceMs = clock.now()
     // one round at live time first: statuses are fresh the moment the map opens, not
-    // only once each device's slot in the first interval has come
+    // only once each device's slot in the first interval has come. Its samples must be in
+    // the store before the API answers, or the API reads the previous run's.
     await collector.poller.pollAll()
+    await collector.writer.flush()
     await collector.start()
     stops.push(() => collector.stop())
 
@@ -205,13 +216,20 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     rollups.start()
     stops.push(() => rollups.stop())
 
+    // The admin token goes to a file only its owner can read, never to the terminal or a
+    // URL; the banner's link carries a one-time code for an engineer, not a token.
     const token = createToken(appState.db, 'admin', `demo ${new Date(nowMs).toISOString()}`)
-    writeFileSync(join(config.dataDir, 'demo-admin-token'), token + '\n', { mode: 0o600 })
+    const tokenFile = join(config.dataDir, 'demo-admin-token')
+    rmSync(tokenFile, { force: true })
+    writeFileSync(tokenFile, token + '\n', { mode: 0o600 })
+    chmodSync(tokenFile, 0o600)
+    const engineerSigninCode = createSigninCode(appState.db, 'engineer', `demo engineer link ${new Date(nowMs).toISOString()}`)
 
     const api: ApiServer = createApiServer(
       {
         host: config.host,
         port: config.port,
+        ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
         pollIntervalMs: config.pollIntervalMs,
         // a fault must reach the map within two poll intervals: reuse a computed summary
         // for a fifth of one at most
@@ -226,6 +244,8 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     return {
       baseUrl,
       token,
+      tokenFile,
+      engineerSigninCode,
       controlUrl: control.url,
       city,
       collector,
@@ -247,7 +267,8 @@ const USAGE = `usage: civicnet demo
 
 Brings up the demo city in one process: the simulated Hartford network as real SNMP agents
 on loopback, the collector polling it, rollups, the API and the map. Prints the URL and a
-demo admin token (also written to $CIVICNET_DATA_DIR/demo-admin-token). Ctrl-C stops it.
+one-time engineer sign-in link; the demo admin token is written to
+$CIVICNET_DATA_DIR/demo-admin-token (owner-only), never printed. Ctrl-C stops it.
 
 Environment (see .env.example): PORT (8080), HOST (127.0.0.1), CIVICNET_DATA_DIR (data),
 CIVICNET_DEMO_SEED (1), CIVICNET_DEMO_HISTORY_DAYS (7), CIVICNET_DEMO_HISTORY_STEP_MS
@@ -279,8 +300,8 @@ export const command: Command = {
       [
         '',
         `  CivicNet demo is up: ${shown}`,
-        `  admin token: ${demo.token}   (also in ${join(config.dataDir, 'demo-admin-token')})`,
-        `  map with engineer view: ${shown}/?token=${demo.token}`,
+        `  engineer sign-in (one-time link, works once): ${shown}/#signin=${demo.engineerSigninCode}`,
+        `  admin token: in ${demo.tokenFile} (owner-only); paste it into the map's sign-in box, or send it as "Authorization: Bearer ..."`,
         `  API docs: ${shown}/docs    simulator control: ${demo.controlUrl}`,
         `  ${demo.inventory.devices.length} devices, live polling every ${config.pollIntervalMs / 1000} s since ${new Date(demo.liveSinceMs).toISOString()}`,
         '  Ctrl-C stops everything.',
