@@ -1,0 +1,98 @@
+/**
+ * The real `civicnet demo` in a child process (what `npm start` runs), for tests of what a
+ * user sees: its output, its restarts on one data dir. Free ports everywhere, agents on free
+ * ports, a short history and a short poll interval unless the caller says otherwise.
+ *
+ *   const demo = spawnDemo({ dataDir })
+ *   const url = await demo.url            // the API's base URL, once it listens
+ *   ...
+ *   const code = await demo.stop()        // SIGINT, as Ctrl-C does
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The environment of a demo on `dataDir` that binds no fixed port. */
+export function demoEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CIVICNET_DATA_DIR: dataDir,
+    PORT: '0',
+    CIVICNET_SIM_CONTROL_PORT: '0',
+    CIVICNET_TRAP_PORT: '0',
+    CIVICNET_DEMO_EPHEMERAL_PORTS: '1',
+    CIVICNET_DEMO_HISTORY_DAYS: '1',
+    CIVICNET_DEMO_HISTORY_STEP_MS: '3600000',
+    CIVICNET_COLLECT_INTERVAL_MS: '5000',
+    LOG_LEVEL: 'info',
+    ...extra,
+  }
+}
+
+export interface DemoProcess {
+  child: ChildProcess
+  /** resolves with the API's base URL (http://127.0.0.1:port) once it listens; rejects if the demo exits first */
+  url: Promise<string>
+  /** everything written to stdout so far */
+  stdout(): string
+  stderr(): string
+  /** resolves with the exit code */
+  exited: Promise<number | null>
+  /** sends SIGINT (Ctrl-C) and waits for the exit; SIGKILL after timeoutMs */
+  stop(timeoutMs?: number): Promise<number | null>
+}
+
+/** Finds the API's URL in the demo's output: pino's "Server listening at" (JSON or pretty) or the banner. */
+export function listeningUrl(out: string): string | null {
+  const m = /Server listening at (http:\/\/[0-9.]+:\d+)/.exec(out) ?? /demo is up: (http:\/\/[a-z0-9.]+:\d+)/.exec(out)
+  return m ? m[1]!.replace('localhost', '127.0.0.1') : null
+}
+
+/**
+ * Spawns `node bin/civicnet.js demo` with demoEnv(dataDir, env). `command` replaces the
+ * argv (e.g. to run it under `script` for a pseudo-terminal).
+ */
+export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>; command?: [string, ...string[]] }): DemoProcess {
+  const [cmd, ...args] = opts.command ?? [process.execPath, 'bin/civicnet.js', 'demo']
+  const env: NodeJS.ProcessEnv = { ...process.env, ...demoEnv(opts.dataDir, opts.env) }
+  // a variable set to '' in opts.env means "unset" (e.g. LOG_FORMAT: '')
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v === '') delete env[k]
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8')
+  child.stderr!.setEncoding('utf8')
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code) => resolve(code))
+  })
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: string) => {
+      stdout += d
+      const u = listeningUrl(stdout)
+      if (u) resolve(u)
+    })
+    child.stderr!.on('data', (d: string) => (stderr += d))
+    exited.then(
+      (code) => reject(new Error(`demo exited (${code}) before listening\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`)),
+      reject,
+    )
+  })
+  url.catch(() => {}) // a caller that never asks for the URL must not see an unhandled rejection
+  return {
+    child,
+    url,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    async stop(timeoutMs = 30_000) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
+      const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+      try {
+        return await exited
+      } finally {
+        clearTimeout(t)
+      }
+    },
+  }
+}
