@@ -176,10 +176,11 @@ faults('optics degrading: Rx power falls by the rate, then the link is lost and 
 
 faults('control API: POST /faults, GET /faults, DELETE /faults/:id and the truth endpoints', async (ctx) => {
   const url = ctx.control.url
-  const bad = await fetch(`${url}/faults`, { method: 'POST', body: JSON.stringify({ type: 'ap-down', device: 'nope' }) })
+  const json = { 'content-type': 'application/json' }
+  const bad = await fetch(`${url}/faults`, { method: 'POST', headers: json, body: JSON.stringify({ type: 'ap-down', device: 'nope' }) })
   assert.is(bad.status, 400)
   assert.is((await bad.json()).code, 'CN_ERR_FAULT_TARGET')
-  const res = await fetch(`${url}/faults`, { method: 'POST', body: JSON.stringify({ type: 'ap-down', device: 'ap-s1' }) })
+  const res = await fetch(`${url}/faults`, { method: 'POST', headers: json, body: JSON.stringify({ type: 'ap-down', device: 'ap-s1' }) })
   assert.is(res.status, 201)
   const f = await res.json()
   assert.is(await answers(ctx.city, 'ap-s1', 0.3), false)
