@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path'
 import pino from 'pino'
 import { wallClock } from '../core/clock.ts'
+import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer } from '../api/server.ts'
 import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
@@ -26,6 +27,8 @@ Environment (see .env.example):
   CIVICNET_DATA_DIR           app state (state.sqlite) and the embedded store (default ./data)
   CIVICNET_COLLECT_INTERVAL_MS  the collector's poll interval: status freshness (default 60000)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
+  CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
+                              (default: localhost, 127.0.0.1, ::1 and the address bound)
   LOG_LEVEL                   pino level (default info)
   INFLUX_URL, INFLUX_DB ...   the metric store (store/index.ts); without INFLUX_URL the
                               embedded DuckDB file, which no other process may hold.`
@@ -65,7 +68,9 @@ export const command: Command = {
     let port: number
     let pollIntervalMs: number
     let storeConfig
+    let allowedHosts
     try {
+      allowedHosts = allowedHostsFromEnv()
       port = intEnv('PORT', 8080, 0, 65535)
       pollIntervalMs = intEnv('CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, 86_400_000)
       storeConfig = loadStoreConfig()
@@ -89,7 +94,7 @@ export const command: Command = {
     }
     if (storeConfig.kind === 'duckdb') log.warn({ store: describeStore(storeConfig) }, 'serving the embedded store: no collector can write it while this process holds it (use civicnet demo, or InfluxDB)')
     const server = createApiServer(
-      { host, port, pollIntervalMs, logLevel, ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
+      { host, port, pollIntervalMs, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
       { store, appState: state, clock: wallClock, log },
     )
     try {

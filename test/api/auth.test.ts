@@ -16,7 +16,7 @@ interface Row {
   /** the OpenAPI path, to check the table covers every route */
   route: string
   url: (h: Harness) => string
-  body?: unknown | ((h: Harness) => unknown)
+  body?: object | ((h: Harness) => object)
   allowed: Scope[]
   ok: number
 }

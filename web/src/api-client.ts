@@ -156,6 +156,18 @@ export function createApiClient(opts: ApiClientOptions) {
   }
 
   return {
+    /** Trades a one-time sign-in code for an API token (the code is used up). */
+    async signin(code: string): Promise<{ token: string; role: string }> {
+      const res = await fetch(opts.baseUrl + '/api/signin', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ code }),
+        cache: 'no-store',
+      })
+      const body = obj(await res.json().catch(() => ({})))
+      if (!res.ok) throw new ApiError(res.status, '/api/signin', typeof body.message === 'string' ? body.message : `${res.status} ${res.statusText}`)
+      return { token: str(body, 'token'), role: str(body, 'role') }
+    },
     /**
      * Neighborhoods with live and period figures. geometry=false leaves the polygons out
      * (a few KB instead of ~150 KB): enough for a refresh once the map has them.

@@ -1,8 +1,11 @@
 /**
  * The map page: loads neighborhoods (public) and, with an engineer token, devices, links
  * and events; draws them; refreshes every poll interval; exposes test hooks on
- * window.__civicnet. Configuration comes from the URL: ?token= (read once, then kept in
- * localStorage and removed from the address bar), ?refresh=<seconds>, ?tiles=0.
+ * window.__civicnet. Configuration comes from the URL: ?refresh=<seconds>, ?tiles=0.
+ * Tokens never come from the URL (they would sit in server logs, proxies and history): an
+ * engineer pastes one into the sign-in form, or opens a one-time sign-in link
+ * (/#signin=<code>: the fragment never leaves the browser), whose code the page trades
+ * once for a token (POST /api/signin). A ?token= is dropped from the address bar unread.
  *
  * Test hooks (stable; tests and benchmarks rely on them):
  * - window.__civicnet: { ready, refreshes, neighborhoods, served, markers (AP id -> status),
@@ -33,12 +36,20 @@ const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served:
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
-if (params.has('token')) {
-  // A token in the URL is taken once and kept out of history and screenshots.
-  const t = params.get('token') ?? ''
-  if (t) localStorage.setItem(TOKEN_KEY, t)
+/** What the sign-in note says once, about the URL the page was opened with. */
+let urlNote: string | null = null
+const fragment = new URLSearchParams(location.hash.slice(1))
+const signinCode = fragment.get('signin')
+if (params.has('token') || params.has('access_token') || signinCode !== null) {
+  // Out of the address bar, history and screenshots at once; a token in the query is not
+  // used (it has been sent to the server and any proxy in the clear already).
+  if (params.has('token') || params.has('access_token')) {
+    urlNote = 'A token in the address was ignored: tokens never go in URLs. Paste it into the sign-in box instead, and ask an admin to revoke it if the link was shared.'
+  }
   params.delete('token')
-  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}${location.hash}`)
+  params.delete('access_token')
+  fragment.delete('signin')
+  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}${fragment.size ? `#${fragment}` : ''}`)
 }
 /** ?refresh=<s> wins; else the collector's poll interval from /api/meta; else 10 s */
 let refreshMs = Math.max(1, Number(params.get('refresh') ?? 10)) * 1000
@@ -274,7 +285,9 @@ function setEngineer(on: boolean) {
   document.body.classList.toggle('engineer', on)
   $('[data-testid=token-clear]').hidden = !localStorage.getItem(TOKEN_KEY)
   const note = $('[data-testid=public-note]')
-  note.textContent = tokenRefused
+  note.textContent = urlNote
+    ? urlNote
+    : tokenRefused
     ? 'The saved token was refused by the server (unknown, revoked or mistyped). Showing the public view; sign in again with a valid engineer token.'
     : localStorage.getItem(TOKEN_KEY) && !on
       ? 'This token may not see devices (engineer role needed). Showing neighborhood figures only.'
@@ -450,19 +463,29 @@ tokenForm.addEventListener('submit', (e) => {
   if (v) localStorage.setItem(TOKEN_KEY, v)
   input.value = ''
   tokenRefused = false
-  document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) void refresh()
-})
-void refresh()
+  urlNote = null
+  void refresh()
 })
 $('[data-testid=token-clear]').addEventListener('click', () => {
   localStorage.removeItem(TOKEN_KEY)
   tokenRefused = false
-  document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) void refresh()
+  urlNote = null
+  void refresh()
 })
-void refresh()
-})
+
+/** A one-time sign-in link: trade its code for a token, once, then load as that token. */
+async function redeemSigninLink(code: string): Promise<void> {
+  try {
+    const got = await api.signin(code)
+    localStorage.setItem(TOKEN_KEY, got.token)
+    tokenRefused = false
+  } catch (err) {
+    urlNote =
+      err instanceof ApiError && err.status === 401
+        ? 'This sign-in link was used already or has expired (each works once). Ask for a new one, or paste a token.'
+        : `Signing in with the link failed: ${(err as Error).message}`
+  }
+}
 
 const refreshNote = () => ($('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`)
 refreshNote()
@@ -490,5 +513,5 @@ if (!tilesOn) {
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh()
 })
-void refresh()
+void (signinCode ? redeemSigninLink(signinCode) : Promise.resolve()).then(() => refresh())
 
