@@ -1,7 +1,9 @@
 /**
  * Runs a real SNMP agent program (snmpd, snmpsimd) for a test: output to a log file (a pipe
  * nobody drains would fill up and stall it), ready once it answers an SNMP GET on
- * 127.0.0.1, stopped with SIGTERM (SIGKILL after 3 s) with its temp dir removed.
+ * 127.0.0.1, stopped with SIGTERM (SIGKILL after 3 s) with its temp dir removed. A peer
+ * that cannot start fails with an error naming the program, how it ended (exit code or
+ * signal, or still running) and the last lines of its log.
  */
 import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs'
@@ -23,37 +25,60 @@ export interface SnmpPeerSpec {
   startTimeoutMs: number
 }
 
+/** lines of the peer's log quoted in a start-up error */
+const LOG_TAIL_LINES = 20
+
+/** The last lines of a log, indented, or a note that there are none. */
+export function logTail(text: string, lines = LOG_TAIL_LINES): string {
+  const all = text.trimEnd().split('\n').filter((l) => l.trim() !== '')
+  if (all.length === 0) return '  (its log is empty)'
+  return all
+    .slice(-lines)
+    .map((l) => `  | ${l.length > 400 ? l.slice(0, 400) + '...' : l}`)
+    .join('\n')
+}
+
 /** Starts the peer and resolves once it answers; returns its stop(). */
 export async function startSnmpPeer(spec: SnmpPeerSpec): Promise<{ stop(): Promise<void> }> {
   const logPath = join(spec.dir, `${spec.command}.log`)
   const logFd = openSync(logPath, 'w')
   const child = spawn(spec.command, spec.args, { ...(spec.env ? { env: spec.env } : {}), stdio: ['ignore', logFd, logFd] })
   closeSync(logFd)
-  const output = () => {
+  const readLog = () => {
     try {
-      return readFileSync(logPath, 'utf8').trim().slice(-800)
+      return readFileSync(logPath, 'utf8')
     } catch {
       return ''
     }
   }
-  let exited = false
-  child.once('exit', () => (exited = true))
+  let ended: { code: number | null; signal: NodeJS.Signals | null } | null = null
+  let spawnError: Error | null = null
+  child.once('exit', (code, signal) => (ended = { code, signal }))
+  child.once('error', (err) => (spawnError = err))
+  const gone = () => ended !== null || spawnError !== null
 
   const stop = async () => {
-    if (!exited) {
-      const gone = new Promise((r) => child.once('exit', r))
+    if (!gone()) {
+      const exited = new Promise((r) => child.once('exit', r))
       child.kill('SIGTERM')
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))])
-      if (!exited) child.kill('SIGKILL')
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))])
+      if (!gone()) child.kill('SIGKILL')
     }
     rmSync(spec.dir, { recursive: true, force: true })
+  }
+  /** stops the peer and returns the error to throw; the log is read before stop() removes it */
+  const failure = async (what: string) => {
+    const log = readLog()
+    await stop()
+    return new Error(`${what}\n  command: ${[spec.command, ...spec.args].join(' ')}\n  last lines of its log:\n${logTail(log)}`)
   }
 
   const deadline = Date.now() + spec.startTimeoutMs
   for (;;) {
-    if (exited) {
-      await stop()
-      throw new Error(`${spec.command} exited at start-up: ${output()}`)
+    if (spawnError) throw await failure(`${spec.command} could not be started: ${(spawnError as Error).message} (is it installed? scripts/setup.sh installs it)`)
+    if (ended) {
+      const { code, signal } = ended
+      throw await failure(`${spec.command} exited ${signal ? `on signal ${signal}` : `with exit code ${code}`} before it answered on 127.0.0.1:${spec.port}`)
     }
     const s = openSession({ host: '127.0.0.1', port: spec.port, credential: { version: 'v2c', community: spec.community }, timeoutMs: spec.probeTimeoutMs, retries: 0 })
     try {
@@ -61,8 +86,9 @@ export async function startSnmpPeer(spec: SnmpPeerSpec): Promise<{ stop(): Promi
       return { stop }
     } catch {
       if (Date.now() > deadline) {
-        await stop()
-        throw new Error(`${spec.command} on 127.0.0.1:${spec.port} did not answer within ${spec.startTimeoutMs / 1000} s: ${output()}`)
+        throw await failure(
+          `${spec.command} (pid ${child.pid}, still running: no exit code) did not answer a GET of ${spec.probeOid} (community '${spec.community}') on 127.0.0.1:${spec.port} within ${spec.startTimeoutMs / 1000} s`,
+        )
       }
       await new Promise((r) => setTimeout(r, 200))
     } finally {
