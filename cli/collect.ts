@@ -5,7 +5,7 @@
  * ($CIVICNET_DATA_DIR/state.sqlite, seeded with Hartford when empty), store from
  * INFLUX_URL etc. (store/index.ts), SNMP credentials by reference (collector/credentials.ts).
  */
-import pino from 'pino'
+import type { Logger } from 'pino'
 import { wallClock } from '../core/clock.ts'
 import { startCollector } from '../collector/index.ts'
 import { loadCollectorConfig } from '../collector/config.ts'
@@ -13,6 +13,7 @@ import { createCredentialResolver } from '../collector/credentials.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import { createCliLogger } from './log.ts'
 import type { Command } from './main.ts'
 import { stateFile } from './inventory.ts'
 
@@ -36,10 +37,11 @@ export const command: Command = {
   summary: 'poll devices and receive traps into the metric store (--shard i/n)',
   usage: USAGE,
   async run(args) {
-    const log = pino({ level: process.env.LOG_LEVEL || 'info', ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}) })
+    let log: Logger
     let config
     let storeConfig
     try {
+      log = createCliLogger()
       config = loadCollectorConfig(process.env, args)
       storeConfig = loadStoreConfig()
       createCredentialResolver() // fail fast on a broken credentials file

@@ -13,7 +13,7 @@
  */
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import pino, { type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { steppedClock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
@@ -27,6 +27,7 @@ import { startControlApi, type ControlServer } from '../simulators/control.ts'
 import { ensureInventory, openAppState, type AppState } from '../store/app-state.ts'
 import { createRollupScheduler, describeStore, loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
 import type { MetricStore } from '../store/types.ts'
+import { createCliLogger, progressOf } from './log.ts'
 import type { Command } from './main.ts'
 
 const HOUR_MS = 3_600_000
@@ -125,17 +126,17 @@ async function fillHistory(
   let steps = 0
   const total = Math.max(0, Math.ceil((nowMs - fromMs) / step))
   if (total > 0) log.info({ from: new Date(fromMs).toISOString(), steps: total, stepMs: step }, 'filling history through the SNMP path')
-  const started = Date.now()
+  // on a terminal one line rewritten in place, else a log record every tenth of the way
+  const progress = progressOf(log, { what: 'history', total })
   for (let t = fromMs; t < nowMs; t += step) {
     clock.set(t)
     // The clock stands still while a step is polled: a timeout would only mean the CPU was
     // busy, so history polls get patience live polls do not need.
     await collector.poller.pollAll({ timeoutMs: 5000, retries: 2, maxInFlight: 64 })
     steps++
-    if (steps % 24 === 0 || steps === total) {
-      log.info({ done: steps, of: total, at: new Date(t).toISOString(), realSeconds: Math.round((Date.now() - started) / 1000) }, 'history')
-    }
+    progress.step(steps, { at: new Date(t).toISOString() })
   }
+  if (total > 0) progress.end()
   await collector.writer.flush()
   return { fromMs }
 }
@@ -279,9 +280,10 @@ export const command: Command = {
   summary: 'the demo city: simulator + collector + API + map in one process (npm start)',
   usage: USAGE,
   async run() {
-    const log = pino({ level: process.env.LOG_LEVEL || 'info', ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}) })
+    let log: Logger
     let config: DemoConfig
     try {
+      log = createCliLogger()
       config = loadDemoConfig()
     } catch (err) {
       console.error(`civicnet demo: ${(err as Error).message}`)

@@ -4,7 +4,6 @@
  * with the collector, because only one process may hold the DuckDB file.
  */
 import { join, resolve } from 'node:path'
-import pino from 'pino'
 import { wallClock } from '../core/clock.ts'
 import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer } from '../api/server.ts'
@@ -12,6 +11,7 @@ import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import { createCliLogger } from './log.ts'
 import type { Command } from './main.ts'
 
 const USAGE = `usage: civicnet serve
@@ -30,6 +30,7 @@ Environment (see .env.example):
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
   LOG_LEVEL                   pino level (default info)
+  LOG_FORMAT                  json | pretty (default: pretty on a terminal, else json)
   INFLUX_URL, INFLUX_DB ...   the metric store (store/index.ts); without INFLUX_URL the
                               embedded DuckDB file, which no other process may hold.`
 
@@ -80,7 +81,13 @@ export const command: Command = {
     }
     const host = process.env.HOST || '127.0.0.1'
     const logLevel = process.env.LOG_LEVEL || 'info'
-    const log = pino({ level: logLevel, ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty' } } : {}) })
+    let log: ReturnType<typeof createCliLogger>
+    try {
+      log = createCliLogger({ level: logLevel })
+    } catch (err) {
+      console.error(`civicnet serve: ${(err as Error).message}`)
+      return 2
+    }
     const state = openAppState(join(dataDir, 'state.sqlite'))
     const seeded = ensureInventory(state, () => hartfordInventory())
     if (seeded.seeded) log.info({ version: seeded.version }, 'app state was empty: seeded the Hartford inventory')

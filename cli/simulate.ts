@@ -4,7 +4,7 @@
  * `civicnet simulate fault <type> <target> --control URL` posts a fault to a running one.
  */
 import { readFileSync } from 'node:fs'
-import pino from 'pino'
+import { createCliLogger } from './log.ts'
 import type { Command } from './main.ts'
 import { fastClock, wallClock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
@@ -107,7 +107,7 @@ export const command: Command = {
       if (!Number.isFinite(startMs)) throw new Error(`--start is not an ISO time: '${startIso}'`)
       const clock = speed === 1 && !startIso ? wallClock : fastClock(startMs, speed)
       const inventory = await loadInventory(flag(args, '--inventory'), seed)
-      const log = pino({ level: process.env.LOG_LEVEL ?? 'info' }, process.stdout.isTTY ? pino.transport({ target: 'pino-pretty' }) : undefined)
+      const log = createCliLogger()
       const { createSimulatedCity } = await import('../simulators/city.ts')
       const { startControlApi } = await import('../simulators/control.ts')
       const trapTarget = flag(args, '--trap-target')
