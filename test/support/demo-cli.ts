@@ -1,6 +1,6 @@
 /**
  * The real `civicnet demo` in a child process (what `npm start` runs), for tests of what a
- * user sees: its output, its restarts on one data dir. Free ports everywhere, agents on free
+ * user sees: its output (on a pipe, or on a pseudo-terminal), its restarts on one data dir. Free ports everywhere, agents on free
  * ports, a short history and a short poll interval unless the caller says otherwise.
  *
  *   const demo = spawnDemo({ dataDir })
@@ -48,16 +48,20 @@ export function listeningUrl(out: string): string | null {
   return m ? m[1]!.replace('localhost', '127.0.0.1') : null
 }
 
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+
 /**
- * Spawns `node bin/civicnet.js demo` with demoEnv(dataDir, env). `command` replaces the
- * argv (e.g. to run it under `script` for a pseudo-terminal).
+ * Spawns `node bin/civicnet.js demo` with demoEnv(dataDir, env). With `tty`, under
+ * util-linux `script`, so the demo's stdout is a pseudo-terminal (as in a user's
+ * terminal); stop() then types Ctrl-C into it, as a user does.
  */
-export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>; command?: [string, ...string[]] }): DemoProcess {
-  const [cmd, ...args] = opts.command ?? [process.execPath, 'bin/civicnet.js', 'demo']
+export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>; tty?: boolean }): DemoProcess {
+  const argv = [process.execPath, 'bin/civicnet.js', 'demo']
+  const [cmd, ...args] = opts.tty ? ['script', '-qfec', argv.map(shellQuote).join(' '), '/dev/null'] : argv
   const env: NodeJS.ProcessEnv = { ...process.env, ...demoEnv(opts.dataDir, opts.env) }
   // a variable set to '' in opts.env means "unset" (e.g. LOG_FORMAT: '')
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v === '') delete env[k]
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(cmd!, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.setEncoding('utf8')
@@ -86,7 +90,11 @@ export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>;
     stderr: () => stderr,
     exited,
     async stop(timeoutMs = 30_000) {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
+      if (child.exitCode === null && child.signalCode === null) {
+        // Ctrl-C: on a terminal the line discipline turns it into SIGINT for the demo
+        if (opts.tty) child.stdin!.write('\x03')
+        else child.kill('SIGINT')
+      }
       const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
       try {
         return await exited
