@@ -27,6 +27,7 @@ import { startControlApi, type ControlServer } from '../simulators/control.ts'
 import { ensureInventory, openAppState, type AppState } from '../store/app-state.ts'
 import { createRollupScheduler, describeStore, loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
 import type { MetricStore } from '../store/types.ts'
+import { ensureWebBuild } from '../web/build.mjs'
 import { createCliLogger, progressOf } from './log.ts'
 import type { Command } from './main.ts'
 
@@ -290,6 +291,8 @@ export const command: Command = {
       return 2
     }
     log.info({ store: describeStore(config.store), dataDir: config.dataDir }, 'starting the demo city')
+    // the map: web/dist is git-ignored, so a fresh clone (or edited web sources) builds it here
+    await ensureWebBuild({ log })
     let demo: Demo
     try {
       demo = await startDemo(config, log)
@@ -311,8 +314,10 @@ export const command: Command = {
       ].join('\n'),
     )
     await new Promise<void>((resolveStop) => {
-      process.once('SIGINT', () => resolveStop())
-      process.once('SIGTERM', () => resolveStop())
+      // on, not once: under `npm start` one Ctrl-C arrives twice (from the terminal and
+      // forwarded by npm), and a SIGINT with no listener left would cut the stop short
+      process.on('SIGINT', () => resolveStop())
+      process.on('SIGTERM', () => resolveStop())
     })
     log.info('stopping the demo')
     await demo.stop()

@@ -11,13 +11,15 @@ import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import { ensureWebBuild } from '../web/build.mjs'
 import { createCliLogger } from './log.ts'
 import type { Command } from './main.ts'
 
 const USAGE = `usage: civicnet serve
        civicnet serve --create-token ROLE LABEL
 
-Serves the API at /api, its OpenAPI document at /docs and the web build (web/dist) at /.
+Serves the API at /api, its OpenAPI document at /docs and the web build (web/dist) at /;
+web/dist is built first when it is missing or older than its sources.
 --create-token prints a new API token for ROLE (${ROLES.join(', ')}) once, and exits: the
 way to get the first admin token.
 
@@ -100,6 +102,8 @@ export const command: Command = {
       return 1
     }
     if (storeConfig.kind === 'duckdb') log.warn({ store: describeStore(storeConfig) }, 'serving the embedded store: no collector can write it while this process holds it (use civicnet demo, or InfluxDB)')
+    // web/dist is git-ignored: built when missing or stale, unless CIVICNET_WEB_DIR names another
+    if (!process.env.CIVICNET_WEB_DIR) await ensureWebBuild({ log })
     const server = createApiServer(
       { host, port, pollIntervalMs, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
       { store, appState: state, clock: wallClock, log },

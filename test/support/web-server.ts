@@ -4,31 +4,17 @@
  * missing or older than its sources.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, normalize } from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { ensureWebBuild } from '../../web/build.mjs'
 
 const WEB = new URL('../../web/', import.meta.url).pathname
 const DIST = join(WEB, 'dist')
 
-function newestMtime(paths: string[]): number {
-  let t = 0
-  for (const p of paths) {
-    const st = statSync(p)
-    if (st.isDirectory()) t = Math.max(t, newestMtime(readdirSync(p).map((n) => join(p, n))))
-    else t = Math.max(t, st.mtimeMs)
-  }
-  return t
-}
-
-/** Runs web/build.mjs when web/dist/main.js is missing or older than web/src, index.html, styles.css. */
+/** Builds web/dist when it is missing or older than its sources (web/build.mjs ensureWebBuild, as the CLI does). */
 export async function ensureWebBuilt(): Promise<string> {
-  const out = join(DIST, 'main.js')
-  const src = newestMtime([join(WEB, 'src'), join(WEB, 'index.html'), join(WEB, 'styles.css'), join(WEB, 'build.mjs')])
-  if (!existsSync(out) || statSync(out).mtimeMs < src || !existsSync(join(DIST, 'index.html'))) {
-    const { buildWeb } = (await import(new URL('../../web/build.mjs', import.meta.url).href)) as { buildWeb: () => Promise<string> }
-    await buildWeb()
-  }
+  await ensureWebBuild({ outDir: DIST })
   return DIST
 }
 
