@@ -280,7 +280,8 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
 
   const web = cfg.webDir !== null && existsSync(cfg.webDir) && statSync(cfg.webDir).isDirectory() ? cfg.webDir : null
   if (web) {
-    await app.register(fastifyStatic, { root: web, prefix: '/', index: ['index.html'], wildcard: true })
+    // dotfiles (web/dist/.build.json, a build's .building-* temp dir) are not part of the site
+    await app.register(fastifyStatic, { root: web, prefix: '/', index: ['index.html'], wildcard: true, dotfiles: 'ignore' })
   } else if (cfg.webDir !== null) {
     app.log.info({ webDir: cfg.webDir }, 'web build not found; / serves nothing (run: node web/build.mjs)')
   }
