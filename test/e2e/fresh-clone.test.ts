@@ -154,6 +154,10 @@ test('GET / answers the map page, and the script it references answers JavaScrip
   const map = await fetch(new URL(`${src!}.map`, `${ctx.baseUrl}/`))
   await map.arrayBuffer()
   assert.is(map.status, 404, `GET ${src}.map`)
+  // nor the build's own record of what it was built from
+  const stamp = await fetch(`${ctx.baseUrl}/.build.json`)
+  await stamp.arrayBuffer()
+  assert.is(stamp.status, 404, 'GET /.build.json')
   // built by npm start itself, and said so in one line
   const built = ctx.output.split('\n').filter((l) => l.includes('web: built the map'))
   assert.is(built.length, 1, `one 'web: built the map' line in:\n${tail(ctx.output)}`)
