@@ -73,3 +73,24 @@ export interface DeviceEvent {
   /** free text for people: interface name, AP name, cause */
   detail: string
 }
+
+/**
+ * One client device seen on one AP in one period: the unit of unique counting. The digest
+ * is the HMAC of the station's MAC under the period's own key (collector/privacy.ts), so
+ * within a period one client is one digest on every AP and in every neighborhood (sets
+ * merge exactly: the city's unique count is the size of the union), and across periods
+ * digests cannot be linked. Stored with set semantics: a sighting written twice is one.
+ */
+export interface StationSighting {
+  /** whose key made the digest: 'day' (every sighting), 'month' or 'quarter' (period-unique counts) */
+  scope: 'day' | 'month' | 'quarter'
+  /** the period in the city's local calendar: '2026-12-01', '2026-12', '2026Q4' (core/calendar.ts) */
+  period: string
+  /** the AP the station was associated to (inventory device id) */
+  device: string
+  neighborhood: string
+  /** hex HMAC-SHA256, 64 characters */
+  digest: string
+  /** a locally administered (randomized) MAC: counted apart on every figure */
+  randomized: boolean
+}
