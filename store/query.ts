@@ -3,9 +3,9 @@
  * bucketing, and the typed errors the store throws. Adapter-specific code stays in
  * store/duckdb and store/influx.
  */
-import type { DeviceEvent, Sample } from '../core/metrics.ts'
+import type { DeviceEvent, Sample, StationSighting } from '../core/metrics.ts'
 import { ROLLUP_TIERS } from './types.ts'
-import type { AggregateQuery, EventQuery, LatestQuery, RollupTier, SeriesFilter } from './types.ts'
+import type { AggregateQuery, EventQuery, LatestQuery, RollupTier, SeriesFilter, SightingQuery } from './types.ts'
 
 /** At most this many points in one aggregate answer (groups x steps). */
 export const MAX_POINTS = 100_000
@@ -211,4 +211,25 @@ export function mergeCoverage(prev: { fromMs: number; toMs: number } | undefined
   // a disjoint run: keep the longer contiguous stretch ('auto' needs one covering interval)
   if (prev && prev.toMs - prev.fromMs > toMs - fromMs) return prev
   return { fromMs, toMs }
+}
+
+const PERIOD = { day: /^\d{4}-\d{2}-\d{2}$/, month: /^\d{4}-\d{2}$/, quarter: /^\d{4}Q[1-4]$/ } as const
+
+/** Checks one sighting, naming the field that is wrong (never echoing a digest). */
+export function validateSighting(s: StationSighting, index: number): void {
+  const where = `sighting ${index}`
+  if (!(s.scope in PERIOD)) throw new StoreWriteError(`${where}: scope must be day, month or quarter, got '${String(s.scope)}'`, false)
+  if (typeof s.period !== 'string' || !PERIOD[s.scope].test(s.period)) throw new StoreWriteError(`${where}: period '${String(s.period)}' is not a ${s.scope}`, false)
+  if (typeof s.device !== 'string' || s.device === '') throw new StoreWriteError(`${where}: device must be a non-empty string`, false)
+  if (typeof s.neighborhood !== 'string') throw new StoreWriteError(`${where}: neighborhood must be a string`, false)
+  if (typeof s.digest !== 'string' || !/^[0-9a-f]{64}$/.test(s.digest)) throw new StoreWriteError(`${where}: digest must be 64 lower-case hex characters`, false)
+  if (typeof s.randomized !== 'boolean') throw new StoreWriteError(`${where}: randomized must be a boolean`, false)
+}
+
+/** Checks a sighting query; returns nothing, throws naming the field. */
+export function validateSightingQuery(q: SightingQuery): void {
+  if (!(q.scope in PERIOD)) throw new StoreQueryError('scope', `must be day, month or quarter, got '${String(q.scope)}'`)
+  for (const p of q.periods) if (!PERIOD[q.scope].test(p)) throw new StoreQueryError('periods', `'${p}' is not a ${q.scope}`)
+  if (!['device', 'neighborhood', 'all'].includes(q.groupBy)) throw new StoreQueryError('groupBy', `must be device, neighborhood or all, got '${String(q.groupBy)}'`)
+  if (q.periods.length > 1000) throw new StoreQueryError('periods', `at most 1000 in one query, got ${q.periods.length}`)
 }

@@ -6,7 +6,7 @@
  * Time ranges are half-open [fromMs, toMs). Steps start at multiples of stepMs since the
  * epoch (UTC). A step with no data is absent from the answer (never a fabricated 0).
  */
-import type { AggregateFn, DeviceEvent, Sample, SeriesPoint } from '../core/metrics.ts'
+import type { AggregateFn, DeviceEvent, Sample, SeriesPoint, StationSighting } from '../core/metrics.ts'
 
 export type RollupTier = '5m' | '1h' | '1d'
 export const ROLLUP_TIERS: readonly { tier: RollupTier; ms: number; from: 'raw' | RollupTier }[] = [
@@ -86,6 +86,29 @@ export interface RollupRow {
   max: number
 }
 
+/**
+ * Exact unique counts of station digests: count(distinct digest) per (period, group), over
+ * the sightings whose scope and period match and that pass the filter. groupBy 'all' merges
+ * every device and neighborhood that passes the filter into one set per period (group ''),
+ * so a client seen in two neighborhoods counts once. Never approximate.
+ */
+export interface SightingQuery {
+  scope: StationSighting['scope']
+  /** the periods asked for ('2026-12-01' ... for scope day) */
+  periods: readonly string[]
+  groupBy: 'device' | 'neighborhood' | 'all'
+  where?: { neighborhood?: readonly string[]; device?: readonly string[] }
+}
+export interface SightingCount {
+  period: string
+  /** device or neighborhood id; '' for groupBy 'all' */
+  group: string
+  /** distinct digests */
+  unique: number
+  /** of which randomized (locally administered) MACs */
+  randomized: number
+}
+
 export interface MetricStore {
   /** name for logs and benchmarks: 'duckdb' | 'influxdb' */
   readonly kind: string
@@ -115,6 +138,10 @@ export interface MetricStore {
   rollup(tier: RollupTier, fromMs: number, toMs: number): Promise<number>
   /** Reads stored rollup rows (for tests and exports). */
   rollupRows(tier: RollupTier, fromMs: number, toMs: number, where?: SeriesFilter & { metric?: string }): Promise<RollupRow[]>
+  /** Stores sightings with set semantics: one already stored (same scope, period, device, digest) is kept once. */
+  writeSightings(rows: readonly StationSighting[]): Promise<void>
+  /** Exact distinct counts of sightings (see SightingQuery); a (period, group) with none is absent. */
+  countSightings(q: SightingQuery): Promise<SightingCount[]>
   /** true when the store answers (InfluxDB /ping, DuckDB always) */
   ping(): Promise<boolean>
   close(): Promise<void>

@@ -15,7 +15,7 @@ import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
   DEFAULT_INSTANT_MS, StoreUnavailableError, StoreWriteError, checkPointCount, mergeCoverage, pickSource, rollupSpan, tierMs,
-  validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
+  validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample, validateSighting, validateSightingQuery,
 } from '../query.ts'
 
 export interface DuckDbStoreConfig {
@@ -270,6 +270,9 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
       await conn.run(`CREATE TABLE IF NOT EXISTS events (ts BIGINT NOT NULL, device VARCHAR NOT NULL, neighborhood VARCHAR NOT NULL,
         type VARCHAR NOT NULL, severity VARCHAR NOT NULL, detail VARCHAR NOT NULL)`)
       await conn.run('CREATE TABLE IF NOT EXISTS rollup_state (tier VARCHAR PRIMARY KEY, from_ms BIGINT NOT NULL, to_ms BIGINT NOT NULL)')
+      // station digest sets: a key makes the set semantics (a sighting written twice is one)
+      await conn.run(`CREATE TABLE IF NOT EXISTS sightings (scope VARCHAR NOT NULL, period VARCHAR NOT NULL, device VARCHAR NOT NULL,
+        neighborhood VARCHAR NOT NULL, digest VARCHAR NOT NULL, randomized BOOLEAN NOT NULL, PRIMARY KEY (scope, period, device, digest))`)
       for (const r of await rows('SELECT tier, from_ms::DOUBLE AS f, to_ms::DOUBLE AS t FROM rollup_state')) {
         coverage.set(r.tier as RollupTier, { fromMs: r.f as number, toMs: r.t as number })
       }
@@ -400,6 +403,40 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
         metric: r.metric as string, device: r.device as string, neighborhood: r.neighborhood as string, instance: r.instance as string,
         timeMs: r.t as number, count: r.c as number, sum: r.sum as number, min: r.min as number, max: r.max as number,
       }))
+    }),
+
+    writeSightings: async (list) => {
+      list.forEach(validateSighting)
+      if (list.length === 0) return
+      await serial(async () => {
+        // chunks of bound parameters; INSERT OR IGNORE keeps what is stored (and the first of
+        // duplicates within the batch)
+        for (let i = 0; i < list.length; i += 500) {
+          const chunk = list.slice(i, i + 500)
+          const params: DuckDBValue[] = []
+          for (const r of chunk) params.push(r.scope, r.period, r.device, r.neighborhood, r.digest, r.randomized)
+          try {
+            await conn.run(`INSERT OR IGNORE INTO sightings VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, params)
+          } catch (err) {
+            throw writeError(err, chunk.length)
+          }
+        }
+      })
+    },
+
+    countSightings: (q) => serial(async () => {
+      validateSightingQuery(q)
+      if (q.periods.length === 0) return []
+      const params: DuckDBValue[] = [q.scope, ...q.periods]
+      let where = `scope = ? AND period IN (${q.periods.map(() => '?').join(', ')})`
+      where += inList('neighborhood', q.where?.neighborhood, params) + inList('device', q.where?.device, params)
+      const group = q.groupBy === 'all' ? "''" : q.groupBy
+      const out = await rows(
+        `SELECT period, ${group} AS grp, count(DISTINCT digest)::DOUBLE AS u, (count(DISTINCT digest) FILTER (WHERE randomized))::DOUBLE AS r
+         FROM sightings WHERE ${where} GROUP BY period, grp ORDER BY period, grp`,
+        params,
+      )
+      return out.map((r) => ({ period: r.period as string, group: r.grp as string, unique: r.u as number, randomized: r.r as number }))
     }),
 
     ping: async () => !closed,

@@ -13,12 +13,13 @@ import http from 'node:http'
 import https from 'node:https'
 import { InfluxDB } from 'influx'
 import type { IResults } from 'influx'
-import type { DeviceEvent, SeriesPoint } from '../../core/metrics.ts'
+import type { DeviceEvent, SeriesPoint, StationSighting } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
   DEFAULT_INSTANT_MS, RESERVED_METRICS, StoreUnavailableError, checkPointCount, floorTo, mergeCoverage, pickSource, rollupSpan,
   sortPoints, tierMs, validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
+  validateSighting, validateSightingQuery,
 } from '../query.ts'
 import { decodeValue, line, lpFloat, lpString, qlIdent, qlIn, qlString, seriesPrefix } from './lineprotocol.ts'
 import { createLineWriter } from './writer.ts'
@@ -45,6 +46,20 @@ export interface InfluxStoreConfig {
 const MEASUREMENT: Record<RollupTier, string> = { '5m': 'rollup_5m', '1h': 'rollup_1h', '1d': 'rollup_1d' }
 const EVENTS = 'civicnet_events'
 const STATE = 'civicnet_rollup_state'
+const SIGHTINGS = 'civicnet_sightings'
+
+/**
+ * A sighting's timestamp, in ns: the period's start plus 52 bits of the digest. Points of one
+ * series (scope, period, device, neighborhood, randomized) and time are one point on
+ * InfluxDB, so this gives the set semantics: the same digest lands on the same point, and two
+ * digests collide only when 52 bits of two HMACs agree (for an AP's ~200 stations a day,
+ * about 4e-12 per AP and day). The period start is the UTC midnight of its first date, so
+ * every point stays within 52 days of its period for retention and shards.
+ */
+function sightingNs(s: StationSighting): bigint {
+  const first = s.scope === 'day' ? s.period : s.scope === 'month' ? `${s.period}-01` : `${s.period.slice(0, 4)}-${String(3 * Number(s.period.slice(5)) - 2).padStart(2, '0')}-01`
+  return BigInt(Date.parse(`${first}T00:00:00Z`)) * 1_000_000n + BigInt('0x' + s.digest.slice(0, 13))
+}
 
 type Row = Record<string, unknown> & { time: number }
 interface Series { name: string; tags: Record<string, string>; rows: Row[] }
@@ -92,6 +107,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
   })
   const sliceSize = config.writer?.batchSize ?? 5000
   const writer = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers })
+  const nsWriter = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers, precision: 'ns' })
   const query = async (q: string): Promise<Series[][]> => seriesOf(await client.queryRaw(q, { database: config.database, retentionPolicy: config.retentionPolicy, precision: 'ms' }))
   const one = async (q: string): Promise<Series[]> => (await query(q))[0] ?? []
 
@@ -280,6 +296,29 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
       ], `detail=${lpString(e.detail)}`, e.timeMs)))
     },
 
+    async writeSightings(list) {
+      list.forEach(validateSighting)
+      if (list.length === 0) return
+      await nsWriter.write(list.map((r) => `${seriesPrefix(SIGHTINGS, [['scope', r.scope], ['period', r.period], ['device', r.device], ['neighborhood', r.neighborhood], ['randomized', r.randomized ? '1' : '0']])} digest=${lpString(r.digest)} ${sightingNs(r)}`))
+    },
+
+    async countSightings(q) {
+      validateSightingQuery(q)
+      if (q.periods.length === 0) return []
+      const group = q.groupBy === 'all' ? '' : `, ${qlIdent(q.groupBy)}`
+      const base = `FROM ${qlIdent(SIGHTINGS)} WHERE "scope" = ${qlString(q.scope)}`
+        + qlIn('period', q.periods) + qlIn('neighborhood', q.where?.neighborhood) + qlIn('device', q.where?.device)
+      const [all, rnd] = await query(
+        `SELECT count(distinct("digest")) AS u ${base} GROUP BY "period"${group}; SELECT count(distinct("digest")) AS u ${base} AND "randomized" = '1' GROUP BY "period"${group}`,
+      )
+      const key = (s: Series) => `${s.tags.period}\u0000${q.groupBy === 'all' ? '' : (s.tags[q.groupBy] ?? '')}`
+      const randomized = new Map((rnd ?? []).map((s) => [key(s), Number(s.rows[0]?.u ?? 0)]))
+      const out = (all ?? []).filter((s) => Number(s.rows[0]?.u ?? 0) > 0).map((s) => ({
+        period: s.tags.period!, group: q.groupBy === 'all' ? '' : (s.tags[q.groupBy] ?? ''), unique: Number(s.rows[0]!.u), randomized: randomized.get(key(s)) ?? 0,
+      }))
+      return out.sort((a, b) => cmp(a.period, b.period) || cmp(a.group, b.group))
+    },
+
     async events(q) {
       const limit = validateEventQuery(q)
       const ql = `SELECT "detail", "device", "neighborhood", "type", "severity" FROM ${qlIdent(EVENTS)} WHERE time >= ${ms(q.fromMs)} AND time < ${ms(q.toMs)}`
@@ -337,8 +376,10 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     async close() {
       try {
         await writer.flush()
+        await nsWriter.flush()
       } finally {
         writer.close()
+        nsWriter.close()
         agent.destroy()
       }
     },

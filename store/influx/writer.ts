@@ -29,6 +29,8 @@ export interface LineWriterConfig {
   retryMaxMs?: number
   /** one request's timeout, ms (default 30000) */
   timeoutMs?: number
+  /** the timestamps' unit in the lines (default 'ms') */
+  precision?: 'ms' | 'ns'
 }
 
 export interface WriterStats {
@@ -64,7 +66,7 @@ export function createLineWriter(config: LineWriterConfig) {
   const base = new URL(config.url)
   const lib = base.protocol === 'https:' ? https : http
   const agent = new lib.Agent({ keepAlive: true, maxSockets: maxInFlight })
-  const params = new URLSearchParams({ db: config.database, precision: 'ms' })
+  const params = new URLSearchParams({ db: config.database, precision: config.precision ?? 'ms' })
   if (config.retentionPolicy) params.set('rp', config.retentionPolicy)
   const path = `${base.pathname.replace(/\/$/, '')}/write?${params}`
   const stats: WriterStats = { requests: 0, retries: 0, batchesFailed: 0, linesWritten: 0 }

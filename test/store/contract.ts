@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 /**
  * The one contract every metric store keeps, run unchanged by duckdb.test.ts and
  * influx.test.ts. Expected values are worked out by hand from the samples below.
@@ -325,6 +326,52 @@ export function contractSuite(name: string, makeStore: () => Promise<MetricStore
       { device: 'ap1', neighborhood: 'north', instance: '', value: 2, timeMs: BASE + 9 * M },
     ])
     assert.equal((await sumCount())[1], [{ group: 'ap1', timeMs: BASE, value: 7 }, { group: 'ap2', timeMs: BASE, value: 6 }])
+  })
+
+  test('counts station digests exactly per day, device, neighborhood and de-duplicated city', async ({ store }) => {
+    const dg = (n: number) => createHash('sha256').update(`client ${n}`).digest('hex')
+    const sg = (period: string, device: string, neighborhood: string, n: number, randomized = false, scope: 'day' | 'month' | 'quarter' = 'day') =>
+      ({ scope, period, device, neighborhood, digest: dg(n), randomized })
+    // day 1: ap1 (north) sees clients 1-4 (3 and 4 randomized), ap2 (north) sees 3-5, ap3 (south) sees 5-6
+    // -> ap1 4, ap2 3, ap3 2; north {1..5} 5 (2 randomized), south {5,6} 2; city {1..6} 6, not 5 + 2 = 7
+    // day 2: ap1 sees 1 again (another day's key would give another digest; the store only counts)
+    const rows = [
+      sg('2026-01-15', 'ap1', 'north', 1), sg('2026-01-15', 'ap1', 'north', 2), sg('2026-01-15', 'ap1', 'north', 3, true), sg('2026-01-15', 'ap1', 'north', 4, true),
+      sg('2026-01-15', 'ap2', 'north', 3, true), sg('2026-01-15', 'ap2', 'north', 4, true), sg('2026-01-15', 'ap2', 'north', 5),
+      sg('2026-01-15', 'ap3', 'south', 5), sg('2026-01-15', 'ap3', 'south', 6),
+      sg('2026-01-16', 'ap1', 'north', 1),
+      sg('2026Q1', 'ap1', 'north', 1, false, 'quarter'), sg('2026Q1', 'ap3', 'south', 1, false, 'quarter'),
+    ]
+    await store.writeSightings(rows)
+    await store.writeSightings(rows.slice(0, 5)) // set semantics: written twice is stored once
+    const day = ['2026-01-15', '2026-01-16']
+    assert.equal(await store.countSightings({ scope: 'day', periods: day, groupBy: 'device' }), [
+      { period: '2026-01-15', group: 'ap1', unique: 4, randomized: 2 },
+      { period: '2026-01-15', group: 'ap2', unique: 3, randomized: 2 },
+      { period: '2026-01-15', group: 'ap3', unique: 2, randomized: 0 },
+      { period: '2026-01-16', group: 'ap1', unique: 1, randomized: 0 },
+    ])
+    assert.equal(await store.countSightings({ scope: 'day', periods: day, groupBy: 'neighborhood' }), [
+      { period: '2026-01-15', group: 'north', unique: 5, randomized: 2 },
+      { period: '2026-01-15', group: 'south', unique: 2, randomized: 0 },
+      { period: '2026-01-16', group: 'north', unique: 1, randomized: 0 },
+    ])
+    assert.equal(await store.countSightings({ scope: 'day', periods: day, groupBy: 'all' }), [
+      { period: '2026-01-15', group: '', unique: 6, randomized: 2 },
+      { period: '2026-01-16', group: '', unique: 1, randomized: 0 },
+    ])
+    assert.equal(await store.countSightings({ scope: 'day', periods: ['2026-01-15'], groupBy: 'all', where: { device: ['ap2', 'ap3'] } }), [
+      { period: '2026-01-15', group: '', unique: 4, randomized: 2 },
+    ])
+    assert.equal(await store.countSightings({ scope: 'quarter', periods: ['2026Q1'], groupBy: 'all' }), [{ period: '2026Q1', group: '', unique: 1, randomized: 0 }])
+    assert.equal(await store.countSightings({ scope: 'day', periods: ['2026-01-17'], groupBy: 'all' }), [])
+    assert.equal(await store.countSightings({ scope: 'day', periods: [], groupBy: 'all' }), [])
+    // bad input names the field and stores nothing
+    const refusal = async (p: Promise<unknown>) => p.then(() => 'stored', (err: Error) => `${err.name}: ${err.message}`)
+    assert.is(await refusal(store.writeSightings([{ ...rows[0]!, digest: 'aa:bb:cc:dd:ee:ff' }])), 'StoreWriteError: sighting 0: digest must be 64 lower-case hex characters')
+    assert.is(await refusal(store.writeSightings([{ ...rows[0]!, period: '2026-1-15' }])), "StoreWriteError: sighting 0: period '2026-1-15' is not a day")
+    assert.is(await refusal(store.countSightings({ scope: 'day', periods: ['2026Q1'], groupBy: 'all' })), "StoreQueryError: periods: '2026Q1' is not a day")
+    assert.equal(await store.countSightings({ scope: 'day', periods: ['2026-01-15'], groupBy: 'all' }), [{ period: '2026-01-15', group: '', unique: 6, randomized: 2 }])
   })
 
   return test
