@@ -94,6 +94,12 @@ export const Device = Type.Object({
   controller: Type.Optional(Id),
   /** for lightweight APs: the name under which the controller lists this AP */
   controllerApName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /**
+   * for standalone APs (polled over SNMP themselves) whose stations a management controller
+   * lists over its API (a UniFi Network controller): that controller's device id; the
+   * controller names the AP by controllerApName, else by name
+   */
+  managedBy: Type.Optional(Id),
   model: Type.Optional(Type.String({ maxLength: 100 })),
 })
 export type Device = Static<typeof Device>
