@@ -22,6 +22,13 @@ function int(name: string, raw: string | undefined, dflt: number, min: number, m
   return n
 }
 
+/** CIVICNET_UNIQUE_PERIOD: the period of the second station digest key (period-unique counts), 'quarter' by default. */
+function uniquePeriod(raw: string | undefined): 'month' | 'quarter' {
+  if (raw === undefined || raw === '') return 'quarter'
+  if (raw === 'month' || raw === 'quarter') return raw
+  throw new CollectorConfigError('CIVICNET_UNIQUE_PERIOD', `must be 'month' or 'quarter', got '${raw}'`)
+}
+
 /**
  * Reads CIVICNET_COLLECT_* and friends, then lets flags override:
  *   --shard i/n  --interval-ms N  --max-in-flight N  --trap-port N  --no-traps
@@ -59,6 +66,7 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
       timeoutMs: int('CIVICNET_SNMP_TIMEOUT_MS', env.CIVICNET_SNMP_TIMEOUT_MS, 2000, 50, 60_000),
       retries: int('CIVICNET_SNMP_RETRIES', env.CIVICNET_SNMP_RETRIES, 1, 0, 10),
       ...(shard ? { shard } : {}),
+      uniquePeriod: uniquePeriod(env.CIVICNET_UNIQUE_PERIOD),
     },
     writer: {
       spoolDir: env.CIVICNET_SPOOL_DIR ? resolve(env.CIVICNET_SPOOL_DIR) : join(dataDir, 'spool'),

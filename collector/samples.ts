@@ -2,12 +2,17 @@
  * Turns one poll's DeviceReading into core/metrics Samples. Counters become bytes per
  * interval through the counter tracker; a controller's AP table becomes per-AP samples
  * attributed to the inventory's lightweight APs; station MACs become digests here, at
- * once, and the raw MACs go no further than this function.
+ * once, and the raw MACs go no further than this function. Each station becomes the
+ * sightings of the AP it is on (collector/sightings.ts): a wireless controller's stations
+ * are resolved to its lightweight APs (`controller`), a management controller's (UniFi
+ * Network) to the standalone APs it manages (`managedBy`), both by controllerApName ?? name,
+ * and an AP's own station table to the AP itself.
  */
 import type { Device, Inventory } from '../core/inventory.ts'
-import type { Sample } from '../core/metrics.ts'
+import type { Sample, StationSighting } from '../core/metrics.ts'
 import type { CounterTracker } from './counters.ts'
-import type { MacHasher } from './privacy.ts'
+import { PeriodClosedError, type KeyIds, type MacDigest, type MacHasher } from './privacy.ts'
+import { sightingsOf, type StationSeen } from './sightings.ts'
 
 /**
  * The part of collector/reading.ts's DeviceReading this module reads (structural, so the
@@ -59,6 +64,19 @@ export function buildApIndex(inv: Inventory): ApIndex {
   return idx
 }
 
+/** Standalone APs by the name their management controller lists them under: managedBy id -> name -> AP device. */
+export function buildManagedIndex(inv: Inventory): ApIndex {
+  const nbh = neighborhoodOf(inv)
+  const idx: ApIndex = new Map()
+  for (const d of inv.devices) {
+    if (!d.managedBy || d.controller) continue
+    let m = idx.get(d.managedBy)
+    if (!m) idx.set(d.managedBy, (m = new Map()))
+    m.set(d.controllerApName ?? d.name, { device: d.id, neighborhood: nbh(d) })
+  }
+  return idx
+}
+
 export function neighborhoodOf(inv: Inventory): (d: Device) => string {
   const bySite = new Map(inv.sites.map((s) => [s.id, s.neighborhood]))
   return (d) => bySite.get(d.site) ?? ''
@@ -73,21 +91,40 @@ export interface SampleContext {
   macHasher: MacHasher
   /** this controller's lightweight APs by controller AP name (absent: not a controller) */
   aps?: Map<string, { device: string; neighborhood: string }>
+  /** the standalone APs this device manages (their managedBy), by the name it lists them under */
+  managed?: Map<string, { device: string; neighborhood: string }>
+  /** the polled device is an AP: stations of its own station table are its own */
+  ownStations?: boolean
 }
 
 export interface StationDigests {
   /** stations in the reading */
   count: number
-  /** HMAC digests (see collector/privacy.ts), one per station, same order */
+  /** day-key HMAC digests (see collector/privacy.ts), one per station, same order */
   digests: string[]
   randomized: number
+  /** start of the local day, epoch ms */
   periodStartMs: number
+  /** stations on an AP the inventory does not know (digested and counted here, no sighting) */
+  unattributed: number
 }
 
 export interface ReadingSamples {
   samples: Sample[]
   stations: StationDigests | undefined
+  /** each station's day row and period row (collector/sightings.ts), not yet de-duplicated */
+  sightings: StationSighting[]
+  /** the station table was read but its period's key is already destroyed: nothing counted */
+  stationsTooLate?: boolean
 }
+
+/**
+ * The metric that says a station table was read: one sample per source device and minute
+ * (time floored to the minute) per key scope (instance 'day', 'month' or 'quarter'), valued
+ * with the key's random id. uniques/ reads it to tell a collector gap or a key change from
+ * a day with no clients.
+ */
+export const STATION_KEY_METRIC = 'station_key'
 
 const s = (metric: string, device: string, neighborhood: string, instance: string, value: number, timeMs: number): Sample => ({
   metric,
@@ -157,13 +194,26 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
   // per-AP traffic on a controller is the sum of each station's own delta (a station that
   // leaves or roams cannot make another AP's sum go backwards).
   let stations: StationDigests | undefined
+  let stationsTooLate = false
+  const seen: StationSeen[] = []
   const stationBytesByAp = new Map<string, number>()
+  let keys: KeyIds | undefined
   if (r.stations) {
+    try {
+      keys = ctx.macHasher.keyIds(t)
+    } catch (err) {
+      if (!(err instanceof PeriodClosedError)) throw err
+      stationsTooLate = true // the poll is older than its day's key: nothing of it is counted
+    }
+  }
+  if (r.stations && keys) {
+    const index = ctx.aps ?? ctx.managed
     const digests: string[] = []
     let randomized = 0
-    let periodStartMs = ctx.macHasher.periodStart(t)
+    let unattributed = 0
+    const periodStartMs = ctx.macHasher.periodStart(t)
     for (const st of r.stations) {
-      let h
+      let h: MacDigest
       try {
         h = ctx.macHasher.hash(st.mac, t)
       } catch {
@@ -171,13 +221,18 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
       }
       digests.push(h.digest)
       if (h.randomized) randomized++
-      periodStartMs = h.periodStartMs
+      const at = index ? (st.ap !== undefined ? index.get(st.ap) : undefined) : ctx.ownStations ? { device, neighborhood: n } : undefined
+      if (at) seen.push({ device: at.device, neighborhood: at.neighborhood, h })
+      else unattributed++
       if (r.aps && st.ap !== undefined && st.bytes !== null && st.bytes !== undefined) {
         const d = counters.delta({ device, instance: h.digest, counter: 'stationBytes' }, { value: BigInt(st.bytes), kind: 'counter64', sysUpTimeTicks: ticks, timeMs: t })
         stationBytesByAp.set(st.ap, (stationBytesByAp.get(st.ap) ?? 0) + (d ?? 0))
       }
     }
-    stations = { count: digests.length, digests, randomized, periodStartMs }
+    stations = { count: digests.length, digests, randomized, periodStartMs, unattributed }
+    const minute = Math.floor(t / 60_000) * 60_000
+    out.push(s(STATION_KEY_METRIC, device, '', 'day', keys.dayKeyId, minute))
+    out.push(s(STATION_KEY_METRIC, device, '', keys.periodScope, keys.periodKeyId, minute))
   }
 
   /**
@@ -233,7 +288,7 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
     }
     for (const [name, inv] of ctx.aps) if (!seen.has(name)) out.push(s('device_up', inv.device, inv.neighborhood, '', 0, t))
   }
-  return { samples: out, stations }
+  return { samples: out, stations, sightings: sightingsOf(seen), ...(stationsTooLate ? { stationsTooLate } : {}) }
 }
 
 /** Samples for a poll that failed: the device (and a controller's APs: unknown) is down. */

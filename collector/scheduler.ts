@@ -20,10 +20,11 @@ import cron from 'node-cron'
 import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
-import type { DeviceEvent, Sample } from '../core/metrics.ts'
+import type { DeviceEvent, Sample, StationSighting } from '../core/metrics.ts'
 import { createCounterTracker, type CounterTracker } from './counters.ts'
-import { createMacHasher, type MacHasher } from './privacy.ts'
-import { buildApIndex, failedPollSamples, neighborhoodOf, pollSelfSamples, readingToSamples, type ReadingInput, type StationDigests } from './samples.ts'
+import { createMacHasher, type MacHasher, type UniquePeriod } from './privacy.ts'
+import { buildApIndex, buildManagedIndex, failedPollSamples, neighborhoodOf, pollSelfSamples, readingToSamples, type ReadingInput, type StationDigests } from './samples.ts'
+import { createSightingTracker, type SightingTracker, type SightingTrackerStats } from './sightings.ts'
 import { inShard, pollOffsetMs, type Shard } from './shard.ts'
 import { createTransitionTracker, type DownCause, type TransitionTracker } from './transitions.ts'
 
@@ -53,6 +54,13 @@ export interface PollerConfig {
   tickMs?: number
   /** 'cron' (node-cron, 1 s ticks, wall clock), 'clock' (clock.after) or 'auto' (cron when clock.speed is 1) */
   tick?: 'cron' | 'clock' | 'auto'
+  /**
+   * station digests (collector/privacy.ts): the period of the second, period-unique key
+   * ('month' or 'quarter', default 'quarter'; the day key is always the city's local day)
+   */
+  uniquePeriod?: UniquePeriod
+  /** how long after its period ends a digest key still serves a poll that began in it, clock ms (default 120 000) */
+  keyGraceMs?: number
 }
 
 /** One finished poll, for tests, logs and the demo's live view. Holds no raw MAC. */
@@ -69,14 +77,16 @@ export interface PollRecord {
 export interface PollerDeps {
   /** the inventory, or a function returning the current one (re-read every tick) */
   inventory: Inventory | (() => Inventory)
-  /** where samples go: collector/writer.ts (or anything with write()) */
-  sink: { write(samples: readonly Sample[]): void }
+  /** where samples and station sightings go: collector/writer.ts (or anything with write()) */
+  sink: { write(samples: readonly Sample[]): void; writeSightings?(rows: readonly StationSighting[]): void }
   clock: Clock
   poll: PollFn
   log: Logger
   onPoll?: (record: PollRecord) => void
   counters?: CounterTracker
+  /** default: one made for the inventory's time zone and config.uniquePeriod */
   macHasher?: MacHasher
+  sightings?: SightingTracker
   /**
    * where deviceDown/deviceUp events go (collector/transitions.ts's event writer); must not
    * throw. Absent: transitions are still tracked, nothing is written.
@@ -116,8 +126,10 @@ export interface Poller {
   pollAll(options?: { timeoutMs?: number; retries?: number; maxInFlight?: number }): Promise<void>
   /** the devices this poller polls, with their offsets (for tests and --dry-run) */
   schedule(): { device: string; offsetMs: number }[]
-  /** unique station digests seen in the current counting period (no raw MAC) */
+  /** unique station digests seen in the current local day, city-wide (no raw MAC) */
   uniqueStations(): { periodStartMs: number; count: number }
+  /** sightings handed to the sink, repeats held back, polls whose day key was already gone */
+  sightingStats(): SightingTrackerStats & { tooLate: number }
 }
 
 interface Entry {
@@ -125,6 +137,7 @@ interface Entry {
   neighborhood: string
   offsetMs: number
   aps: Map<string, { device: string; neighborhood: string }> | undefined
+  managed: Map<string, { device: string; neighborhood: string }> | undefined
 }
 
 export function isTimeout(err: unknown): boolean {
@@ -144,7 +157,20 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   if (!(intervalMs > 0)) throw new RangeError(`collector intervalMs must be > 0, got ${intervalMs}`)
   if (!(maxInFlight >= 1)) throw new RangeError(`collector maxInFlight must be >= 1, got ${maxInFlight}`)
   const counters = deps.counters ?? createCounterTracker()
-  const macHasher = deps.macHasher ?? createMacHasher({ period: 'day' })
+  // Station digest keys follow the city's local days: made for the inventory's time zone
+  // (again, with fresh keys, should it change).
+  let hasher: MacHasher | undefined = deps.macHasher
+  const macHasherFor = (inv: Inventory): MacHasher => {
+    if (deps.macHasher) return deps.macHasher
+    const tz = inv.city.timezone || 'UTC'
+    if (!hasher || hasher.timezone !== tz) {
+      hasher?.close(Infinity)
+      hasher = createMacHasher({ timezone: tz, uniquePeriod: config.uniquePeriod, graceMs: config.keyGraceMs })
+    }
+    return hasher
+  }
+  const sightings = deps.sightings ?? createSightingTracker()
+  let stationsTooLate = 0
   const transitions = deps.transitions ?? createTransitionTracker()
 
   let invRef: Inventory | undefined
@@ -155,11 +181,13 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     invRef = inv
     const nbh = neighborhoodOf(inv)
     const apIndex = buildApIndex(inv)
+    const managedIndex = buildManagedIndex(inv)
+    macHasherFor(inv)
     const known = new Set(inv.devices.map((d) => d.id))
     entries = inv.devices
       // A lightweight AP has no agent of its own: its controller's poll reports it.
       .filter((d) => !d.controller && inShard(d.id, config.shard))
-      .map((d) => ({ device: d, neighborhood: nbh(d), offsetMs: pollOffsetMs(d.id, intervalMs), aps: apIndex.get(d.id) }))
+      .map((d) => ({ device: d, neighborhood: nbh(d), offsetMs: pollOffsetMs(d.id, intervalMs), aps: apIndex.get(d.id), managed: managedIndex.get(d.id) }))
       .sort((a, b) => a.offsetMs - b.offsetMs || (a.device.id < b.device.id ? -1 : 1))
     for (const id of lastSeen) if (!known.has(id)) counters.forgetDevice(id)
     transitions.retain(known)
@@ -178,7 +206,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   const pending = new Set<() => void>()
   const active = new Set<Promise<void>>()
   let missedLogAtMs = 0
-  const stations = { periodStartMs: 0, digests: new Set<string>() }
+  let stationsDayStartMs = 0
 
   /** Hands every device due in [cursorMs, endMs) to a timer at its exact due time. */
   function dispatchUntil(endMs: number) {
@@ -269,7 +297,8 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
           guard = setTimeout(() => reject(Object.assign(new Error(`poll of '${id}' took longer than ${limitMs} ms`), { name: 'PollTimeoutError' })), limitMs)
         }),
       ])
-      const r = readingToSamples(reading, { device: id, neighborhood: n, timeMs, counters, macHasher, aps: e.aps })
+      const macHasher = macHasherFor(invRef!)
+      const r = readingToSamples(reading, { device: id, neighborhood: n, timeMs, counters, macHasher, aps: e.aps, managed: e.managed, ownStations: e.device.kind === 'ap' })
       samples = r.samples
       stationDigests = r.stations
       // Only a controller's APs can read 0 in a poll that answered.
@@ -277,13 +306,11 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       const missing = new Set<string>()
       for (const [name, ap] of e.aps ?? []) if (!listed.has(name)) missing.add(ap.device)
       cause = (device) => ({ kind: 'controller', missing: missing.has(device) })
-      if (r.stations) {
-        if (r.stations.periodStartMs !== stations.periodStartMs) {
-          stations.periodStartMs = r.stations.periodStartMs
-          stations.digests = new Set()
-        }
-        for (const d of r.stations.digests) stations.digests.add(d)
-      }
+      // each station's day and period rows, once per period and AP, through the writer
+      const fresh = sightings.add(r.sightings)
+      if (fresh.length > 0) deps.sink.writeSightings?.(fresh)
+      if (r.stations) stationsDayStartMs = Math.max(stationsDayStartMs, r.stations.periodStartMs)
+      if (r.stationsTooLate) stationsTooLate++
       st.ok++
     } catch (err) {
       outcome = isTimeout(err) ? 'timeout' : 'error'
@@ -320,6 +347,13 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     if (now - prunedAtMs < intervalMs) return
     prunedAtMs = now
     counters.prune(now - pruneAfterMs)
+    closeKeys(now)
+  }
+  /** a closed period's digest key is zeroed and its de-duplication memory dropped */
+  function closeKeys(now: number) {
+    if (!hasher) return
+    hasher.close(now)
+    sightings.retain(hasher.openPeriods())
   }
 
   function clockTick() {
@@ -359,6 +393,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     stats: () => ({ devices: entries.length, ...st, inFlight, waiting: waiting.length }),
     async pollAll(options = {}) {
       refresh()
+      closeKeys(clock.now())
       const patience = { timeoutMs: options.timeoutMs ?? timeoutMs, retries: options.retries ?? retries }
       const queue = entries.slice()
       const worker = async () => {
@@ -384,6 +419,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       refresh()
       return entries.map((e) => ({ device: e.device.id, offsetMs: e.offsetMs }))
     },
-    uniqueStations: () => ({ periodStartMs: stations.periodStartMs, count: stations.digests.size }),
+    uniqueStations: () => ({ periodStartMs: stationsDayStartMs, count: sightings.stats().dayUnique }),
+    sightingStats: () => ({ ...sightings.stats(), tooLate: stationsTooLate }),
   }
 }

@@ -1,5 +1,5 @@
 /**
- * A bounded on-disk spool for samples the store could not take. Append-only segment files
+ * A bounded on-disk spool for samples and station sightings the store could not take. Append-only segment files
  * of JSON lines (`seg-<seq>.jsonl`) under one directory, written synchronously so a sample
  * the writer accepted survives a crash. Replay reads the oldest segment first; a segment is
  * deleted only after the store acknowledged every line of it (commit), and the number of
@@ -9,11 +9,17 @@
  * outage longer than the spool can hold loses its oldest samples, never the newest.
  * Samples the store rejects as malformed are set aside in `rejected.jsonl` beside the
  * segments (each line a sample and the store's reason), never replayed.
+ * A sighting's line holds its scope, period, device, neighborhood, digest and randomized
+ * flag: digests, never a MAC (there is none past collector/privacy.ts).
  */
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
-import type { Sample } from '../core/metrics.ts'
+import type { Sample, StationSighting } from '../core/metrics.ts'
+
+/** What the spool keeps: samples and station sightings, in the order they were appended. */
+export type SpoolRecord = Sample | StationSighting
+export const isSighting = (r: SpoolRecord): r is StationSighting => 'digest' in r
 
 export interface SpoolConfig {
   /** directory of the segment files, e.g. data/spool */
@@ -29,7 +35,9 @@ export interface SpoolConfig {
 export interface SpoolSegment {
   /** segment sequence number */
   seq: number
-  /** the segment's samples not yet acknowledged, in the order they were appended */
+  /** the segment's records (samples and sightings) not yet acknowledged, in the order they were appended */
+  records: SpoolRecord[]
+  /** the samples among them */
   samples: Sample[]
   /** lines of the segment already acknowledged in an earlier, interrupted replay */
   ackedLines: number
@@ -40,19 +48,23 @@ export interface SpoolStats {
   segments: number
   /** samples appended since start */
   appendedSamples: number
+  /** sightings appended since start */
+  appendedSightings: number
   /** samples lost because the spool was full */
   droppedSamples: number
+  /** sightings lost because the spool was full */
+  droppedSightings: number
   droppedSegments: number
   /** unreadable lines skipped (a line torn by a crash mid-append) */
   corruptLines: number
-  /** samples written to the rejected file since start */
+  /** records (samples, sightings) written to the rejected file since start */
   rejectedSaved: number
-  /** rejected samples not written there because it had reached rejectedMaxBytes */
+  /** rejected records not written there because it had reached rejectedMaxBytes */
   rejectedUnsaved: number
 }
 
 export interface Spool {
-  append(samples: readonly Sample[]): void
+  append(records: readonly SpoolRecord[]): void
   /** true when no sample waits */
   isEmpty(): boolean
   /** the oldest segment (sealing the one being appended to, so appends never race a replay) */
@@ -66,14 +78,25 @@ export interface Spool {
    * (never replayed; for a person to inspect). Bounded by `rejectedMaxBytes`: past it the
    * samples are only counted (`stats().rejectedUnsaved`).
    */
-  setAside(samples: readonly Sample[], reason: string): void
+  setAside(records: readonly SpoolRecord[], reason: string): void
   stats(): SpoolStats
 }
 
 const SEG = /^seg-(\d{12})\.jsonl$/
 /** not a segment (SEG does not match it): never replayed */
 export const REJECTED_FILE = 'rejected.jsonl'
-const line = (s: Sample) => JSON.stringify({ m: s.metric, d: s.device, n: s.neighborhood, i: s.instance, v: s.value, t: s.timeMs })
+const SIGHTING_LINE = '{"k":"s",'
+const line = (r: SpoolRecord) => isSighting(r)
+  ? JSON.stringify({ k: 's', s: r.scope, p: r.period, d: r.device, n: r.neighborhood, g: r.digest, r: r.randomized ? 1 : 0 })
+  : JSON.stringify({ m: r.metric, d: r.device, n: r.neighborhood, i: r.instance, v: r.value, t: r.timeMs })
+function parseLine(text: string): SpoolRecord {
+  const o = JSON.parse(text) as Record<string, unknown>
+  if (o.k === 's') {
+    return { scope: o.s as StationSighting['scope'], period: o.p as string, device: o.d as string, neighborhood: o.n as string, digest: o.g as string, randomized: o.r === 1 }
+  }
+  if (typeof o.m !== 'string') throw new SyntaxError('not a spool line')
+  return { metric: o.m, device: o.d as string, neighborhood: o.n as string, instance: o.i as string, value: o.v as number, timeMs: o.t as number }
+}
 const name = (seq: number) => `seg-${String(seq).padStart(12, '0')}.jsonl`
 
 export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
@@ -98,9 +121,11 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
   } catch {
     /* none yet */
   }
-  const stats: SpoolStats = { bytes: 0, segments: 0, appendedSamples: 0, droppedSamples: 0, droppedSegments: 0, corruptLines: 0, rejectedSaved: 0, rejectedUnsaved: 0 }
+  const stats: SpoolStats = {
+    bytes: 0, segments: 0, appendedSamples: 0, appendedSightings: 0, droppedSamples: 0, droppedSightings: 0, droppedSegments: 0, corruptLines: 0, rejectedSaved: 0, rejectedUnsaved: 0,
+  }
   const total = () => [...sizes.values()].reduce((a, b) => a + b, 0)
-  if (sizes.size > 0) deps.log.info({ dir, segments: sizes.size, bytes: total() }, 'spool has samples from an earlier run')
+  if (sizes.size > 0) deps.log.info({ dir, segments: sizes.size, bytes: total() }, 'spool has samples or sightings from an earlier run')
 
   function readAcked(seq: number): number {
     try {
@@ -112,11 +137,15 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
 
   function drop(seq: number) {
     const file = join(dir, name(seq))
-    let lines = 0
+    let samples = 0
+    let sightings = 0
     try {
-      const text = readFileSync(file, 'utf8')
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++
-      lines -= readAcked(seq)
+      const lines = readFileSync(file, 'utf8').split('\n')
+      for (let i = readAcked(seq); i < lines.length; i++) {
+        if (lines[i] === '') continue
+        if (lines[i]!.startsWith(SIGHTING_LINE)) sightings++
+        else samples++
+      }
     } catch {
       /* already gone */
     }
@@ -124,17 +153,20 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
     rmSync(file.replace('.jsonl', '.acked'), { force: true })
     sizes.delete(seq)
     if (active === seq) active = undefined
-    stats.droppedSamples += Math.max(0, lines)
+    stats.droppedSamples += samples
+    stats.droppedSightings += sightings
     stats.droppedSegments++
-    deps.log.warn({ dir, segment: seq, droppedSamples: lines, totalDroppedSamples: stats.droppedSamples, maxBytes }, 'spool full: dropped its oldest segment')
+    deps.log.warn({ dir, segment: seq, droppedSamples: samples, droppedSightings: sightings, totalDroppedSamples: stats.droppedSamples, maxBytes }, 'spool full: dropped its oldest segment')
   }
 
   return {
-    append(samples) {
-      if (samples.length === 0) return
+    append(records) {
+      if (records.length === 0) return
       let text = ''
-      for (const s of samples) {
-        text += line(s) + '\n'
+      let sightings = 0
+      for (const r of records) {
+        text += line(r) + '\n'
+        if (isSighting(r)) sightings++
       }
       const bytes = Buffer.byteLength(text)
       if (active === undefined || (sizes.get(active) ?? 0) + bytes > segmentBytes) {
@@ -149,7 +181,8 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       }
       appendFileSync(join(dir, name(active)), text)
       sizes.set(active, (sizes.get(active) ?? 0) + bytes)
-      stats.appendedSamples += samples.length
+      stats.appendedSamples += records.length - sightings
+      stats.appendedSightings += sightings
     },
     isEmpty: () => [...sizes.values()].every((b) => b === 0),
     oldest() {
@@ -164,20 +197,19 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
         return this.oldest()
       }
       const acked = readAcked(seq)
-      const samples: Sample[] = []
+      const records: SpoolRecord[] = []
       const lines = text.split('\n')
       for (let i = acked; i < lines.length; i++) {
         const line = lines[i]!
         if (line === '') continue
         try {
-          const o = JSON.parse(line) as { m: string; d: string; n: string; i: string; v: number; t: number }
-          samples.push({ metric: o.m, device: o.d, neighborhood: o.n, instance: o.i, value: o.v, timeMs: o.t })
+          records.push(parseLine(line))
         } catch {
           stats.corruptLines++
           deps.log.warn({ dir, segment: seq, line: i + 1 }, 'spool: skipped an unreadable line')
         }
       }
-      return { seq, samples, ackedLines: acked }
+      return { seq, records, samples: records.filter((r): r is Sample => !isSighting(r)), ackedLines: acked }
     },
     ack(seq, lines) {
       writeFileSync(join(dir, name(seq).replace('.jsonl', '.acked')), String(lines))
@@ -188,18 +220,18 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       sizes.delete(seq)
       if (active === seq) active = undefined
     },
-    setAside(samples, reason) {
-      if (samples.length === 0) return
+    setAside(records, reason) {
+      if (records.length === 0) return
       let text = ''
-      for (const s of samples) text += line(s).slice(0, -1) + `,"reason":${JSON.stringify(reason)}}\n`
+      for (const r of records) text += line(r).slice(0, -1) + `,"reason":${JSON.stringify(reason)}}\n`
       const bytes = Buffer.byteLength(text)
       if (rejectedBytes + bytes > rejectedMaxBytes) {
-        stats.rejectedUnsaved += samples.length
+        stats.rejectedUnsaved += records.length
         return
       }
       appendFileSync(join(dir, REJECTED_FILE), text)
       rejectedBytes += bytes
-      stats.rejectedSaved += samples.length
+      stats.rejectedSaved += records.length
     },
     stats: () => ({ ...stats, bytes: total(), segments: sizes.size }),
   }

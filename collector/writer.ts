@@ -1,6 +1,6 @@
 /**
- * Batches samples to the store. Nothing the store does not take is lost, and nothing is
- * written twice:
+ * Batches samples and station sightings to the store. Nothing the store does not take is
+ * lost, and nothing is written twice:
  *
  * - A batch the store does not take goes to the on-disk spool (collector/spool.ts), whether
  *   the store is unreachable (its ping fails) or answers but refuses (a retriable
@@ -21,15 +21,20 @@
  *   last acknowledged chunk. Should a crash fall between the store's acknowledgement and
  *   the spool's note of it, the chunk is written again, which every store takes as a
  *   replacement (store/types.ts: last write wins per metric, device, instance and time).
+ * - Station sightings (collector/sightings.ts) take the same path: queued with the samples,
+ *   batched with them (a batch's samples go to store.write, its sightings to
+ *   store.writeSightings), spooled with them in one line order, replayed, isolated and set
+ *   aside the same way. The store keeps a sighting written twice once (set semantics), so a
+ *   replayed chunk doubles nothing there either.
  *
  * Timers here run on real time, not the simulated clock: they pace I/O, not polls.
  */
 import type { Logger } from 'pino'
-import type { Sample } from '../core/metrics.ts'
+import type { Sample, StationSighting } from '../core/metrics.ts'
 import { join } from 'node:path'
 import { StoreWriteError } from '../store/query.ts'
 import type { MetricStore } from '../store/types.ts'
-import { REJECTED_FILE, createSpool, type Spool, type SpoolStats } from './spool.ts'
+import { REJECTED_FILE, createSpool, isSighting, type Spool, type SpoolRecord, type SpoolStats } from './spool.ts'
 
 export interface WriterConfig {
   /** samples per store write (default 5000) */
@@ -55,6 +60,14 @@ export interface WriterConfig {
 export interface WriterStats {
   /** samples the store acknowledged */
   writtenSamples: number
+  /** station sightings the store acknowledged (each new to the collector in its period; the store keeps repeats once) */
+  writtenSightings: number
+  /** sightings that went to the spool */
+  spooledSightings: number
+  /** sightings replayed from the spool into the store */
+  replayedSightings: number
+  /** sightings the store rejected as malformed (set aside in rejected.jsonl) */
+  rejectedSightings: number
   /** samples that went to the spool */
   spooledSamples: number
   /** samples replayed from the spool into the store */
@@ -72,6 +85,8 @@ export interface Writer {
   start(): void
   /** queues samples; never throws, never waits on the store */
   write(samples: readonly Sample[]): void
+  /** queues station sightings, behind the samples queued before them; never throws */
+  writeSightings(rows: readonly StationSighting[]): void
   /** writes (or spools) everything queued, and replays the spool when the store is up */
   flush(): Promise<void>
   /** flushes, tries one last replay, and stops; what the store did not take stays spooled */
@@ -80,9 +95,12 @@ export interface Writer {
 }
 
 export interface WriterDeps {
-  store: Pick<MetricStore, 'write' | 'ping'>
+  /** writeSightings is needed once sightings are written (a store without it refuses them as malformed) */
+  store: Pick<MetricStore, 'write' | 'ping'> & Partial<Pick<MetricStore, 'writeSightings'>>
   log: Logger
 }
+
+type Rec = SpoolRecord
 
 export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   const batchSize = config.batchSize ?? 5000
@@ -95,7 +113,7 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
     dir: config.spoolDir, maxBytes: config.spoolMaxBytes, segmentBytes: config.spoolSegmentBytes, rejectedMaxBytes: config.rejectedMaxBytes,
   }, { log })
 
-  let queue: Sample[] = []
+  let queue: Rec[] = []
   let running = false
   let storeDown = !spool.isEmpty()
   let backoffMs = retryMs
@@ -103,7 +121,21 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   let retryTimer: NodeJS.Timeout | undefined
   // Every store interaction runs through this chain: one write at a time, in order.
   let chain: Promise<void> = Promise.resolve()
-  const s = { writtenSamples: 0, spooledSamples: 0, replayedSamples: 0, rejectedSamples: 0, refusedWrites: 0 }
+  const s = {
+    writtenSamples: 0, spooledSamples: 0, replayedSamples: 0, rejectedSamples: 0, refusedWrites: 0,
+    writtenSightings: 0, spooledSightings: 0, replayedSightings: 0, rejectedSightings: 0,
+  }
+  /** [samples, sightings] in a list of records */
+  const tally = (recs: readonly Rec[]): [number, number] => {
+    let rows = 0
+    for (const r of recs) if (isSighting(r)) rows++
+    return [recs.length - rows, rows]
+  }
+  const count = (recs: readonly Rec[], kind: 'written' | 'spooled' | 'replayed' | 'rejected') => {
+    const [samples, rows] = tally(recs)
+    s[`${kind}Samples`] += samples
+    s[`${kind}Sightings`] += rows
+  }
   const loggedKinds = new Set<string>()
 
   function serial(fn: () => Promise<void>): Promise<void> {
@@ -114,9 +146,19 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   const message = (err: unknown): string => String((err as Error)?.message ?? err)
 
   type Attempt = { r: 'ok' } | { r: 'bad'; err: StoreWriteError } | { r: 'down' | 'refused'; err: unknown }
-  async function attempt(batch: Sample[]): Promise<Attempt> {
+  async function attempt(batch: Rec[]): Promise<Attempt> {
     try {
-      await store.write(batch)
+      const samples: Sample[] = []
+      const rows: StationSighting[] = []
+      for (const r of batch) {
+        if (isSighting(r)) rows.push(r)
+        else samples.push(r)
+      }
+      if (samples.length > 0) await store.write(samples)
+      if (rows.length > 0) {
+        if (!store.writeSightings) throw new StoreWriteError('this store does not take station sightings', false)
+        await store.writeSightings(rows)
+      }
       return { r: 'ok' }
     } catch (err) {
       if (err instanceof StoreWriteError && !err.retriable) return { r: 'bad', err }
@@ -131,16 +173,17 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
     }
   }
 
-  /** Counts malformed samples, sets them aside, and logs each kind of reason once. */
-  function reject(samples: Sample[], err: StoreWriteError) {
-    s.rejectedSamples += samples.length
+  /** Counts malformed samples and sightings, sets them aside, and logs each kind of reason once. */
+  function reject(samples: Rec[], err: StoreWriteError) {
+    count(samples, 'rejected')
     const reason = message(err)
     spool.setAside(samples, reason)
     // a kind is the reason with its quoted names and numbers blanked
     const kind = reason.replace(/"[^"]*"|'[^']*'/g, '…').replace(/\d+/g, 'N').slice(0, 200)
     if (loggedKinds.has(kind)) return
     if (loggedKinds.size < 1000) loggedKinds.add(kind)
-    log.error({ reason, samples: samples.length, metric: samples[0]?.metric, rejectedFile: join(config.spoolDir, REJECTED_FILE) },
+    const first = samples[0]
+    log.error({ reason, samples: samples.length, metric: first === undefined ? undefined : isSighting(first) ? 'sightings' : first.metric, rejectedFile: join(config.spoolDir, REJECTED_FILE) },
       'store rejected samples as malformed: set aside, not retried (logged once per kind)')
   }
 
@@ -148,10 +191,10 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
    * Writes one batch. 'ok': the store has every sample of it but the malformed ones, which
    * were set aside; 'down' | 'refused': the store did not take it (nothing set aside).
    */
-  async function writeBatch(batch: Sample[]): Promise<'ok' | 'down' | 'refused'> {
+  async function writeBatch(batch: Rec[]): Promise<'ok' | 'down' | 'refused'> {
     const first = await attempt(batch)
     if (first.r === 'ok') {
-      s.writtenSamples += batch.length
+      count(batch, 'written')
       return 'ok'
     }
     if (first.r !== 'bad') {
@@ -164,10 +207,10 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
     // Halve until the malformed samples are alone. Good halves are written (InfluxDB may
     // hold them already from its partial write: the rewrite replaces them).
     let budget = isolateWrites
-    const good: Sample[][] = []
-    const bad: [Sample[], StoreWriteError][] = []
+    const good: Rec[][] = []
+    const bad: [Rec[], StoreWriteError][] = []
     // depth first, left half first: the set-aside samples keep their polled order
-    const stack: [Sample[], StoreWriteError][] = [[batch, first.err]]
+    const stack: [Rec[], StoreWriteError][] = [[batch, first.err]]
     while (stack.length > 0) {
       const [part, err] = stack.pop()!
       if (part.length === 1 || budget < 2) {
@@ -175,7 +218,7 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
         continue
       }
       const mid = Math.ceil(part.length / 2)
-      const rejectedHalves: [Sample[], StoreWriteError][] = []
+      const rejectedHalves: [Rec[], StoreWriteError][] = []
       for (const half of [part.slice(0, mid), part.slice(mid)]) {
         budget--
         const a = await attempt(half)
@@ -185,7 +228,7 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       }
       stack.push(...rejectedHalves.reverse())
     }
-    for (const g of good) s.writtenSamples += g.length
+    for (const g of good) count(g, 'written')
     for (const [part, err] of bad) reject(part, err)
     return 'ok'
   }
@@ -198,17 +241,17 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
     backoffMs = Math.min(retryMaxMs, backoffMs * 2)
   }
 
-  async function writeOrSpool(batch: Sample[]) {
+  async function writeOrSpool(batch: Rec[]) {
     if (!storeDown && spool.isEmpty()) {
       const r = await writeBatch(batch)
       if (r === 'ok') return
       spool.append(batch)
-      s.spooledSamples += batch.length
+      count(batch, 'spooled')
       stall(r)
       return
     }
     spool.append(batch)
-    s.spooledSamples += batch.length
+    count(batch, 'spooled')
     scheduleRetry(storeDown ? retryMs : 0)
   }
 
@@ -218,21 +261,22 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       const seg = spool.oldest()
       if (!seg) break
       let acked = seg.ackedLines
-      for (let i = 0; i < seg.samples.length; i += batchSize) {
-        const chunk = seg.samples.slice(i, i + batchSize)
-        const writtenBefore = s.writtenSamples
+      for (let i = 0; i < seg.records.length; i += batchSize) {
+        const chunk = seg.records.slice(i, i + batchSize)
+        const writtenBefore = [s.writtenSamples, s.writtenSightings]
         const r = await writeBatch(chunk)
         if (r !== 'ok') {
           stall(r)
           return
         }
-        s.replayedSamples += s.writtenSamples - writtenBefore
+        s.replayedSamples += s.writtenSamples - writtenBefore[0]!
+        s.replayedSightings += s.writtenSightings - writtenBefore[1]!
         acked += chunk.length
-        if (i + batchSize < seg.samples.length) spool.ack(seg.seq, acked)
+        if (i + batchSize < seg.records.length) spool.ack(seg.seq, acked)
       }
       spool.commit(seg.seq)
     }
-    if (storeDown) log.info({ replayedSamples: s.replayedSamples }, 'store takes writes again: spool replayed')
+    if (storeDown) log.info({ replayedSamples: s.replayedSamples, replayedSightings: s.replayedSightings }, 'store takes writes again: spool replayed')
     storeDown = false
     backoffMs = retryMs
   }
@@ -255,24 +299,31 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
     })
   }
 
+  function enqueue(records: readonly Rec[]) {
+    if (records.length === 0) return
+    for (const x of records) queue.push(x)
+    if (queue.length >= batchSize) {
+      if (flushTimer) clearTimeout(flushTimer)
+      flushTimer = undefined
+      void drain()
+    } else if (!flushTimer) {
+      flushTimer = setTimeout(() => {
+        flushTimer = undefined
+        void drain()
+      }, maxDelayMs)
+    }
+  }
+
   return {
     start() {
       running = true
       if (!spool.isEmpty()) scheduleRetry(0)
     },
     write(samples) {
-      if (samples.length === 0) return
-      for (const x of samples) queue.push(x)
-      if (queue.length >= batchSize) {
-        if (flushTimer) clearTimeout(flushTimer)
-        flushTimer = undefined
-        void drain()
-      } else if (!flushTimer) {
-        flushTimer = setTimeout(() => {
-          flushTimer = undefined
-          void drain()
-        }, maxDelayMs)
-      }
+      enqueue(samples)
+    },
+    writeSightings(rows) {
+      enqueue(rows)
     },
     async flush() {
       if (flushTimer) clearTimeout(flushTimer)

@@ -8,7 +8,7 @@ import { createCredentialResolver } from '../../collector/credentials.ts'
 
 test('defaults: 60 s interval, 256 in flight, traps on 127.0.0.1:1162, spool under the data dir', () => {
   const c = loadCollectorConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet' }, [])
-  assert.equal(c.poller, { intervalMs: 60_000, maxInFlight: 256, timeoutMs: 2000, retries: 1 })
+  assert.equal(c.poller, { intervalMs: 60_000, maxInFlight: 256, timeoutMs: 2000, retries: 1, uniquePeriod: 'quarter' })
   assert.equal(c.traps, { port: 1162, address: '127.0.0.1' })
   assert.is(c.writer.spoolDir, '/var/lib/civicnet/spool')
   assert.ok(Object.isFrozen(c))
@@ -27,6 +27,11 @@ test('a bad value fails naming the variable or flag', () => {
   assert.throws(() => loadCollectorConfig({}, ['--shard', '3/3']), /^--shard: --shard i\/n needs 0 <= i < n/)
   assert.throws(() => loadCollectorConfig({}, ['--verbose']), /^--verbose: unknown option/)
   assert.throws(() => loadCollectorConfig({}, ['--interval-ms']), /^--interval-ms: needs a value/)
+  assert.throws(() => loadCollectorConfig({ CIVICNET_UNIQUE_PERIOD: 'year' }, []), /^CIVICNET_UNIQUE_PERIOD: must be 'month' or 'quarter', got 'year'/)
+})
+
+test('the period-unique key period is configurable: CIVICNET_UNIQUE_PERIOD=month', () => {
+  assert.is(loadCollectorConfig({ CIVICNET_UNIQUE_PERIOD: 'month' }, []).poller?.uniquePeriod, 'month')
 })
 
 test('credentials resolve by reference from the environment or a file, and an unknown one names the variable to set', () => {
