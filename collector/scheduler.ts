@@ -22,9 +22,9 @@ import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { DeviceEvent, Sample, StationSighting } from '../core/metrics.ts'
 import { createCounterTracker, type CounterTracker } from './counters.ts'
-import { createMacHasher, type MacHasher, type UniquePeriod } from './privacy.ts'
+import type { MacHasher, UniquePeriod } from './privacy.ts'
 import { buildApIndex, buildManagedIndex, failedPollSamples, neighborhoodOf, pollSelfSamples, readingToSamples, type ReadingInput, type StationDigests } from './samples.ts'
-import { createSightingTracker, type SightingTracker, type SightingTrackerStats } from './sightings.ts'
+import { createStationRecorder, type SightingTracker, type SightingTrackerStats, type StationRecorder } from './sightings.ts'
 import { inShard, pollOffsetMs, type Shard } from './shard.ts'
 import { createTransitionTracker, type DownCause, type TransitionTracker } from './transitions.ts'
 
@@ -130,6 +130,8 @@ export interface Poller {
   uniqueStations(): { periodStartMs: number; count: number }
   /** sightings handed to the sink, repeats held back, polls whose day key was already gone */
   sightingStats(): SightingTrackerStats & { tooLate: number }
+  /** the digest keys and sightings path, for every other station source of this collector (the UniFi source) */
+  readonly stations: StationRecorder
 }
 
 interface Entry {
@@ -157,20 +159,12 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   if (!(intervalMs > 0)) throw new RangeError(`collector intervalMs must be > 0, got ${intervalMs}`)
   if (!(maxInFlight >= 1)) throw new RangeError(`collector maxInFlight must be >= 1, got ${maxInFlight}`)
   const counters = deps.counters ?? createCounterTracker()
-  // Station digest keys follow the city's local days: made for the inventory's time zone
-  // (again, with fresh keys, should it change).
-  let hasher: MacHasher | undefined = deps.macHasher
-  const macHasherFor = (inv: Inventory): MacHasher => {
-    if (deps.macHasher) return deps.macHasher
-    const tz = inv.city.timezone || 'UTC'
-    if (!hasher || hasher.timezone !== tz) {
-      hasher?.close(Infinity)
-      hasher = createMacHasher({ timezone: tz, uniquePeriod: config.uniquePeriod, graceMs: config.keyGraceMs })
-    }
-    return hasher
-  }
-  const sightings = deps.sightings ?? createSightingTracker()
-  let stationsTooLate = 0
+  // Station digest keys follow the city's local days (the inventory's time zone); one
+  // recorder for every station source of the collector
+  const stations = createStationRecorder(
+    { uniquePeriod: config.uniquePeriod, keyGraceMs: config.keyGraceMs },
+    { sink: deps.sink, ...(deps.macHasher ? { macHasher: deps.macHasher } : {}), ...(deps.sightings ? { tracker: deps.sightings } : {}) },
+  )
   const transitions = deps.transitions ?? createTransitionTracker()
 
   let invRef: Inventory | undefined
@@ -182,7 +176,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     const nbh = neighborhoodOf(inv)
     const apIndex = buildApIndex(inv)
     const managedIndex = buildManagedIndex(inv)
-    macHasherFor(inv)
+    stations.hasher(inv)
     const known = new Set(inv.devices.map((d) => d.id))
     entries = inv.devices
       // A lightweight AP has no agent of its own: its controller's poll reports it.
@@ -297,7 +291,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
           guard = setTimeout(() => reject(Object.assign(new Error(`poll of '${id}' took longer than ${limitMs} ms`), { name: 'PollTimeoutError' })), limitMs)
         }),
       ])
-      const macHasher = macHasherFor(invRef!)
+      const macHasher = stations.hasher(invRef!)
       const r = readingToSamples(reading, { device: id, neighborhood: n, timeMs, counters, macHasher, aps: e.aps, managed: e.managed, ownStations: e.device.kind === 'ap' })
       samples = r.samples
       stationDigests = r.stations
@@ -307,10 +301,8 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       for (const [name, ap] of e.aps ?? []) if (!listed.has(name)) missing.add(ap.device)
       cause = (device) => ({ kind: 'controller', missing: missing.has(device) })
       // each station's day and period rows, once per period and AP, through the writer
-      const fresh = sightings.add(r.sightings)
-      if (fresh.length > 0) deps.sink.writeSightings?.(fresh)
+      stations.record(r)
       if (r.stations) stationsDayStartMs = Math.max(stationsDayStartMs, r.stations.periodStartMs)
-      if (r.stationsTooLate) stationsTooLate++
       st.ok++
     } catch (err) {
       outcome = isTimeout(err) ? 'timeout' : 'error'
@@ -351,9 +343,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   }
   /** a closed period's digest key is zeroed and its de-duplication memory dropped */
   function closeKeys(now: number) {
-    if (!hasher) return
-    hasher.close(now)
-    sightings.retain(hasher.openPeriods())
+    stations.close(now)
   }
 
   function clockTick() {
@@ -419,7 +409,8 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       refresh()
       return entries.map((e) => ({ device: e.device.id, offsetMs: e.offsetMs }))
     },
-    uniqueStations: () => ({ periodStartMs: stationsDayStartMs, count: sightings.stats().dayUnique }),
-    sightingStats: () => ({ ...sightings.stats(), tooLate: stationsTooLate }),
+    uniqueStations: () => ({ periodStartMs: stationsDayStartMs, count: stations.stats().dayUnique }),
+    sightingStats: () => stations.stats(),
+    stations,
   }
 }

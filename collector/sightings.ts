@@ -10,8 +10,9 @@
  * optimisation, not what makes the counts right: a pair forgotten (a restart, or the cap
  * below reached) is written again and stored once. Only digests are kept here.
  */
+import type { Inventory } from '../core/inventory.ts'
 import type { StationSighting } from '../core/metrics.ts'
-import type { MacDigest } from './privacy.ts'
+import { createMacHasher, type MacDigest, type MacHasher, type UniquePeriod } from './privacy.ts'
 
 /** One station of one poll, digested, with the inventory AP it is on. */
 export interface StationSeen {
@@ -96,5 +97,61 @@ export function createSightingTracker(config: SightingTrackerConfig = {}): Sight
       for (const p of sets.keys()) if (!keep.has(p)) sets.delete(p)
     },
     stats: () => ({ ...st, day, dayUnique: dayDigests.size }),
+  }
+}
+
+export interface StationRecorderConfig extends SightingTrackerConfig {
+  /** the period of the second, period-unique key (default 'quarter') */
+  uniquePeriod?: UniquePeriod
+  /** how long after its period ends a key still serves a poll that began in it, clock ms (default 120 000) */
+  keyGraceMs?: number
+}
+
+/**
+ * Everything between a reading's stations and the writer, shared by every station source of
+ * one collector (the SNMP poller, the UniFi controller source), so that within a local day
+ * one client is one digest whichever source saw it:
+ *
+ *   const ctx = { ..., macHasher: stations.hasher(inv), aps | managed }
+ *   stations.record(readingToSamples(reading, ctx))   // new sightings to the sink
+ */
+export interface StationRecorder {
+  /** the MAC hasher for the inventory's time zone (made on first use; fresh keys should the zone change) */
+  hasher(inv: Inventory): MacHasher
+  /** hands a reading's sightings that are new in their period to the sink */
+  record(r: { sightings: readonly StationSighting[]; stationsTooLate?: boolean }): void
+  /** zeroes the keys of closed periods and forgets their de-duplication memory */
+  close(nowMs: number): void
+  stats(): SightingTrackerStats & { tooLate: number }
+}
+
+export function createStationRecorder(
+  config: StationRecorderConfig,
+  deps: { sink: { writeSightings?(rows: readonly StationSighting[]): void }; macHasher?: MacHasher; tracker?: SightingTracker },
+): StationRecorder {
+  const tracker = deps.tracker ?? createSightingTracker(config)
+  let hasher: MacHasher | undefined = deps.macHasher
+  let tooLate = 0
+  return {
+    hasher(inv) {
+      if (deps.macHasher) return deps.macHasher
+      const tz = inv.city.timezone || 'UTC'
+      if (!hasher || hasher.timezone !== tz) {
+        hasher?.close(Infinity)
+        hasher = createMacHasher({ timezone: tz, uniquePeriod: config.uniquePeriod, graceMs: config.keyGraceMs })
+      }
+      return hasher
+    },
+    record(r) {
+      if (r.stationsTooLate) tooLate++
+      const fresh = tracker.add(r.sightings)
+      if (fresh.length > 0) deps.sink.writeSightings?.(fresh)
+    },
+    close(nowMs) {
+      if (!hasher) return
+      hasher.close(nowMs)
+      tracker.retain(hasher.openPeriods())
+    },
+    stats: () => ({ ...tracker.stats(), tooLate }),
   }
 }
