@@ -19,6 +19,7 @@ export default tseslint.config(
   { files: ['store/**/*.ts'], rules: forbid([['**/collector/*', '**/api/*', '**/web/*', '**/simulators/*']], 'store depends only on core') },
   { files: ['collector/**/*.ts'], rules: forbid([['**/api/*', '**/web/*', '**/simulators/*']], 'the collector never imports the api, web or simulators') },
   { files: ['api/**/*.ts'], rules: forbid([['**/collector/*', '**/web/src/*', '**/simulators/*']], 'the api never imports the collector or the simulators') },
+  { files: ['uniques/**/*.ts'], rules: forbid([['**/collector/*', '**/api/*', '**/web/*', '**/simulators/*', '**/provisioning/*', '**/cli/*', '**/bench/*', '**/usage/*', '**/availability/*', '**/reports/*']], 'uniques imports core and store only') },
   { files: ['simulators/**/*.ts'], rules: forbid([['**/collector/*', '**/api/*', '**/web/*']], 'simulators are peers of the collector, talking SNMP only') },
   { files: ['web/src/**/*.ts'], rules: forbid([['**/api/*', '**/store/*', '**/collector/*', '**/simulators/*', '**/provisioning/*']], 'the web talks to the api over HTTP only') },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },

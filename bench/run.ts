@@ -6,6 +6,7 @@ const BENCHES = [
   './store-write.ts',
   './store-query.ts',
   './simulator.ts',
+  './uniques-miss.ts',
 ]
 
 for (const b of BENCHES) {
