@@ -2,9 +2,12 @@
  * The simulated city's state as a pure function of (seed, simulated time, faults).
  * Nothing ticks: the state of a minute is computed when someone asks for it (an SNMP
  * request, a truth query) and cached. Clients live in per-neighborhood pools; each client
- * has a stable MAC (some randomized), a few sessions a day whose start times follow a
- * diurnal curve, and roams between neighboring APs during a session. Bytes per client and
- * minute are seeded too; every counter served over SNMP is a sum of them.
+ * has a stable MAC (some randomized) and a few sessions a day whose start times follow a
+ * diurnal curve, and roams between neighboring APs during a session. Regular clients stay
+ * 10 minutes to 3 hours; passers-by (their own pool) stay 1 to 9 minutes, so polls at an
+ * interval miss some of them; roamers also visit another served neighborhood on some days.
+ * Bytes per client and minute are seeded too; every counter served over SNMP is a sum of
+ * them. simulators/README.md says how these figures were calibrated to Hartford's.
  */
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { FaultBook } from './faults.ts'
@@ -55,6 +58,19 @@ export interface ModelOptions {
   clientsPerAp: number
   /** share of clients with randomized (locally administered) MACs, 0..1 */
   randomizedMacShare: number
+  /**
+   * passers-by per AP of a neighborhood (people walking past who join for 1-9 minutes): a
+   * pool of their own, not scaled by the census; each is out on a day with passerByDayShare
+   */
+  passersByPerAp: number
+  /** chance that a passer-by of the pool passes on a given day */
+  passerByDayShare: number
+  /** share of regular clients who also visit another served neighborhood (roamers) */
+  roamerShare: number
+  /** chance that one session of a roamer is in that other neighborhood */
+  roamerAwayShare: number
+  /** bytes a client of heaviness 1 downloads in an average minute online (uploads are 5-20 % of that) */
+  downBytesPerMinute: number
   /** SSIDs every AP broadcasts; the first is the public one most clients join */
   ssids: string[]
   /** IANA time zone for the diurnal curve (the city's) */
@@ -63,9 +79,18 @@ export interface ModelOptions {
   lossOfLightDbm: number
 }
 
+/**
+ * Calibrated to Hartford's published figures (simulators/README.md, "Calibration"): about
+ * 12,900 unique devices a day city-wide and 1.79 GB per device and day, both directions.
+ */
 export const DEFAULT_MODEL_OPTIONS: Omit<ModelOptions, 'seed' | 'originMs' | 'timezone'> = {
-  clientsPerAp: 80,
+  clientsPerAp: 74,
   randomizedMacShare: 0.25,
+  passersByPerAp: 40,
+  passerByDayShare: 0.3,
+  roamerShare: 0.15,
+  roamerAwayShare: 0.5,
+  downBytesPerMinute: 16_400_000,
   ssids: ['CityFreeWiFi', 'CityStaff'],
   lossOfLightDbm: -25,
 }
@@ -229,6 +254,10 @@ export interface ClientInfo {
   home: number
   /** how much traffic this client makes, relative */
   heaviness: number
+  /** a passer-by: every session lasts 1-9 minutes */
+  passerBy: boolean
+  /** a roamer's other served neighborhood and its home AP there (position in that neighborhood's list) */
+  away?: { neighborhood: string; home: number }
 }
 
 const REAL_OUIS = [
@@ -279,8 +308,30 @@ interface DaySessions {
   end: Float64Array
   roam: Int32Array
   key: Int32Array
+  /** 1: the session is in the client's other neighborhood (a roamer's visit) */
+  away: Uint8Array
   /** absolute hour -> session indices overlapping it */
   byHour: Map<number, number[]>
+}
+
+/**
+ * Who was where during one local day of the city: every unbroken run of minutes a client
+ * spent associated to one AP, cut at the day's edges. Exactly the presence minute(m)
+ * reports for each minute of the day, so any count over the day's minutes can be read
+ * from it (model.dayVisits, cached per day).
+ */
+export interface DayVisits {
+  /** the local day (days since 1970-01-01 in the city's time zone) */
+  day: number
+  /** its first minute and the first minute of the next day (epoch minutes): 23, 24 or 25 h apart */
+  fromMinute: number
+  toMinute: number
+  client: Int32Array
+  /** global AP index */
+  ap: Int32Array
+  /** first minute online and the minute after the last (epoch minutes) */
+  start: Float64Array
+  end: Float64Array
 }
 
 export interface Model {
@@ -296,6 +347,14 @@ export interface Model {
   cumulative(m: number): Float64Array
   /** drop cached state for minutes >= m (a fault changed what they are) */
   invalidateFrom(m: number): void
+  /** the city-local day an epoch minute falls on */
+  localDayOf(m: number): number
+  /** the first epoch minute of a local day */
+  localDayStart(d: number): number
+  /** the visits of a whole local day, computed once per day (about 0.5 s for Hartford) and cached */
+  dayVisits(d: number): DayVisits
+  /** true when that day's visits are cached */
+  hasDayVisits(d: number): boolean
   /** sets of devices: reachable (powered and a path to a root), serving (AP with clients) */
   reachability(tMs: number): { reachable: Set<string>; serving: Set<string> }
   apMac(deviceId: string): Buffer
@@ -314,19 +373,27 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
   const nVap = 2 * nSsid
   const nAp = topo.aps.length
   const originMinute = Math.floor(options.originMs / MINUTE_MS)
+  // the minute-to-minute factor (0.3 + u) averages 0.8
+  const bytesScale = options.downBytesPerMinute / 0.8
 
-  // client pools, in neighborhood id order so the numbering is stable
+  // client pools, in neighborhood id order so the numbering is stable: each neighborhood's
+  // regular clients, then its passers-by
   const clients: ClientInfo[] = []
   const poolByNeighborhood = new Map<string, number[]>()
   const censusOf = new Map(inv.neighborhoods.map((n) => [n.id, n.census]))
   // each neighborhood's day is its own: the peak moves up to two hours (downtown lunch,
   // residential evenings), and the pool grows where more households lack broadband at home
   const hourShift = new Map<string, number>()
-  for (const nb of [...topo.apsByNeighborhood.keys()].sort()) {
+  const served = [...topo.apsByNeighborhood.keys()].sort()
+  for (const nb of served) {
     const nbAps = topo.apsByNeighborhood.get(nb)!
     hourShift.set(nb, (hash(seed, 9, strHash(nb)) % 4) - 2)
     const need = censusOf.get(nb)?.pctWithoutBroadband ?? 20
-    const size = Math.round(nbAps.length * options.clientsPerAp * Math.min(1.6, Math.max(0.6, 0.6 + need / 40)))
+    const regular = Math.round(nbAps.length * options.clientsPerAp * Math.min(1.6, Math.max(0.6, 0.6 + need / 40)))
+    const size = regular + Math.round(nbAps.length * options.passersByPerAp)
+    // a roamer's other neighborhood: another served one, chosen in proportion to its APs
+    const others = served.filter((o) => o !== nb)
+    const otherAps = others.reduce((n, o) => n + topo.apsByNeighborhood.get(o)!.length, 0)
     const ids: number[] = []
     const nbh = strHash(nb)
     for (let k = 0; k < size; k++) {
@@ -350,6 +417,19 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
       mac[4] = (low >>> 8) & 0xff
       mac[5] = low & 0xff
       const heavy = 0.2 + 2.5 * Math.pow(unit(seed, 4, id), 2)
+      const passerBy = k >= regular
+      let away: ClientInfo['away']
+      if (!passerBy && otherAps > 0 && unit(seed, 16, id) < options.roamerShare) {
+        let pick = hash(seed, 17, id) % otherAps
+        for (const o of others) {
+          const n = topo.apsByNeighborhood.get(o)!.length
+          if (pick < n) {
+            away = { neighborhood: o, home: pick }
+            break
+          }
+          pick -= n
+        }
+      }
       clients.push({
         id,
         neighborhood: nb,
@@ -360,29 +440,37 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
         ssid: nSsid > 1 && unit(seed, 6, id) < 0.1 ? 1 + (hash(seed, 7, id) % (nSsid - 1)) : 0,
         home: hash(seed, 8, id) % nbAps.length,
         heaviness: heavy,
+        passerBy,
+        ...(away ? { away } : {}),
       })
       ids.push(id)
     }
     poolByNeighborhood.set(nb, ids)
   }
 
-  // ---- time zone: local midnight of a local day, in epoch minutes
+  // ---- time zone: the city's local days (as core/calendar.ts has them: 23, 24 or 25 h), in epoch minutes
   const dtf = new Intl.DateTimeFormat('en-US', { timeZone: options.timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+  const OFFSET_SLOT_MIN = 15 // time zones change offset on a quarter hour
   const offsetCache = new Map<number, number>()
-  /** UTC offset in minutes (local - UTC) around an epoch minute, cached per UTC day */
+  /** UTC offset in minutes (local - UTC) at an epoch minute, exact to the quarter hour */
   function offsetMin(epochMinute: number): number {
-    const key = Math.floor(epochMinute / DAY_MIN)
+    const key = Math.floor(epochMinute / OFFSET_SLOT_MIN)
     const hit = offsetCache.get(key)
     if (hit !== undefined) return hit
-    const at = key * DAY_MIN * MINUTE_MS + 12 * 3_600_000
+    const at = key * OFFSET_SLOT_MIN * MINUTE_MS
     const parts = Object.fromEntries(dtf.formatToParts(new Date(at)).map((p) => [p.type, p.value]))
     const local = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!)
     const off = Math.round((local - at) / MINUTE_MS)
+    if (offsetCache.size > 20_000) offsetCache.clear()
     offsetCache.set(key, off)
     return off
   }
   const localDay = (m: number) => Math.floor((m + offsetMin(m)) / DAY_MIN)
-  const dayStart = (d: number) => d * DAY_MIN - offsetMin(d * DAY_MIN)
+  /** local midnight of day d: two passes, the offset at the guess then at the corrected minute (DST days) */
+  const dayStart = (d: number) => {
+    const naive = d * DAY_MIN
+    return naive - offsetMin(naive - offsetMin(naive))
+  }
 
   // ---- sessions of a local day, indexed by absolute hour
   const dayCache = new Map<number, DaySessions>()
@@ -395,21 +483,25 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     const e: number[] = []
     const r: number[] = []
     const k: number[] = []
+    const w: number[] = []
     for (const cl of clients) {
       const u = unit(seed, 10, cl.id, d)
-      const n = u < 0.38 ? 0 : u < 0.72 ? 1 : u < 0.92 ? 2 : 3
+      // regular: 0-3 sessions of 10 min to 3 h; a passer-by passes on some days, once or
+      // twice, for 1-9 minutes each
+      const n = cl.passerBy ? (u < options.passerByDayShare ? (unit(seed, 18, cl.id, d) < 0.15 ? 2 : 1) : 0) : u < 0.38 ? 0 : u < 0.72 ? 1 : u < 0.92 ? 2 : 3
       for (let j = 0; j < n; j++) {
         const u1 = unit(seed, 11, cl.id, d, j)
         let hour = 0
         while (hour < 23 && HOUR_CDF[hour]! < u1) hour++
         hour = (hour + hourShift.get(cl.neighborhood)! + 24) % 24
         const startMin = start0 + hour * HOUR_MIN + Math.floor(unit(seed, 12, cl.id, d, j) * HOUR_MIN)
-        const dur = 10 + Math.floor(Math.pow(unit(seed, 13, cl.id, d, j), 1.5) * 170)
+        const dur = cl.passerBy ? 1 + Math.floor(unit(seed, 13, cl.id, d, j) * 9) : 10 + Math.floor(Math.pow(unit(seed, 13, cl.id, d, j), 1.5) * 170)
         c.push(cl.id)
         s.push(startMin)
         e.push(startMin + dur)
         r.push(6 + (hash(seed, 14, cl.id, d, j) % 25))
         k.push(hash(seed, 15, cl.id, d, j) | 0)
+        w.push(cl.away && unit(seed, 19, cl.id, d, j) < options.roamerAwayShare ? 1 : 0)
       }
     }
     const byHour = new Map<number, number[]>()
@@ -420,7 +512,7 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
         list.push(i)
       }
     }
-    const out: DaySessions = { client: Int32Array.from(c), start: Float64Array.from(s), end: Float64Array.from(e), roam: Int32Array.from(r), key: Int32Array.from(k), byHour }
+    const out: DaySessions = { client: Int32Array.from(c), start: Float64Array.from(s), end: Float64Array.from(e), roam: Int32Array.from(r), key: Int32Array.from(k), away: Uint8Array.from(w), byHour }
     dayCache.set(d, out)
     if (dayCache.size > 8) dayCache.delete(dayCache.keys().next().value!)
     return out
@@ -500,16 +592,17 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
         const cid = ds.client[i]!
         if (seenClient.has(cid)) continue // overlapping sessions of one client: one association
         const cl = clients[cid]!
-        const nbAps = topo.apsByNeighborhood.get(cl.neighborhood)!
+        const where = ds.away[i] ? cl.away! : cl
+        const nbAps = topo.apsByNeighborhood.get(where.neighborhood)!
         const seg = Math.floor((m - ds.start[i]!) / ds.roam[i]!)
         // each roaming segment lands on the home AP or one of its two neighbors
         const step = (hash(seed, 30, ds.key[i]!, seg) % 3) - 1
-        const pos = (((cl.home + step) % nbAps.length) + nbAps.length) % nbAps.length
+        const pos = (((where.home + step) % nbAps.length) + nbAps.length) % nbAps.length
         const ap = nbAps[pos]!
         if (!servingIdx[ap]) continue
         seenClient.add(cid)
         const u = unit(seed, 31, cid, m)
-        const down = Math.round(cl.heaviness * (0.3 + u) * 250_000)
+        const down = Math.round(cl.heaviness * (0.3 + u) * bytesScale)
         const up = Math.round(down * (0.05 + 0.15 * unit(seed, 32, cid, m)))
         const vap = cl.radio * nSsid + cl.ssid
         oc.push(cid)
@@ -600,9 +693,50 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     return out
   }
 
+  // ---- visits of a local day: the runs of minutes each client spent on one AP
+  const visitCache = new Map<number, DayVisits>()
+  /** days kept: a week of unique-client truth and a few more; each is ~1-2 MB for Hartford */
+  const VISIT_DAYS_KEPT = 10
+  function dayVisits(d: number): DayVisits {
+    const hit = visitCache.get(d)
+    if (hit) return hit
+    const from = dayStart(d)
+    const to = dayStart(d + 1)
+    const cl: number[] = []
+    const ap: number[] = []
+    const st: number[] = []
+    const en: number[] = []
+    /** client id -> its run of the previous minute */
+    let open = new Map<number, number>()
+    for (let m = from; m < to; m++) {
+      const ms = minute(m)
+      const next = new Map<number, number>()
+      for (let j = 0; j < ms.clients.length; j++) {
+        const cid = ms.clients[j]!
+        const r = open.get(cid)
+        if (r !== undefined && ap[r] === ms.ap[j]) {
+          en[r] = m + 1
+          next.set(cid, r)
+        } else {
+          next.set(cid, cl.length)
+          cl.push(cid)
+          ap.push(ms.ap[j]!)
+          st.push(m)
+          en.push(m + 1)
+        }
+      }
+      open = next
+    }
+    const out: DayVisits = { day: d, fromMinute: from, toMinute: to, client: Int32Array.from(cl), ap: Int32Array.from(ap), start: Float64Array.from(st), end: Float64Array.from(en) }
+    visitCache.set(d, out)
+    if (visitCache.size > VISIT_DAYS_KEPT) visitCache.delete(visitCache.keys().next().value!)
+    return out
+  }
+
   function invalidateFrom(m: number): void {
     for (const key of [...minuteCache.keys()]) if (key >= m) minuteCache.delete(key)
     for (const key of [...stationCache.keys()]) if (key >= m) stationCache.delete(key)
+    for (const [key, v] of [...visitCache]) if (v.toMinute > m) visitCache.delete(key)
     const k = Math.floor((m - originMinute) / HOUR_MIN)
     for (const key of [...checkpoints.keys()]) if (key > k) checkpoints.delete(key)
   }
@@ -652,6 +786,10 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     stations,
     cumulative,
     invalidateFrom,
+    localDayOf: localDay,
+    localDayStart: dayStart,
+    dayVisits,
+    hasDayVisits: (d: number) => visitCache.has(d),
     reachability,
     apMac,
     optics,

@@ -29,6 +29,16 @@ export interface Outage {
   causes: string[]
 }
 
+/** A unique-client count split by MAC kind: locally administered (randomized) or not. */
+export interface UniqueCount {
+  total: number
+  randomized: number
+  notRandomized: number
+}
+
+/** The target meaning every AP of the city: clients counted once however many neighborhoods they visited. */
+export const CITY_TARGET = 'all'
+
 export interface Bytes {
   down: number
   up: number
@@ -40,10 +50,17 @@ export interface Truth {
   clientsAt(target: string, atMs: number): number
   /** the clients themselves (MACs are simulated, never real people's) */
   clientListAt(target: string, atMs: number): TruthClient[]
-  /** distinct clients seen in the neighborhood in [fromMs, toMs), minute by minute */
-  uniqueClients(neighborhood: string, fromMs: number, toMs: number): number
+  /**
+   * distinct clients associated at some minute in [fromMs, toMs) to an AP of the target: a
+   * neighborhood, 'all' (the city, de-duplicated across neighborhoods), an AP, a controller
+   * (its APs) or any device (the APs below it). Exact; a whole local day is read from the
+   * day's cached visits (model.dayVisits), so repeating it costs milliseconds.
+   */
+  uniqueClients(target: string, fromMs: number, toMs: number): number
+  /** the same count split into randomized (locally administered) MACs and the rest */
+  uniqueBreakdown(target: string, fromMs: number, toMs: number): UniqueCount
   /** their MACs, sorted */
-  uniqueClientMacs(neighborhood: string, fromMs: number, toMs: number): string[]
+  uniqueClientMacs(target: string, fromMs: number, toMs: number): string[]
   /** client bytes through an AP, a device's subtree, or a neighborhood in the minutes [floor(from), floor(to)) */
   bytes(target: string, fromMs: number, toMs: number): Bytes
   /** when devices were unreachable (agents) or not serving (APs), with cause */
@@ -57,6 +74,7 @@ export function createTruth(model: Model, faults: FaultBook, degradeBoundaries: 
   const nS = model.options.ssids.length
 
   function apSet(target: string): Set<number> {
+    if (target === CITY_TARGET && !topo.apsByNeighborhood.has(CITY_TARGET)) return new Set(topo.aps.map((_, j) => j))
     const i = topo.apIndex.get(target)
     if (i !== undefined) return new Set([i])
     const d = topo.devices.get(target)
@@ -81,14 +99,42 @@ export function createTruth(model: Model, faults: FaultBook, degradeBoundaries: 
     return out
   }
 
-  function uniqueSet(neighborhood: string, fromMs: number, toMs: number): Set<number> {
-    const aps = apSet(neighborhood)
+  /** below this many minutes a range is counted minute by minute unless its days are cached */
+  const DIRECT_MINUTES = 180
+  function uniqueSet(target: string, fromMs: number, toMs: number): Set<number> {
+    const aps = apSet(target)
     const seen = new Set<number>()
-    for (let m = Math.ceil(fromMs / MINUTE_MS); m * MINUTE_MS < toMs; m++) {
-      const st = model.minute(m)
-      for (let j = 0; j < st.clients.length; j++) if (aps.has(st.ap[j]!)) seen.add(st.clients[j]!)
+    // the minutes m with fromMs <= m * MINUTE_MS < toMs
+    const m1 = Math.ceil(fromMs / MINUTE_MS)
+    const m2 = Math.ceil(toMs / MINUTE_MS)
+    if (m2 <= m1 || aps.size === 0) return seen
+    // day by day: a day whose visits are cached, or most of a day, is read from its visits;
+    // a few hours of a day not cached yet are counted minute by minute
+    // (the days are cut at localDayStart only, so they tile the range exactly)
+    for (let d = model.localDayOf(m1) - 1; d <= model.localDayOf(m2 - 1) + 1; d++) {
+      const lo = Math.max(m1, model.localDayStart(d))
+      const hi = Math.min(m2, model.localDayStart(d + 1))
+      if (hi <= lo) continue
+      if (hi - lo < DIRECT_MINUTES && !model.hasDayVisits(d)) {
+        for (let m = lo; m < hi; m++) {
+          const st = model.minute(m)
+          for (let j = 0; j < st.clients.length; j++) if (aps.has(st.ap[j]!)) seen.add(st.clients[j]!)
+        }
+        continue
+      }
+      const v = model.dayVisits(d)
+      for (let r = 0; r < v.client.length; r++) {
+        if (v.start[r]! < hi && v.end[r]! > lo && aps.has(v.ap[r]!)) seen.add(v.client[r]!)
+      }
     }
     return seen
+  }
+
+  function uniqueBreakdown(target: string, fromMs: number, toMs: number): UniqueCount {
+    const set = uniqueSet(target, fromMs, toMs)
+    let randomized = 0
+    for (const id of set) if (model.clients[id]!.randomized) randomized++
+    return { total: set.size, randomized, notRandomized: set.size - randomized }
   }
 
   function bytes(target: string, fromMs: number, toMs: number): Bytes {
@@ -170,8 +216,9 @@ export function createTruth(model: Model, faults: FaultBook, degradeBoundaries: 
   return {
     clientsAt: (target, atMs) => clientListAt(target, atMs).length,
     clientListAt,
-    uniqueClients: (nb, from, to) => uniqueSet(nb, from, to).size,
-    uniqueClientMacs: (nb, from, to) => [...uniqueSet(nb, from, to)].map((id) => model.clients[id]!.mac).sort(),
+    uniqueClients: (target, from, to) => uniqueSet(target, from, to).size,
+    uniqueBreakdown,
+    uniqueClientMacs: (target, from, to) => [...uniqueSet(target, from, to)].map((id) => model.clients[id]!.mac).sort(),
     bytes,
     outages,
     writeJsonl,

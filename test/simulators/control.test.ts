@@ -1,6 +1,7 @@
 /**
  * The simulated city's control API over real HTTP: every time and range it takes is
- * bounded (a huge one answers 400 at once instead of blocking the process), and it answers
+ * bounded (a huge one answers 400 at once instead of blocking the process; a range up to
+ * 25 h, so a whole local day, answers from the day's cached visits), and it answers
  * only loopback requests of its own origin (Host, Origin, Sec-Fetch-Site, JSON POSTs).
  */
 import { spawn } from 'node:child_process'
@@ -125,14 +126,49 @@ if (process.env.CN_CONTROL_TEST_SERVER === '1') {
     assert.equal(await get(ctx, `/truth/bytes?target=north&from=${NOW}&to=${NOW - 1}`), paramError(`query parameter 'from' (${iso(NOW)}) is after 'to' (${iso(NOW - 1)})`))
   })
 
-  api('a range over 12 hours answers 400 naming the limit, and exactly 12 hours answers', async (ctx) => {
-    const from = NOW - 12 * HOUR - 1
-    const over = paramError(`query parameters 'from'..'to' span 43200001 ms, over the limit of 43200000 ms (12 h) per request`)
+  api('a range over 25 hours answers 400 naming the limit, and exactly 25 hours (a local day DST ends on) answers', async (ctx) => {
+    const from = NOW - 25 * HOUR - 1
+    const over = paramError(`query parameters 'from'..'to' span 90000001 ms, over the limit of 90000000 ms (25 h) per request`)
     assert.equal(await get(ctx, `/truth/unique?neighborhood=north&from=${from}&to=${NOW}`), over)
     assert.equal(await get(ctx, `/truth/bytes?target=north&from=${from}&to=${NOW}`), over)
     const ok = await get(ctx, `/truth/unique?neighborhood=north&from=${from + 1}&to=${NOW}`)
     assert.is(ok.status, 200)
     assert.is(ok.body.uniqueClients, ctx.city.truth.uniqueClients('north', from + 1, NOW))
+    const bytes = await get(ctx, `/truth/bytes?target=north&from=${from + 1}&to=${NOW}`)
+    assert.is(bytes.status, 200)
+    assert.is(bytes.body.total, ctx.city.truth.bytes('north', from + 1, NOW).total)
+  })
+
+  api('a whole local day: unique clients of the city (each once), each neighborhood and each AP, split by randomized MACs, equal to the truth', async (ctx) => {
+    const { truth } = ctx.city
+    // 2026-11-20 in America/New_York: 05:00Z to 05:00Z next day
+    const from = Date.parse('2026-11-20T05:00:00Z')
+    const to = Date.parse('2026-11-21T05:00:00Z')
+    const t0 = performance.now()
+    const city = await get(ctx, `/truth/unique?neighborhood=all&from=2026-11-20T00:00:00-05:00&to=2026-11-21T00:00:00-05:00`)
+    const firstMs = performance.now() - t0
+    const all = truth.uniqueBreakdown('all', from, to)
+    assert.equal(city, { status: 200, body: { neighborhood: 'all', fromMs: from, toMs: to, uniqueClients: all.total, randomized: all.randomized, notRandomized: all.notRandomized } })
+    assert.is(all.randomized + all.notRandomized, all.total)
+    assert.ok(all.randomized > 0 && all.notRandomized > all.randomized, `${all.randomized} of ${all.total} randomized`)
+    let sum = 0
+    for (const nb of ['north', 'south']) {
+      const t1 = performance.now()
+      const res = await get(ctx, `/truth/unique?neighborhood=${nb}&from=${from}&to=${to}`)
+      assert.ok(performance.now() - t1 < 250, `${nb}: the day's visits are cached (${Math.round(performance.now() - t1)} ms)`)
+      const u = truth.uniqueBreakdown(nb, from, to)
+      assert.equal(res.body, { neighborhood: nb, fromMs: from, toMs: to, uniqueClients: u.total, randomized: u.randomized, notRandomized: u.notRandomized })
+      sum += u.total
+    }
+    // roamers visit the other neighborhood on some days: the city counts them once
+    assert.ok(all.total < sum, `city ${all.total} < north + south ${sum}`)
+    const ap = await get(ctx, `/truth/unique?target=ap-s2&from=${from}&to=${to}`)
+    const u = truth.uniqueBreakdown('ap-s2', from, to)
+    assert.equal(ap, { status: 200, body: { target: 'ap-s2', fromMs: from, toMs: to, uniqueClients: u.total, randomized: u.randomized, notRandomized: u.notRandomized } })
+    assert.ok(u.total > 0 && u.total < truth.uniqueClients('south', from, to))
+    assert.ok(firstMs < 5000, `the first day took ${Math.round(firstMs)} ms`)
+    assert.equal(await get(ctx, `/truth/unique?neighborhood=all&target=ap-s2&from=${from}&to=${to}`), paramError("give query parameter 'neighborhood' or 'target', not both"))
+    assert.is((await get(ctx, `/truth/unique?target=nowhere&from=${from}&to=${to}`)).status, 404)
   })
 
   api('times before the origin less 1 day or after now plus 1 day answer 400', async (ctx) => {
@@ -152,7 +188,9 @@ if (process.env.CN_CONTROL_TEST_SERVER === '1') {
     assert.equal(await get(ctx, `/truth/clients?target=ap-n1&at=${at}`), { status: 200, body: { target: 'ap-n1', atMs: at, clients: truth.clientsAt('ap-n1', at) } })
     assert.equal((await get(ctx, '/truth/clients?target=wlc-1')).body, { target: 'wlc-1', atMs: NOW, clients: truth.clientsAt('wlc-1', NOW) })
     const uniq = await get(ctx, `/truth/unique?neighborhood=south&from=${START}&to=${NOW}`)
-    assert.equal(uniq, { status: 200, body: { neighborhood: 'south', fromMs: START, toMs: NOW, uniqueClients: truth.uniqueClients('south', START, NOW) } })
+    const south = truth.uniqueBreakdown('south', START, NOW)
+    assert.equal(uniq, { status: 200, body: { neighborhood: 'south', fromMs: START, toMs: NOW, uniqueClients: south.total, randomized: south.randomized, notRandomized: south.notRandomized } })
+    assert.is(south.total, truth.uniqueClients('south', START, NOW))
     assert.ok(uniq.body.uniqueClients > 0, 'south had clients')
     const isoUniq = await get(ctx, `/truth/unique?neighborhood=south&from=${encodeURIComponent('2026-11-20T16:00:00-05:00')}&to=${encodeURIComponent(iso(NOW))}`)
     assert.equal(isoUniq.body, uniq.body)
