@@ -77,6 +77,40 @@ export const DeviceKind = Type.Union([
 ])
 export type DeviceKind = Static<typeof DeviceKind>
 
+/**
+ * How the collector reads a controller over its HTTPS API (docs/COLLECTOR.md, "UniFi Network
+ * controllers"). Names a credential, never holds a secret: the API key or the password come
+ * from the collector's environment (collector/unifi/credentials.ts).
+ */
+export const DeviceApi = Type.Object({
+  /**
+   * 'unifi-integration': the official UniFi Network Integration API (/proxy/network/integration/v1,
+   * API key); 'unifi-classic': the controller's own /api/s/{site}/stat/* API (login, or an API key on UniFi OS)
+   */
+  kind: Type.Union([Type.Literal('unifi-integration'), Type.Literal('unifi-classic')]),
+  /** the controller's https origin, no path: 'https://10.20.0.5' (UniFi OS) or 'https://unifi.example.gov:8443' */
+  baseUrl: Type.String({
+    pattern: '^https://[A-Za-z0-9.:\\[\\]-]+$',
+    maxLength: 255,
+    'x-message': "must be an https origin without a path, like 'https://10.20.0.5' or 'https://unifi.example.gov:8443'",
+  }),
+  /** the site: its short name ('default', the Integration API's internalReference) or the Integration API's site id */
+  site: Type.String({ minLength: 1, maxLength: 64 }),
+  /** 'api-key': an X-API-KEY header; 'login': username and password, then the session cookie (and CSRF token on UniFi OS) */
+  auth: Type.Union([Type.Literal('api-key'), Type.Literal('login')]),
+  /** name of the API credential, defined outside the inventory (never the secret itself) */
+  credential: Id,
+  /**
+   * SHA-256 fingerprint of the controller's certificate, hex (colons optional): the certificate
+   * must be exactly this one (for self-signed controller certificates); absent: the chain is
+   * verified against caFile or the system CAs, and the host name against the certificate
+   */
+  fingerprint256: Type.Optional(Type.String({ pattern: '^[0-9A-Fa-f]{2}(:?[0-9A-Fa-f]{2}){31}$', 'x-message': 'must be a SHA-256 fingerprint: 32 hex bytes, colons optional' })),
+  /** PEM file of the CA that signs the controller's certificate, on the collector's machine */
+  caFile: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+})
+export type DeviceApi = Static<typeof DeviceApi>
+
 export const Device = Type.Object({
   id: Id,
   name: Type.String({ minLength: 1, maxLength: 100 }),
@@ -101,6 +135,12 @@ export const Device = Type.Object({
    */
   managedBy: Type.Optional(Id),
   model: Type.Optional(Type.String({ maxLength: 100 })),
+  /**
+   * for a management controller polled over its HTTPS API rather than SNMP (a UniFi Network
+   * controller): which API, where, and the name of its credential. A device with this block
+   * is polled through the API only; `mgmt` is its API's host and port.
+   */
+  api: Type.Optional(DeviceApi),
 })
 export type Device = Static<typeof Device>
 
