@@ -26,6 +26,14 @@ export const HARTFORD_HUB: Position = [-72.6729, 41.7637]
 /** SNMP credential name every generated device uses; the secret lives outside the inventory. */
 export const HARTFORD_CREDENTIAL = 'sim-v2c'
 
+/**
+ * The UniFi Network controller (a Cloud Key at City Hall) that manages the standalone UniFi
+ * APs and lists their stations over its HTTPS API (the Integration API, with an API key
+ * named by `credential`; the key itself lives outside the inventory). Its API answers on
+ * the device's management address: https://<mgmt host>:<mgmt port>.
+ */
+export const HARTFORD_UNIFI = { id: 'unifi-1', name: 'UNIFI-1', credential: 'sim-unifi', site: 'default', model: 'UCK-G2-PLUS' } as const
+
 /** Where a device's SNMP agent answers. */
 export interface MgmtAddress {
   host: string
@@ -149,8 +157,9 @@ const pos6 = (p: Position): Position => [round6(p[0]), round6(p[1])]
 
 /**
  * The Hartford inventory: 17 neighborhoods (6 served), ~200-250 outdoor APs on poles in the
- * served ones, one Cisco WLC for Downtown/Asylum Hill/Frog Hollow, UniFi APs elsewhere,
- * access switches in cabinets with fiber to the core router at City Hall.
+ * served ones, one Cisco WLC for Downtown/Asylum Hill/Frog Hollow, UniFi APs elsewhere
+ * (managed by one UniFi Network controller, which lists their stations over HTTPS), access
+ * switches in cabinets with fiber to the core router at City Hall.
  * `hartfordInventory(7)` is short for `hartfordInventory({ seed: 7 })`.
  */
 export function hartfordInventory(options: number | HartfordOptions = {}): Inventory {
@@ -283,10 +292,22 @@ export function hartfordInventory(options: number | HartfordOptions = {}): Inven
           model: 'AIR-AP1562E-B-K9',
         })
       } else {
-        devices.push({ id, name, kind: 'ap', site: pole.id, credential: HARTFORD_CREDENTIAL, uplink, model: 'UAP-AC-M' })
+        devices.push({ id, name, kind: 'ap', site: pole.id, credential: HARTFORD_CREDENTIAL, uplink, managedBy: HARTFORD_UNIFI.id, model: 'UAP-AC-M' })
       }
     })
   }
+
+  // The UniFi controller comes last, so adding it moved no other device's address or port.
+  devices.push({
+    id: HARTFORD_UNIFI.id,
+    name: HARTFORD_UNIFI.name,
+    kind: 'controller',
+    site: hub.id,
+    // the SNMP credential, as every device has; the API's own is api.credential below
+    credential: HARTFORD_CREDENTIAL,
+    uplink: { device: 'core-1', port: nextCorePort() },
+    model: HARTFORD_UNIFI.model,
+  })
 
   // Keys in one fixed order, so a stored and re-read inventory is deep-equal to a fresh one.
   const withMgmt: Device[] = devices.map((d, i) => {
@@ -294,7 +315,12 @@ export function hartfordInventory(options: number | HartfordOptions = {}): Inven
     if (d.uplink) out.uplink = d.uplink
     if (d.controller) out.controller = d.controller
     if (d.controllerApName) out.controllerApName = d.controllerApName
+    if (d.managedBy) out.managedBy = d.managedBy
     if (d.model) out.model = d.model
+    if (d.id === HARTFORD_UNIFI.id) {
+      const { host, port } = out.mgmt
+      out.api = { kind: 'unifi-integration', baseUrl: `https://${host.includes(':') ? `[${host}]` : host}:${port}`, site: HARTFORD_UNIFI.site, auth: 'api-key', credential: HARTFORD_UNIFI.credential }
+    }
     return out
   })
   return { city: { ...HARTFORD_CITY }, neighborhoods, sites, devices: withMgmt, links }

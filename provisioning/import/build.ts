@@ -61,6 +61,10 @@ export class Report {
 
 export const SITE_KINDS = ['pole', 'rooftop', 'cabinet', 'hub'] as const
 export const DEVICE_KINDS = ['ap', 'controller', 'switch', 'olt', 'router'] as const
+/** the columns of a device's `api` block (a controller read over its HTTPS API) */
+export const API_FIELDS = ['api_kind', 'api_base_url', 'api_site', 'api_auth', 'api_credential', 'api_fingerprint256', 'api_ca_file']
+const API_KINDS = ['unifi-integration', 'unifi-classic'] as const
+const API_AUTHS = ['api-key', 'login'] as const
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/
 
 /** The columns (CSV) and properties (GeoJSON) of each entity; docs/INVENTORY.md lists the same. */
@@ -72,7 +76,7 @@ export const FIELDS: Record<Entity, { required: string[]; optional: string[] }> 
   site: { required: ['id', 'kind', 'lon', 'lat'], optional: ['neighborhood'] },
   device: {
     required: ['id', 'kind', 'host', 'port', 'credential'],
-    optional: ['name', 'site', 'lon', 'lat', 'uplink_device', 'uplink_port', 'controller', 'controller_ap_name', 'model', 'profile'],
+    optional: ['name', 'site', 'lon', 'lat', 'uplink_device', 'uplink_port', 'controller', 'controller_ap_name', 'model', 'profile', 'managed_by', ...API_FIELDS],
   },
   link: { required: ['a_device', 'a_port', 'b_device', 'b_port', 'route'], optional: ['id', 'length_m'] },
 }
@@ -255,6 +259,14 @@ const FIELD_OF: Record<string, string> = {
   '/uplink/device': 'uplink_device',
   '/uplink/port': 'uplink_port',
   '/controllerApName': 'controller_ap_name',
+  '/managedBy': 'managed_by',
+  '/api/kind': 'api_kind',
+  '/api/baseUrl': 'api_base_url',
+  '/api/site': 'api_site',
+  '/api/auth': 'api_auth',
+  '/api/credential': 'api_credential',
+  '/api/fingerprint256': 'api_fingerprint256',
+  '/api/caFile': 'api_ca_file',
   '/a/device': 'a_device',
   '/a/port': 'a_port',
   '/b/device': 'b_device',
@@ -336,6 +348,23 @@ export function buildDevice(rec: RawRecord, report: Report): BuiltDevice | undef
   const controllerApName = r.str('controller_ap_name', { max: 64 })
   const model = r.str('model')
   const profile = r.str('profile', { max: 64 })
+  const managedBy = r.id('managed_by')
+  // a controller read over its API: the api_* columns together (kind, URL, site, auth, credential)
+  let api: Device['api']
+  if (API_FIELDS.some((f) => r.has(f))) {
+    const kind = r.oneOf('api_kind', API_KINDS)
+    const baseUrl = r.str('api_base_url', { required: true, max: 255 })
+    const apiSite = r.str('api_site', { required: true, max: 64 })
+    const auth = r.oneOf('api_auth', API_AUTHS)
+    const apiCredential = r.id('api_credential', { required: true })
+    const fingerprint256 = r.str('api_fingerprint256', { max: 95 })
+    const caFile = r.str('api_ca_file', { max: 1024 })
+    if (kind && baseUrl && apiSite && auth && apiCredential) {
+      api = { kind, baseUrl, site: apiSite, auth, credential: apiCredential }
+      if (fingerprint256 !== undefined) api.fingerprint256 = fingerprint256
+      if (caFile !== undefined) api.caFile = caFile
+    }
+  }
   if (r.bad) return undefined
   // Keys in the schema's order, so a stored and re-read inventory compares equal as JSON.
   const device: Device = {
@@ -350,7 +379,9 @@ export function buildDevice(rec: RawRecord, report: Report): BuiltDevice | undef
   if (uplinkDevice !== undefined) device.uplink = { device: uplinkDevice, port: uplinkPort! }
   if (controller !== undefined) device.controller = controller
   if (controllerApName !== undefined) device.controllerApName = controllerApName
+  if (managedBy !== undefined) device.managedBy = managedBy
   if (model !== undefined) device.model = model
+  if (api !== undefined) device.api = api
   const checked = schemaCheck(Device, device, r)
   if (!checked) return undefined
   return p ? { device: checked, point: p, siteGiven: site !== undefined } : { device: checked, siteGiven: site !== undefined }

@@ -3,6 +3,7 @@
  * then import gives the same inventory back.
  */
 import type { Device, Inventory, Site } from '../../core/inventory.ts'
+import { API_FIELDS } from './build.ts'
 import { toRoute, toWkt } from './wkt.ts'
 
 type Props = Record<string, string | number | boolean | null>
@@ -27,6 +28,12 @@ function deviceProps(d: Device): Props {
   if (d.controllerApName) p.controller_ap_name = d.controllerApName
   if (d.model) p.model = d.model
   if (d.profile) p.profile = d.profile
+  if (d.managedBy) p.managed_by = d.managedBy
+  if (d.api) {
+    Object.assign(p, { api_kind: d.api.kind, api_base_url: d.api.baseUrl, api_site: d.api.site, api_auth: d.api.auth, api_credential: d.api.credential })
+    if (d.api.fingerprint256) p.api_fingerprint256 = d.api.fingerprint256
+    if (d.api.caFile) p.api_ca_file = d.api.caFile
+  }
   return p
 }
 
@@ -66,7 +73,7 @@ function csv(columns: string[], rows: Record<string, unknown>[]): string {
 export const CSV_COLUMNS = {
   neighborhoods: ['id', 'name', 'served', 'population', 'households', 'hh_without_broadband_est', 'pct_hh_without_broadband', 'poverty_rate_pct', 'geometry'],
   sites: ['id', 'kind', 'lon', 'lat', 'neighborhood'],
-  devices: ['id', 'name', 'kind', 'site', 'lon', 'lat', 'host', 'port', 'credential', 'uplink_device', 'uplink_port', 'controller', 'controller_ap_name', 'model', 'profile'],
+  devices: ['id', 'name', 'kind', 'site', 'lon', 'lat', 'host', 'port', 'credential', 'uplink_device', 'uplink_port', 'controller', 'controller_ap_name', 'model', 'profile', 'managed_by', ...API_FIELDS],
   links: ['id', 'a_device', 'a_port', 'b_device', 'b_port', 'route', 'length_m'],
 }
 

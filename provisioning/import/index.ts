@@ -129,6 +129,12 @@ export function assembleInventory(records: RawRecord[], report: Report, base?: I
       if (!c && !deviceIdsFailed.has(controller)) report.error(at, 'controller', `device '${controller}' does not exist`)
       else if (c && c.value.device.kind !== 'controller') report.error(at, 'controller', `device '${controller}' is a ${c.value.device.kind}, not a controller`)
     }
+    const managedBy = d.device.managedBy
+    if (managedBy) {
+      const c = deviceById.get(managedBy)
+      if (!c && !deviceIdsFailed.has(managedBy)) report.error(at, 'managed_by', `device '${managedBy}' does not exist`)
+      else if (c && c.value.device.kind !== 'controller') report.error(at, 'managed_by', `device '${managedBy}' is a ${c.value.device.kind}, not a controller`)
+    }
   }
   for (const { value: l, at } of links) {
     if (!knownDevice(l.a.device)) report.error(at, 'a_device', `device '${l.a.device}' does not exist`)

@@ -35,7 +35,7 @@ t('ensureInventory seeds Hartford once as version 1, and the stored inventory de
   assert.equal(ensureInventory(state, () => assert.unreachable('seeded twice') as never), { version: 1, seeded: false })
   assert.equal(state.inventory(), hartford)
   assert.is(JSON.stringify(state.inventory()), JSON.stringify(hartford))
-  assert.equal(state.inventoryHistory().map((h) => [h.version, h.source, h.counts.devices]), [[1, 'seed', 234]])
+  assert.equal(state.inventoryHistory().map((h) => [h.version, h.source, h.counts.devices]), [[1, 'seed', 235]])
 })
 
 t('the database runs in WAL mode with its migrations recorded in user_version', ({ state }) => {
@@ -61,7 +61,7 @@ t('replaceInventory stores a new version; inventory() returns one frozen object 
   assert.equal(state.replaceInventory(next, 'test'), { version: 2 })
   assert.is(state.inventoryVersion(), 2)
   assert.is.not(state.inventory(), first)
-  assert.is(state.inventory().devices.length, 10)
+  assert.is(state.inventory().devices.length, 11)
   assert.is(state.device('ap-frog-hollow-007'), undefined)
 })
 
