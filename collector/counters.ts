@@ -5,7 +5,16 @@
  * restarted at an unknown point): that interval yields no delta, never a negative or
  * absurd one. A delta whose rate exceeds the interface speed (or a sane maximum when the
  * speed is unknown) is dropped too: it can only come from an undetected reset.
+ *
+ * The Counter32 rule (here and nowhere else; docs/COLLECTOR.md, "Counters"): a Counter32
+ * read twice shows its bytes modulo 2^32, so the delta is exact only if fewer than 2^32
+ * bytes passed in between. With R the highest rate the counter can plausibly count at
+ * (the interface speed when known; else the ceiling its profile states, COUNTER32_CEILINGS;
+ * else the general cap), an interval with elapsed x R >= 2^32 may have wrapped more than
+ * once: it gives no delta (reason 'mayHaveWrapped', counted), never a guessed value.
  */
+import { GENERIC_READ_SETS } from './profiles/generic.ts'
+import { PROFILES, type DeviceProfile } from './profiles/index.ts'
 
 export type CounterKind = 'counter32' | 'counter64'
 
@@ -29,14 +38,73 @@ export interface CounterObservation {
   speedBitsPerSec?: number
 }
 
-/** Why an observation gave no delta. */
-export type NoDeltaReason = 'first' | 'reset' | 'backwards' | 'absurd'
+/**
+ * Why an observation gave no delta. 'mayHaveWrapped': a Counter32 over an interval long
+ * enough, at the highest rate it can plausibly count at, to pass 2^32 bytes.
+ */
+export type NoDeltaReason = 'first' | 'reset' | 'backwards' | 'absurd' | 'mayHaveWrapped'
+
+/** A Counter32 ceiling: the highest rate a counter of that name plausibly counts at, averaged over a poll. */
+export interface Counter32Ceiling {
+  maxBitsPerSec: number
+  /**
+   * true: the column is a Counter32 whatever kind a reading gives it (an AP table column the
+   * profile declares counter32), so the rule applies even to a reading passed as counter64
+   */
+  always32: boolean
+}
+
+/**
+ * Counter32 ceilings by counter name (the MIB object name, as CounterKey.counter carries it),
+ * from the profiles' data: `maxBitsPerSec` of an AP table's counter32 bytes, and
+ * `counter32MaxBitsPerSec` of IF-MIB reads (ifInOctets/ifOutOctets). Where two profiles
+ * state different ceilings for one name, the higher wins: it marks more intervals missing,
+ * never accepts a wrong one.
+ */
+export function counter32Ceilings(profiles: readonly DeviceProfile[] = PROFILES): Map<string, Counter32Ceiling> {
+  const out = new Map<string, Counter32Ceiling>()
+  const put = (mibName: string, maxBitsPerSec: number | undefined, always32: boolean) => {
+    if (!(maxBitsPerSec !== undefined && maxBitsPerSec > 0)) return
+    const name = mibName.slice(mibName.lastIndexOf(':') + 1)
+    const had = out.get(name)
+    out.set(name, { maxBitsPerSec: Math.max(had?.maxBitsPerSec ?? 0, maxBitsPerSec), always32: always32 || (had?.always32 ?? false) })
+  }
+  for (const p of profiles) {
+    for (const r of [...p.reads, ...(p.include ?? []).flatMap((set) => GENERIC_READ_SETS[set])]) {
+      if (r.type === 'aps' && r.bytes?.counter32) for (const c of [r.bytes.inOctets, r.bytes.outOctets]) put(c.name, r.bytes.maxBitsPerSec, true)
+      // the last column of each list is the 32-bit fallback (HC first)
+      if (r.type === 'interfaces') for (const list of [r.inOctets, r.outOctets]) if (list.length > 1) put(list.at(-1)!.name, r.counter32MaxBitsPerSec, false)
+    }
+  }
+  return out
+}
+
+/** The built-in profiles' Counter32 ceilings. */
+export const COUNTER32_CEILINGS: ReadonlyMap<string, Counter32Ceiling> = counter32Ceilings()
+
+const TWO_32_BYTES = 2 ** 32
+
+/**
+ * The rule: true when a Counter32 read elapsedMs apart may have counted 2^32 bytes or more
+ * (wrapped more than once, or once all the way round) at maxBitsPerSec, so its delta cannot
+ * be known.
+ */
+export function counter32MayHaveWrapped(elapsedMs: number, maxBitsPerSec: number): boolean {
+  return (maxBitsPerSec / 8) * (elapsedMs / 1000) >= TWO_32_BYTES
+}
+
+/** The longest interval a Counter32 of that ceiling stays exact over, ms (the wrap time). */
+export function counter32WrapTimeMs(maxBitsPerSec: number): number {
+  return (TWO_32_BYTES / (maxBitsPerSec / 8)) * 1000
+}
 
 export interface CounterTrackerConfig {
-  /** rate cap when the interface speed is unknown, bits/s (default 100 Gbit/s) */
+  /** rate cap when the interface speed is unknown, bits/s (default 100 Gbit/s); also the Counter32 ceiling of a counter no profile bounds */
   maxBitsPerSec?: number
   /** slack over the interface speed before a rate is called absurd (default 1.1 = +10 %) */
   speedSlack?: number
+  /** Counter32 ceilings by counter name (default COUNTER32_CEILINGS, from the profiles) */
+  counter32Ceilings?: ReadonlyMap<string, Counter32Ceiling>
 }
 
 export interface CounterTracker {
@@ -69,9 +137,10 @@ interface Last {
 export function createCounterTracker(config: CounterTrackerConfig = {}): CounterTracker {
   const maxBitsPerSec = config.maxBitsPerSec ?? 100e9
   const speedSlack = config.speedSlack ?? 1.1
+  const ceilings = config.counter32Ceilings ?? COUNTER32_CEILINGS
   // Keyed device -> "instance\0counter" so a device can be forgotten in one step.
   const byDevice = new Map<string, Map<string, Last>>()
-  const counts: Record<NoDeltaReason, number> = { first: 0, reset: 0, backwards: 0, absurd: 0 }
+  const counts: Record<NoDeltaReason, number> = { first: 0, reset: 0, backwards: 0, absurd: 0, mayHaveWrapped: 0 }
   let size = 0
 
   function none(reason: NoDeltaReason): undefined {
@@ -103,8 +172,17 @@ export function createCounterTracker(config: CounterTrackerConfig = {}): Counter
 
       const uptimeMs = obs.sysUpTimeTicks !== null && last.sysUpTimeTicks !== null ? (obs.sysUpTimeTicks - last.sysUpTimeTicks) * TICKS_MS : 0
       const elapsedMs = uptimeMs > 0 ? uptimeMs : obs.timeMs - last.timeMs
+      const hasSpeed = obs.speedBitsPerSec !== undefined && obs.speedBitsPerSec > 0
+
+      // The Counter32 rule (see the top of this file): over the longer of the two clocks'
+      // intervals, could the counter have counted 2^32 bytes at its highest plausible rate?
+      const ceiling = ceilings.get(key.counter)
+      if (obs.kind === 'counter32' || ceiling?.always32) {
+        const maxRate = hasSpeed ? obs.speedBitsPerSec! * speedSlack : (ceiling?.maxBitsPerSec ?? maxBitsPerSec)
+        if (counter32MayHaveWrapped(Math.max(uptimeMs, obs.timeMs - last.timeMs), maxRate)) return none('mayHaveWrapped')
+      }
       if (d > 0n) {
-        const capBitsPerSec = obs.speedBitsPerSec && obs.speedBitsPerSec > 0 ? obs.speedBitsPerSec * speedSlack : maxBitsPerSec
+        const capBitsPerSec = hasSpeed ? obs.speedBitsPerSec! * speedSlack : maxBitsPerSec
         // Bytes the link could carry in the interval (at least one second's worth, so two
         // polls in the same tick do not make every byte absurd).
         const capBytes = (capBitsPerSec / 8) * Math.max(elapsedMs, 1000) / 1000

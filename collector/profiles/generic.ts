@@ -20,6 +20,9 @@ export const IF_MIB: InterfacesRead = {
     { oid: '1.3.6.1.2.1.31.1.1.1.10', name: 'IF-MIB::ifHCOutOctets' },
     { oid: '1.3.6.1.2.1.2.2.1.16', name: 'IF-MIB::ifOutOctets' },
   ],
+  // RFC 2863 section 3.1.6: an interface faster than 20 Mbit/s must have the 64-bit octet
+  // counters, so one served with ifInOctets/ifOutOctets only runs at 20 Mbit/s or less
+  counter32MaxBitsPerSec: 20e6,
 }
 
 /** HOST-RESOURCES-MIB / RFC 2790. */

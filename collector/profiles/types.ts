@@ -118,8 +118,12 @@ export interface ApsRead {
    * port slot (one counter pair per slot): they count every station's bytes, whoever left
    * or roamed. `resetUptime`: a TimeTicks column indexed like the AP table that restarts
    * whenever the counters do (so a decrease can be told from a Counter32 wrap).
+   * `maxBitsPerSec` (Counter32 only): the highest rate either counter can plausibly count at,
+   * averaged over a poll interval; an interval in which it could have counted 2^32 bytes
+   * gives no delta (collector/counters.ts). Absent: no rate is assumed, and a Counter32 gives
+   * a delta only over intervals too short for any rate to matter.
    */
-  bytes?: { inOctets: Column; outOctets: Column; counter32: boolean; resetUptime?: Column }
+  bytes?: { inOctets: Column; outOctets: Column; counter32: boolean; resetUptime?: Column; maxBitsPerSec?: number }
 }
 
 /** IF-MIB interfaces: each field lists columns in order of preference (HC first). */
@@ -129,6 +133,11 @@ export interface InterfacesRead {
   operStatus: Column
   inOctets: Column[]
   outOctets: Column[]
+  /**
+   * the highest rate, bits/s, an interface served only with 32-bit octet counters is assumed
+   * to run at when its speed is unknown (see collector/counters.ts); absent: none assumed
+   */
+  counter32MaxBitsPerSec?: number
 }
 
 /** HOST-RESOURCES-MIB CPU (mean of hrProcessorLoad) and RAM use (hrStorage rows of type hrStorageRam). */

@@ -51,8 +51,12 @@ const AIRESPACE_READS: ProfileRead[] = [
     clients: { column: BSN_AP_IF_USERS, indexSlice: [0, 6] },
     // the AP's own traffic, which station counters (zeroed at each association) lose when
     // clients leave or roam between polls; cLLwappUpTime restarts when the AP or the
-    // controller reboots, which restarts these counters too
-    bytes: { inOctets: CL_AP_ETH_RX_BYTES, outOctets: CL_AP_ETH_TX_BYTES, counter32: true, resetUptime: CL_LWAPP_UP_TIME },
+    // controller reboots, which restarts these counters too. Counter32, and cLApEthernetIfTable
+    // has no 64-bit byte columns. The port is 1 Gbit/s, which counts 2^32 bytes in 34 s; the
+    // rate assumed instead is what an outdoor AP on a public SSID plausibly carries averaged
+    // over a poll, 100 Mbit/s each way, so intervals up to 343 s stay exact (docs/COLLECTOR.md,
+    // "Counters")
+    bytes: { inOctets: CL_AP_ETH_RX_BYTES, outOctets: CL_AP_ETH_TX_BYTES, counter32: true, resetUptime: CL_LWAPP_UP_TIME, maxBitsPerSec: 100e6 },
   },
   {
     type: 'stations',

@@ -73,14 +73,18 @@ function eth0Bytes(records: PollRecord[], device: string) {
     .map((r) => ({ timeMs: r.timeMs, bytes: r.samples.filter((x) => x.instance === 'eth0' && (x.metric === 'if_in_bytes' || x.metric === 'if_out_bytes')).map((x) => x.value) }))
 }
 
-test('Counter32 octets that wrap give exactly the truth bytes per interval (hourly polls over a simulated day)', async () => {
+test('Counter32 octets that wrap give exactly the truth bytes per interval (5-minute polls over a simulated day)', async () => {
   await withCity(async (city, clock) => {
     const inv = city.inventoryWithEndpoints()
     const records: PollRecord[] = []
     const raw: { device: string; values: number[] }[] = []
     const p32 = poll32(city)
-    // Hourly polls: ~1 MB/min per AP wraps a 32-bit counter within a day, never twice an hour.
-    const poller = createPoller({ intervalMs: 60 * MIN, tick: 'clock', tickMs: MIN }, {
+    // 5-minute polls: at Hartford's volumes a busy AP (up to ~70 Mbit/s) wraps a 32-bit
+    // counter within the hour, never within 5 minutes. (A real UniFi AP serves ifHC*; this
+    // 32-bit view is the test's. The collector assumes 20 Mbit/s for an interface served with
+    // 32-bit octets only, RFC 2863, so polls over 28.6 min apart give no delta at all:
+    // counter32-wraps.test.ts.)
+    const poller = createPoller({ intervalMs: 5 * MIN, tick: 'clock', tickMs: MIN }, {
       inventory: inv, clock, log: silentLog, sink: { write: () => {} },
       poll: async (d, o) => {
         const r = await p32(d, o)
@@ -99,15 +103,15 @@ test('Counter32 octets that wrap give exactly the truth bytes per interval (hour
       const series = raw.filter((x) => x.device === ap)
       for (let i = 1; i < series.length; i++) for (const k of [0, 1]) if (series[i]!.values[k]! < series[i - 1]!.values[k]!) wraps++
       const polls = eth0Bytes(records, ap)
-      assert.ok(polls.length >= 23, `${ap} polled ${polls.length} times`)
+      assert.ok(polls.length >= 280, `${ap} polled ${polls.length} times`)
       for (let i = 1; i < polls.length; i++) {
         const truth = city.truth.bytes(ap, polls[i - 1]!.timeMs, polls[i]!.timeMs)
         assert.equal(polls[i]!.bytes, [truth.down, truth.up], `${ap} interval ${i}`)
         intervals++
       }
     }
-    assert.ok(wraps >= 1, `the Counter32 counters wrapped ${wraps} times in the run`)
-    assert.ok(intervals >= 66)
+    assert.ok(wraps >= 12, `the Counter32 counters wrapped ${wraps} times in the run`)
+    assert.ok(intervals >= 3 * 279)
   })
 })
 
