@@ -10,7 +10,13 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-all}
 # package -> a command it provides
-declare -A provides=([influxdb]=influxd [snmp]=snmpwalk [snmpd]=snmpd [snmpsim]=snmpsimd [chromium]=chromium)
+declare -A provides=([influxdb]=influxd [snmp]=snmpwalk [snmpd]=snmpd [snmpsim]=snmpsimd [chromium]=chromium [openssl]=openssl)
+
+# openssl makes the simulated UniFi controller's certificate (simulators/unifi/cert.ts): the demo needs it too
+if [ "$mode" = "--runtime" ] && ! command -v openssl >/dev/null 2>&1; then
+  echo "setup: the demo needs the openssl command (Debian/Ubuntu: sudo apt-get install openssl)" >&2
+  exit 1
+fi
 
 if [ "$mode" != "--runtime" ]; then
   missing=()

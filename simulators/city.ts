@@ -14,6 +14,7 @@ import { DEFAULT_MODEL_OPTIONS, MINUTE_MS, createModel, type Model } from './mod
 import { Pdu, Tag, encMessage, encVarBind, type VarBind } from './snmp/ber.ts'
 import { createResponder, type AgentBehaviour, type MibView, type Responder } from './snmp/responder.ts'
 import { createTruth, type Truth } from './truth.ts'
+import { createSimulatedUnifiController, type SimulatedUnifiController, type UnifiControllerOptions } from './unifi/controller.ts'
 
 export interface CityOptions {
   seed: number
@@ -39,6 +40,12 @@ export interface CityOptions {
   maxResponseBytes?: number
   /** append one JSON line of truth per simulated minute to this file while running */
   truthFile?: string
+  /**
+   * the simulated UniFi Network controllers (inventory devices with an `api` block of a
+   * unifi kind): flavor and the secrets they accept (default: UniFi OS, random secrets,
+   * read back with unifiControllers()[i].credentials())
+   */
+  unifi?: UnifiControllerOptions
 }
 
 export interface Endpoint {
@@ -46,6 +53,16 @@ export interface Endpoint {
   kind: Device['kind']
   host: string
   port: number
+}
+
+/** A simulated management controller served over HTTPS (see simulators/unifi/controller.ts). */
+export interface ControllerEndpoint {
+  device: string
+  /** https://host:port where it answers */
+  url: string
+  /** the PEM certificate it serves, self-signed (a collector's CA file) */
+  cert: string
+  fingerprint256: string
 }
 
 export interface CityFaults {
@@ -61,9 +78,13 @@ export interface SimulatedCity {
   readonly truth: Truth
   readonly model: Model
   readonly clock: Clock
-  /** where each agent listens (after start) */
+  /** where each SNMP agent listens (after start) */
   endpoints(): Endpoint[]
-  /** the inventory with mgmt addresses rewritten to where the agents really listen */
+  /** the simulated UniFi Network controllers, which answer HTTPS, not SNMP (after start) */
+  controllers(): ControllerEndpoint[]
+  /** each simulated controller itself: its credentials, what it lists at a time (tests, the demo) */
+  unifiControllers(): SimulatedUnifiController[]
+  /** the inventory with mgmt addresses (and controllers' api.baseUrl) rewritten to where they really listen */
   inventoryWithEndpoints(): Inventory
   /** requests answered and traps sent so far */
   stats(): { answered: number; trapsSent: number; agents: number }
@@ -127,6 +148,14 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
     const until = Math.min(Infinity, ...bounds.filter((b) => b > t))
     reach = { version: book.version, from, until, reachable: model.reachability(t).reachable }
     return reach.reachable
+  }
+
+  // A device with an `api` block is a controller that answers HTTPS only: no SNMP agent.
+  const snmpAgents = model.topo.agents.filter((d) => !d.api)
+  const unifi = new Map<string, SimulatedUnifiController>()
+  for (const d of model.topo.agents) {
+    if (d.api?.kind !== 'unifi-integration' && d.api?.kind !== 'unifi-classic') continue
+    unifi.set(d.id, createSimulatedUnifiController(d, { model, faults: book, now: () => clock.now(), reachable: () => reachableNow(), log }, options.unifi))
   }
 
   const responders = new Map<string, Responder>()
@@ -271,7 +300,7 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
   }
 
   function endpoints(): Endpoint[] {
-    return model.topo.agents.map((d) => {
+    return snmpAgents.map((d) => {
       const a = responders.get(d.id)?.address
       return { device: d.id, kind: d.kind, host: a?.host ?? options.bindHostOverride ?? d.mgmt.host, port: a?.port ?? d.mgmt.port }
     })
@@ -283,20 +312,29 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
     model,
     clock,
     endpoints,
+    controllers() {
+      return [...unifi.values()]
+        .filter((c) => c.address())
+        .map((c) => ({ device: c.device.id, url: c.url(), cert: c.certificate().cert, fingerprint256: c.certificate().fingerprint256 }))
+    },
+    unifiControllers: () => [...unifi.values()],
     inventoryWithEndpoints() {
       const eps = new Map(endpoints().map((e) => [e.device, e]))
       return {
         ...inventory,
         devices: inventory.devices.map((d) => {
           const e = eps.get(d.id)
-          return e ? { ...d, mgmt: { host: e.host, port: e.port } } : d
+          if (e) return { ...d, mgmt: { host: e.host, port: e.port } }
+          const a = unifi.get(d.id)?.address()
+          if (a && d.api) return { ...d, mgmt: { host: a.host, port: a.port }, api: { ...d.api, baseUrl: unifi.get(d.id)!.url() } }
+          return d
         }),
       }
     },
     stats: () => ({ answered, trapsSent, agents: responders.size }),
     async start() {
       if (running) return
-      for (const d of model.topo.agents) {
+      for (const d of snmpAgents) {
         responders.set(
           d.id,
           createResponder({
@@ -312,12 +350,23 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
         )
       }
       const results = await Promise.allSettled([...responders.values()].map((r) => r.start()))
-      const failed = results.map((r, i) => ({ r, id: model.topo.agents[i]!.id })).filter((x) => x.r.status === 'rejected')
+      const failed = results.map((r, i) => ({ r, id: snmpAgents[i]!.id })).filter((x) => x.r.status === 'rejected')
       if (failed.length) {
         await Promise.all([...responders.values()].map((r) => r.stop()))
         responders.clear()
         const first = failed[0]!.r as PromiseRejectedResult
         throw new Error(`${failed.length} simulated agents could not bind; first: device '${failed[0]!.id}': ${(first.reason as Error).message}`)
+      }
+      try {
+        for (const c of unifi.values()) {
+          const where = new URL(c.device.api!.baseUrl)
+          await c.start(options.bindHostOverride ?? where.hostname.replace(/^\[|\]$/g, ''), options.ephemeralPorts ? 0 : Number(where.port || 443))
+        }
+      } catch (err) {
+        await Promise.all([...responders.values()].map((r) => r.stop()))
+        responders.clear()
+        await Promise.all([...unifi.values()].map((c) => c.stop()))
+        throw new Error(`a simulated UniFi controller could not start: ${(err as Error).message}`, { cause: err })
       }
       running = true
       last = snapshot(clock.now())
@@ -326,7 +375,7 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
         truthMinute = Math.floor(clock.now() / MINUTE_MS)
         writeTruth()
       }
-      log.info({ agents: responders.size, seed: options.seed }, 'simulated city listening')
+      log.info({ agents: responders.size, controllers: unifi.size, seed: options.seed }, 'simulated city listening')
     },
     async stop() {
       running = false
@@ -334,6 +383,7 @@ export function createSimulatedCity(inventory: Inventory, options: CityOptions, 
       cancelTruth?.()
       await Promise.all([...responders.values()].map((r) => r.stop()))
       responders.clear()
+      await Promise.all([...unifi.values()].map((c) => c.stop()))
     },
   }
 }
