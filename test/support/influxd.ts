@@ -14,6 +14,8 @@ export interface Influxd {
   /** http://127.0.0.1:PORT */
   url: string
   port: number
+  /** its temp dir: meta/, data/, wal/ (tests that inspect what it wrote) */
+  dir: string
   /** kills influxd (SIGTERM, then SIGKILL after 5 s) and removes its temp dir */
   stop(): Promise<void>
   /** stops influxd but keeps its data dir and ports, so restart() brings the same store back (outage tests) */
@@ -122,6 +124,7 @@ export async function startInfluxd(options: { timeoutMs?: number; authEnabled?: 
     return {
       url,
       port,
+      dir,
       async stop() {
         process.off('exit', onExit)
         await kill()
