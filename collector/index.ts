@@ -1,7 +1,8 @@
 /**
  * The collector, wired: writer (batches, spool) <- poller (schedule, probes, samples)
- * plus the trap receiver (events). Started in that order, stopped in reverse, so no
- * sample is produced with nowhere to go and the spool gets everything still queued.
+ * plus the trap receiver (events) and the UniFi source (controllers read over their HTTPS
+ * API on a loop of their own, collector/unifi/). Started in that order, stopped in
+ * reverse, so no sample is produced with nowhere to go and the spool gets everything still queued.
  *
  *   const c = await startCollector(config, { inventory, store, clock, log })
  *   ...
@@ -12,6 +13,11 @@ import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { MetricStore } from '../store/types.ts'
 import { createCredentialResolver, type CredentialResolver } from './credentials.ts'
+import { createMacHasher, type MacHasher } from './privacy.ts'
+import { createSightingTracker } from './sightings.ts'
+import { createUnifiSource, isApiController, type UnifiSource, type UnifiSourceConfig, type UnifiSourceStats } from './unifi/source.ts'
+import type { UnifiCredentialResolver } from './unifi/credentials.ts'
+import type { UnifiTrustResolver } from './unifi/tls.ts'
 import { probeDevice, type ProbeOptions } from './probe.ts'
 import type { ReadingInput } from './samples.ts'
 import { createPoller, type PollFn, type Poller, type PollerConfig, type PollerStats, type PollRecord } from './scheduler.ts'
@@ -31,6 +37,8 @@ export interface CollectorConfig {
   traps?: TrapReceiverConfig | false
   /** deviceDown/deviceUp events: retry and memory bounds while the store is down */
   events?: EventWriterConfig
+  /** UniFi controllers read over HTTPS (default interval: the poller's); false: not read */
+  unifi?: UnifiSourceConfig | false
 }
 
 export interface CollectorDeps {
@@ -46,6 +54,10 @@ export interface CollectorDeps {
   /** credential id -> SNMP credential (default: from the environment, see credentials.ts) */
   credentials?: CredentialResolver
   onPoll?: (record: PollRecord) => void
+  /** UniFi API credential id -> secret (default: from the environment, collector/unifi/credentials.ts) */
+  unifiCredentials?: UnifiCredentialResolver
+  /** UniFi controller -> certificate trust (default: the inventory's api block, then CIVICNET_UNIFI_CA_FILE) */
+  unifiTrust?: UnifiTrustResolver
 }
 
 export interface CollectorStats {
@@ -53,6 +65,7 @@ export interface CollectorStats {
   writer: WriterStats
   traps: TrapStats | undefined
   events: EventWriterStats
+  unifi: UnifiSourceStats | undefined
 }
 
 export interface Collector {
@@ -64,6 +77,52 @@ export interface Collector {
   readonly traps: TrapReceiver | undefined
   /** deviceDown/deviceUp events the poller derives from device_up changes */
   readonly events: EventWriter
+  /** the UniFi controllers' source (undefined with `unifi: false`) */
+  readonly unifi: UnifiSource | undefined
+}
+
+/**
+ * The inventory the SNMP poller sees: without the controllers read over an API (they have
+ * no SNMP agent), the same object for the same inventory so the poller's cache holds.
+ */
+function withoutApiControllers(inventory: Inventory | (() => Inventory)): () => Inventory {
+  const memo = new WeakMap<Inventory, Inventory>()
+  return () => {
+    const inv = typeof inventory === 'function' ? inventory() : inventory
+    let out = memo.get(inv)
+    if (!out) {
+      out = inv.devices.some(isApiController) ? { ...inv, devices: inv.devices.filter((d) => !isApiController(d)) } : inv
+      memo.set(inv, out)
+    }
+    return out
+  }
+}
+
+/**
+ * One MAC hasher for the poller and the UniFi source, so a station has one digest (and one
+ * key id) whichever source read it; made on first use for the inventory's time zone.
+ */
+function sharedMacHasher(inventory: Inventory | (() => Inventory), config: PollerConfig): MacHasher {
+  let h: MacHasher | undefined
+  const get = () =>
+    (h ??= createMacHasher({
+      timezone: (typeof inventory === 'function' ? inventory() : inventory).city.timezone || 'UTC',
+      ...(config.uniquePeriod ? { uniquePeriod: config.uniquePeriod } : {}),
+      ...(config.keyGraceMs !== undefined ? { graceMs: config.keyGraceMs } : {}),
+    }))
+  return {
+    get timezone() {
+      return get().timezone
+    },
+    get uniquePeriod() {
+      return get().uniquePeriod
+    },
+    hash: (mac, timeMs) => get().hash(mac, timeMs),
+    keyIds: (timeMs) => get().keyIds(timeMs),
+    periodStart: (timeMs) => get().periodStart(timeMs),
+    close: (nowMs) => h?.close(nowMs),
+    openPeriods: () => h?.openPeriods() ?? [],
+  }
 }
 
 /** Adapts probeDevice to the poller: inventory device + credential reference -> SNMP target. */
@@ -85,15 +144,37 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
   const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
   const events = createEventWriter(config.events ?? {}, { store: deps.store, log: log.child({ part: 'events' }) })
   const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver())
+  const macHasher = sharedMacHasher(deps.inventory, config.poller ?? {})
+  const sightings = createSightingTracker()
   const poller = createPoller(config.poller ?? {}, {
-    inventory: deps.inventory,
+    inventory: withoutApiControllers(deps.inventory),
     sink: writer,
     clock: deps.clock,
     poll,
     log: log.child({ part: 'poller' }),
     onPoll: deps.onPoll,
     events,
+    macHasher,
+    sightings,
   })
+  const unifi =
+    config.unifi === false
+      ? undefined
+      : createUnifiSource(
+          { intervalMs: config.poller?.intervalMs ?? 60_000, ...(config.poller?.shard ? { shard: config.poller.shard } : {}), ...config.unifi },
+          {
+            inventory: deps.inventory,
+            sink: writer,
+            clock: deps.clock,
+            log: log.child({ part: 'unifi' }),
+            macHasher,
+            sightings,
+            events,
+            ...(deps.unifiCredentials ? { credentials: deps.unifiCredentials } : {}),
+            ...(deps.unifiTrust ? { trust: deps.unifiTrust } : {}),
+            ...(deps.onPoll ? { onPoll: deps.onPoll } : {}),
+          },
+        )
   const traps =
     config.traps === false
       ? undefined
@@ -105,6 +186,7 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
     writer,
     traps,
     events,
+    unifi,
     async start() {
       if (started) return
       started = true
@@ -117,18 +199,20 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
         throw err
       }
       poller.start()
+      unifi?.start()
     },
     async stop() {
       if (!started) return
       started = false
+      await unifi?.stop()
       await poller.stop()
       await traps?.stop()
       await events.stop()
       await writer.stop()
       const st = writer.stats()
-      log.info({ polls: poller.stats(), written: st.writtenSamples, spooledLeft: st.spool.segments > 0 }, 'collector stopped')
+      log.info({ polls: poller.stats(), unifi: unifi?.stats(), written: st.writtenSamples, spooledLeft: st.spool.segments > 0 }, 'collector stopped')
     },
-    stats: () => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats(), events: events.stats() }),
+    stats: () => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats(), events: events.stats(), unifi: unifi?.stats() }),
   }
 }
 
