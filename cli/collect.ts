@@ -9,6 +9,7 @@ import type { Logger } from 'pino'
 import { wallClock } from '../core/clock.ts'
 import { startCollector } from '../collector/index.ts'
 import { loadCollectorConfig } from '../collector/config.ts'
+import { loadUnifiSourceConfig } from '../collector/unifi/config.ts'
 import { createCredentialResolver } from '../collector/credentials.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
@@ -31,7 +32,9 @@ store is down, samples wait in $CIVICNET_DATA_DIR/spool and are replayed when it
 
 Store: INFLUX_URL, INFLUX_DB ... (see .env.example); without INFLUX_URL the embedded DuckDB
 file is used, which no other process may hold at the same time.
-Credentials: CIVICNET_SNMP_CREDENTIALS (JSON file) or CIVICNET_SNMP_COMMUNITY_<ID>.`
+Credentials: CIVICNET_SNMP_CREDENTIALS (JSON file) or CIVICNET_SNMP_COMMUNITY_<ID>; UniFi
+controllers: CIVICNET_UNIFI_<ID>_API_KEY, or _USERNAME and _PASSWORD, or CIVICNET_UNIFI_CREDENTIALS
+(JSON file); CIVICNET_UNIFI_CA_FILE, CIVICNET_UNIFI_INTERVAL_MS ... (see .env.example).`
 
 export const command: Command = {
   summary: 'poll devices and receive traps into the metric store (--shard i/n)',
@@ -43,6 +46,8 @@ export const command: Command = {
     try {
       log = createCliLogger()
       config = loadCollectorConfig(process.env, args)
+      // UniFi controllers (inventory devices with an api block) are read over HTTPS beside the polls
+      config = { ...config, unifi: loadUnifiSourceConfig(process.env, config.poller?.intervalMs) }
       storeConfig = loadStoreConfig()
       createCredentialResolver() // fail fast on a broken credentials file
     } catch (err) {

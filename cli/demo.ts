@@ -17,6 +17,8 @@ import type { Logger } from 'pino'
 import { steppedClock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
+import type { UnifiSecret } from '../collector/unifi/credentials.ts'
+import { UnifiConfigError } from '../collector/unifi/errors.ts'
 import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer, type ApiServer } from '../api/server.ts'
 import { createSigninCode } from '../api/auth/signin-codes.ts'
@@ -132,14 +134,23 @@ async function fillHistory(
   for (let t = fromMs; t < nowMs; t += step) {
     clock.set(t)
     // The clock stands still while a step is polled: a timeout would only mean the CPU was
-    // busy, so history polls get patience live polls do not need.
-    await collector.poller.pollAll({ timeoutMs: 5000, retries: 2, maxInFlight: 64 })
+    // busy, so history polls get patience live polls do not need. The UniFi controller is
+    // read at the same step, beside the polls.
+    await Promise.all([collector.poller.pollAll({ timeoutMs: 5000, retries: 2, maxInFlight: 64 }), collector.unifi?.pollAll()])
     steps++
     progress.step(steps, { at: new Date(t).toISOString() })
   }
   if (total > 0) progress.end()
   await collector.writer.flush()
   return { fromMs }
+}
+
+/** The secret a simulated UniFi controller accepts for a credential id (never logged). */
+function simulatedUnifiSecret(city: SimulatedCity, id: string, auth: 'api-key' | 'login'): UnifiSecret {
+  const c = city.unifiControllers().find((x) => x.device.api?.credential === id)
+  if (!c) throw new UnifiConfigError(undefined, `no simulated UniFi controller uses credential '${id}'`)
+  const s = c.credentials()
+  return auth === 'api-key' ? { kind: 'api-key', apiKey: s.apiKey } : { kind: 'login', username: s.username, password: s.password }
 }
 
 /** Starts everything; the returned stop() ends it all in reverse order. */
@@ -183,6 +194,13 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
         log,
         // the simulated agents accept the community 'public' for the credential 'sim-v2c'
         credentials: () => ({ version: '2c', community: 'public' }),
+        // the simulated UniFi controller's secrets are made at its start and handed over in
+        // memory; its self-signed certificate is the CA the collector verifies it against
+        unifiCredentials: (id, auth) => simulatedUnifiSecret(city, id, auth),
+        unifiTrust: (d) => {
+          const c = city.controllers().find((x) => x.device === d.id)
+          return c ? { ca: c.cert, caSource: `the simulated controller's certificate (${c.fingerprint256})` } : {}
+        },
       },
     )
     // traps need the receiver's port before the city starts sending
@@ -208,7 +226,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     // one round at live time first: statuses are fresh the moment the map opens, not
     // only once each device's slot in the first interval has come. Its samples must be in
     // the store before the API answers, or the API reads the previous run's.
-    await collector.poller.pollAll()
+    await Promise.all([collector.poller.pollAll(), collector.unifi?.pollAll()])
     await collector.writer.flush()
     await collector.start()
     stops.push(() => collector.stop())
