@@ -172,6 +172,7 @@ export function createUnifiSource(config: UnifiSourceConfig, deps: UnifiSourceDe
   const active = new Set<Promise<void>>()
   const sleeps = new Set<{ t: NodeJS.Timeout; resolve: () => void }>()
   const st = { started: 0, ok: 0, timeouts: 0, errors: 0, missed: 0, retries: 0, tooLate: 0 }
+  let missedLogAtMs = 0
 
   function inventory(): Inventory {
     return typeof deps.inventory === 'function' ? deps.inventory() : deps.inventory
@@ -243,7 +244,11 @@ export function createUnifiSource(config: UnifiSourceConfig, deps: UnifiSourceDe
   function trigger(e: Entry): Promise<void> | undefined {
     if (busy.has(e.device.id)) {
       st.missed++
-      log.warn({ device: e.device.id, missed: st.missed }, 'UniFi controller round skipped: the previous one is still running')
+      // rate-limited: a controller slow for hours skips a round every interval, the counter has them all
+      if (Date.now() - missedLogAtMs > 600_000) {
+        missedLogAtMs = Date.now()
+        log.warn({ device: e.device.id, missed: st.missed }, 'UniFi controller round skipped: the previous one is still running')
+      }
       return undefined
     }
     busy.add(e.device.id)

@@ -82,7 +82,7 @@ test('civicnet serve runs the API on InfluxDB over HTTP, with a token made by --
     assert.is(res.status, 401)
     res = await fetch(`${url}/api/devices`, { headers: bearer(token) })
     assert.is(res.status, 200)
-    assert.is((await res.json()).devices.length, 234)
+    assert.is((await res.json()).devices.length, 235)
     assert.not.match(server.output(), token)
   } finally {
     if (server && server.child.exitCode === null) {

@@ -27,6 +27,7 @@ import type { Device, Inventory } from '../../core/inventory.ts'
 import { createCollector, type Collector } from '../../collector/index.ts'
 import type { PollRecord } from '../../collector/scheduler.ts'
 import { createUnifiClient } from '../../collector/unifi/client.ts'
+import type { UnifiCredentialResolver } from '../../collector/unifi/credentials.ts'
 import { createTrustingAgent, createUnifiTrustResolver, type UnifiTrust } from '../../collector/unifi/tls.ts'
 import { listingToReading, type UnifiSourceConfig } from '../../collector/unifi/source.ts'
 import { hartfordInventory } from '../../provisioning/city/hartford.ts'
@@ -62,7 +63,7 @@ interface Harness {
 /** A simulated city (its controller on a free port) and a collector reading it, nothing started. */
 async function harness(
   inventory: Inventory,
-  opts: { city?: Partial<CityOptions>; unifi?: UnifiSourceConfig; inventoryFor?: (city: SimulatedCity) => () => Inventory; secrets?: 'simulated' | ((id: string, auth: 'api-key' | 'login') => never | { kind: 'api-key'; apiKey: string } | { kind: 'login'; username: string; password: string }); trust?: 'simulated' | 'inventory' | ((d: Device) => UnifiTrust) } = {},
+  opts: { city?: Partial<CityOptions>; unifi?: UnifiSourceConfig; inventoryFor?: (city: SimulatedCity) => () => Inventory; secrets?: 'simulated' | UnifiCredentialResolver; trust?: 'simulated' | 'inventory' | ((d: Device) => UnifiTrust) } = {},
 ): Promise<Harness> {
   const clock = manualClock(START)
   const city = createSimulatedCity(inventory, { seed: 7, clock, originMs: START - 3_600_000, bindHostOverride: '127.0.0.1', ephemeralPorts: true, ...opts.city }, log.child({ part: 'sim' }))
