@@ -343,7 +343,7 @@ export interface Model {
   minute(m: number): MinuteState
   /** per-association station counters at minute m (see StationCounters) */
   stations(m: number): StationCounters
-  /** bytes [down, up] per AP and VAP summed over minutes [originMinute, m) */
+  /** bytes [down, up] per AP and VAP summed over minutes [originMinute, m) (shared: do not modify it) */
   cumulative(m: number): Float64Array
   /** drop cached state for minutes >= m (a fault changed what they are) */
   invalidateFrom(m: number): void
@@ -646,11 +646,17 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     }
     return checkpoints.get(k)!
   }
+  // every agent's view of one minute asks for the same cumulative array: the last few are kept
+  const cumulativeCache = new Map<number, Float64Array>()
   function cumulative(m: number): Float64Array {
     if (m <= originMinute) return new Float64Array(width)
+    const hit = cumulativeCache.get(m)
+    if (hit) return hit
     const k = Math.floor((m - originMinute) / HOUR_MIN)
     const acc = Float64Array.from(checkpoint(k))
     for (let mm = originMinute + k * HOUR_MIN; mm < m; mm++) addMinute(acc, mm)
+    cumulativeCache.set(m, acc)
+    if (cumulativeCache.size > 4) cumulativeCache.delete(cumulativeCache.keys().next().value!)
     return acc
   }
   // ---- per-association station counters: walk back from m until every client's run on its
@@ -739,6 +745,7 @@ export function createModel(inv: Inventory, options: ModelOptions, faults: Fault
     for (const [key, v] of [...visitCache]) if (v.toMinute > m) visitCache.delete(key)
     const k = Math.floor((m - originMinute) / HOUR_MIN)
     for (const key of [...checkpoints.keys()]) if (key > k) checkpoints.delete(key)
+    for (const key of [...cumulativeCache.keys()]) if (key > m) cumulativeCache.delete(key)
   }
 
   const macCache = new Map<string, Buffer>()
