@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Bundles web/src/main.ts (with Leaflet and uPlot) into web/dist/main.js and copies the
-// page, its CSS and Leaflet's images beside it. `node web/build.mjs` or `npm run build:web`
+// Bundles each page of the web app (web/src/pages/<page>/main.ts, with Leaflet and uPlot)
+// into web/dist: the map (pages/map) as main.js beside index.html, every other page as
+// <page>.js beside <page>.html (from web/src/pages/<page>/index.html), with the shared CSS
+// and Leaflet's images. `node web/build.mjs` or `npm run build:web`
 // builds; `ensureWebBuild()` (what `civicnet demo` and `civicnet serve` call before the API
 // starts) builds only when web/dist is missing or older than its sources.
 // Source maps only with WEB_SOURCEMAP=1: a production build serves none.
@@ -15,7 +17,9 @@ const DIST = join(here, 'dist')
 /** written last by a build: what it was built from (see ensureWebBuild) */
 const STAMP = '.build.json'
 /** what a finished build has; a dist missing one of them is rebuilt */
-const OUTPUTS = ['main.js', 'index.html', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
+const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
+/** Pages besides the map: web/src/pages/<page>/{main.ts,index.html} -> <page>.js, <page>.html (api/app.ts serves /<page>) */
+const PAGES = ['report']
 /** bundled packages whose version (from package-lock.json) a build depends on */
 const BUNDLED = ['leaflet', 'uplot']
 
@@ -34,7 +38,7 @@ function filesBelow(dir, base = dir) {
 }
 
 /**
- * Builds into outDir (default web/dist) from srcDir (default web/: src/main.ts, index.html,
+ * Builds into outDir (default web/dist) from srcDir (default web/: src/pages/*, index.html,
  * styles.css); returns the output directory. The build is made in a temp dir inside outDir
  * and moved in file by file, so a server reading outDir never sees a half-written file and
  * two builds at once do not mix; files of an earlier build that this one did not make (a
@@ -48,11 +52,14 @@ export async function buildWeb({ outDir = DIST, srcDir = here, minify = envMinif
   const tmp = mkdtempSync(join(outDir, '.building-'))
   try {
     await build({
-      entryPoints: [join(srcDir, 'src/main.ts')],
+      entryPoints: {
+        main: join(srcDir, 'src/pages/map/main.ts'),
+        ...Object.fromEntries(PAGES.map((p) => [p, join(srcDir, `src/pages/${p}/main.ts`)])),
+      },
       bundle: true,
       format: 'iife',
       target: ['chrome110', 'firefox110', 'safari16'],
-      outfile: join(tmp, 'main.js'),
+      outdir: tmp,
       minify,
       sourcemap,
       logLevel: 'warning',
@@ -66,6 +73,7 @@ export async function buildWeb({ outDir = DIST, srcDir = here, minify = envMinif
     cpSync(join(leafletDist, 'images'), join(tmp, 'leaflet/images'), { recursive: true })
     copyFileSync(require.resolve('uplot/dist/uPlot.min.css'), join(tmp, 'uPlot.min.css'))
     copyFileSync(join(srcDir, 'index.html'), join(tmp, 'index.html'))
+    for (const p of PAGES) copyFileSync(join(srcDir, `src/pages/${p}/index.html`), join(tmp, `${p}.html`))
     copyFileSync(join(srcDir, 'styles.css'), join(tmp, 'styles.css'))
 
     const made = filesBelow(tmp)

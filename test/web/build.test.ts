@@ -48,7 +48,7 @@ test('a missing build is built, with one log line, and no source map', async (ct
   assert.is(ctx.logged.length, 1, ctx.logged.join('\n'))
   assert.match(ctx.logged[0]!, /^web: built the map in \d+ ms/)
   const out = files(ctx.outDir)
-  for (const f of ['index.html', 'main.js', 'styles.css', 'uPlot.min.css', join('leaflet', 'leaflet.css')]) assert.ok(out.includes(f), `${f} in ${out.join(', ')}`)
+  for (const f of ['index.html', 'main.js', 'report.html', 'report.js', 'styles.css', 'uPlot.min.css', join('leaflet', 'leaflet.css')]) assert.ok(out.includes(f), `${f} in ${out.join(', ')}`)
   assert.equal(out.filter((f) => f.endsWith('.map')), [], 'no .map file')
   assert.not.match(readFileSync(join(ctx.outDir, 'main.js'), 'utf8'), /sourceMappingURL=/)
   assert.not.ok(out.some((f) => f.startsWith('.building-')), 'no temp dir left')
@@ -116,9 +116,9 @@ test('WEB_SOURCEMAP=1 adds a source map; the next default build removes it', asy
 })
 
 test('a build that fails is logged, not thrown, when a log is given; thrown without one', async (ctx) => {
-  writeFileSync(join(ctx.srcDir, 'src', 'main.ts'), 'this is not TypeScript (')
+  writeFileSync(join(ctx.srcDir, 'src', 'pages', 'map', 'main.ts'), 'this is not TypeScript (')
   const later = new Date(Date.now() + 60_000)
-  utimesSync(join(ctx.srcDir, 'src', 'main.ts'), later, later)
+  utimesSync(join(ctx.srcDir, 'src', 'pages', 'map', 'main.ts'), later, later)
   ctx.logged = []
   const r = await ensureWebBuild({ outDir: ctx.outDir, srcDir: ctx.srcDir, sourcemap: false, log: log(ctx) })
   assert.is(r.built, false)

@@ -3,7 +3,7 @@
  * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
  * the page never reads a raw answer.
  */
-import type { DeviceRow, DeviceStatus, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, SeriesData } from './types.ts'
+import type { DeviceRow, DeviceStatus, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportDoc, ReportParams, SeriesData } from './types.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -243,3 +243,63 @@ export function createApiClient(opts: ApiClientOptions) {
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>
+
+/** The query string of GET /api/reports for these parameters and format. */
+export function reportQuery(p: ReportParams, format: 'json' | 'csv' | 'html' | 'pdf' = 'json'): string {
+  const q = new URLSearchParams()
+  if (p.quarter) q.set('quarter', p.quarter)
+  else if (p.year) q.set('year', p.year)
+  else {
+    if (p.from) q.set('from', p.from)
+    if (p.to) q.set('to', p.to)
+  }
+  q.set('neighborhoods', p.neighborhoods === 'all' ? 'all' : p.neighborhoods.join(','))
+  if (format !== 'json') q.set('format', format)
+  return q.toString()
+}
+
+/** Reports: the JSON, and the other formats as files (the token goes in a header, so a plain link cannot carry it). */
+export function createReportClient(opts: ApiClientOptions) {
+  const timeoutMs = opts.timeoutMs ?? 120_000
+  async function fetchOk(path: string, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept }
+    const token = opts.token()
+    if (token) headers.authorization = `Bearer ${token}`
+    const ctrl = new AbortController()
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs)
+    try {
+      const res = await fetch(opts.baseUrl + path, { headers, signal: ctrl.signal, cache: 'no-store' })
+      if (!res.ok) {
+        let message = `${res.status} ${res.statusText}`
+        try {
+          const body = obj(await res.json())
+          if (typeof body.message === 'string') message = body.message
+        } catch {
+          // not JSON: keep the status line
+        }
+        throw new ApiError(res.status, path, message)
+      }
+      return res
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  return {
+    async report(p: ReportParams): Promise<ReportDoc> {
+      return (await (await fetchOk(`/api/reports?${reportQuery(p)}`, 'application/json')).json()) as ReportDoc
+    },
+    async file(p: ReportParams, format: 'json' | 'csv' | 'html' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
+      const res = await fetchOk(`/api/reports?${reportQuery(p, format)}`, '*/*')
+      const cd = res.headers.get('content-disposition') ?? ''
+      const name = /filename="([^"]+)"/.exec(cd)?.[1] ?? `report.${format}`
+      return { blob: await res.blob(), fileName: name }
+    },
+    async neighborhoods(): Promise<{ id: string; name: string; served: boolean }[]> {
+      const body = obj(await (await fetchOk('/api/neighborhoods?geometry=false', 'application/json')).json())
+      return list(body, 'features').map((f) => {
+        const p = obj(f.properties)
+        return { id: str(p, 'id'), name: str(p, 'name') || str(p, 'id'), served: p.served === true }
+      })
+    },
+  }
+}

@@ -91,3 +91,61 @@ export interface TestHooks {
   apDrawMs: number | null
   lastError: string | null
 }
+
+/** One row of a report (reports/schema.ts ReportRow): a neighborhood, or the total. */
+export interface ReportRowDoc {
+  id: string
+  name: string
+  served: boolean
+  aps: number
+  uniqueClientsDailyAvg: number | null
+  deviceDays: number | null
+  uniqueClientsPeriod: number | null
+  randomizedShare: number | null
+  bytes: number | null
+  gbPerDeviceDay: number | null
+  peakConcurrentClients: number | null
+  availabilityPct: number | null
+  availabilityTargetMet: boolean | null
+  outageMinutes: number | null
+  outages: number
+  meanTimeToRestoreMinutes: number | null
+  observedPct: number | null
+  population: number | null
+  households: number | null
+  householdsWithoutBroadband: number | null
+}
+
+/** The report as GET /api/reports answers it (the parts the report page shows). */
+export interface ReportDoc {
+  title: string
+  city: string
+  period: { from: string; to: string; kind: string; name: string; label: string; days: number; timeZone: string; open: boolean }
+  generatedAt: string
+  dataVersion: string
+  method: {
+    availabilityTarget: { pct: number; basis: string; allowedOutageMinutes: number }
+    uniqueClients: string
+    bytes: string
+    peakConcurrentClients: string
+    availability: string
+    pollIntervalMs: number
+    missBound: number | null
+    notes: string[]
+    reasons: Record<string, string>
+  }
+  neighborhoods: ReportRowDoc[]
+  total: ReportRowDoc
+  daily: { date: string; bytes: Record<string, number | null>; peakConcurrentClients: Record<string, number | null>; uniqueClients: Record<string, number | null> }[]
+  hourOfDay: { averageConcurrentClients: Record<string, (number | null)[]> }
+}
+
+/** What the report page asks for: one period (from/to with to inclusive, a quarter or a year) and neighborhoods. */
+export interface ReportParams {
+  from?: string
+  to?: string
+  quarter?: string
+  year?: string
+  /** 'all' or ids */
+  neighborhoods: 'all' | string[]
+}

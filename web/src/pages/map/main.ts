@@ -19,11 +19,11 @@
  *   [data-metric][data-points]), tab-list, neighborhood-row / ap-row (data-id, data-status),
  *   ap-filter, public-note, whoami, token-form, updated, conn-state.
  */
-import { ApiError, createApiClient } from './api-client.ts'
-import { classify, fmtAgo, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from './format.ts'
+import { ApiError, createApiClient } from '../../api-client.ts'
+import { classify, fmtAgo, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
 import { createCityMap, escapeHtml } from './map.ts'
 import { createPanel } from './panel.ts'
-import type { DeviceRow, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from './types.ts'
+import type { DeviceRow, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from '../../types.ts'
 
 const TOKEN_KEY = 'civicnet.token'
 

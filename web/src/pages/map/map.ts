@@ -5,9 +5,9 @@
  * shows through, and tile errors are swallowed.
  */
 import L from 'leaflet'
-import type { Classes } from './format.ts'
-import { fillFor, STATUS_COLORS, STATUS_SHAPES } from './format.ts'
-import type { DeviceRow, DeviceStatus, LinkRow, NeighborhoodFeature, NeighborhoodStats } from './types.ts'
+import type { Classes } from '../../format.ts'
+import { fillFor, STATUS_COLORS, STATUS_SHAPES } from '../../format.ts'
+import type { DeviceRow, DeviceStatus, LinkRow, NeighborhoodFeature, NeighborhoodStats } from '../../types.ts'
 
 /** A 1x1 transparent GIF: what a failed tile shows instead of a broken-image icon. */
 const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'

@@ -4,10 +4,10 @@
  * test compares numbers, not formatted text.
  */
 import uPlot from 'uplot'
-import type { ApiClient } from './api-client.ts'
+import type { ApiClient } from '../../api-client.ts'
 import { escapeHtml } from './map.ts'
-import { fmtAgo, fmtBytes, fmtInt, fmtPct, fmtSince, fmtTime } from './format.ts'
-import type { DeviceRow, NeighborhoodStats, SeriesData } from './types.ts'
+import { fmtAgo, fmtBytes, fmtInt, fmtPct, fmtSince, fmtTime } from '../../format.ts'
+import type { DeviceRow, NeighborhoodStats, SeriesData } from '../../types.ts'
 
 export const RANGES = {
   '24h': { label: '24 h', ms: 24 * 3600_000, stepMs: 15 * 60_000, stepLabel: '15 min' },
