@@ -1,0 +1,298 @@
+/**
+ * Availability: per AP and neighborhood, the share of the period each AP answered its polls,
+ * outage minutes, outages and mean time to restore; a neighborhood's service availability is
+ * the time-weighted share of its APs up. Domain code: store and inputs come in, numbers go out.
+ *
+ * The rule (docs/REPORTS.md, "Availability"), the same as the live status's (api/live.ts: a
+ * device is down only when its newest poll failed; no news is not an outage):
+ * - each device_up sample says whether the AP answered that poll; its result holds until
+ *   the AP's next poll, but never past the end of the clock hour it was taken in;
+ * - the time in an hour before the hour's first poll takes the previous hour's last
+ *   result, when the previous hour had polls of the AP;
+ * - a clock hour with no poll of the AP is unknown: neither up nor down (a stopped or
+ *   restarting collector, or an AP behind a controller that did not answer), and is left
+ *   out of the share: availability = up / (up + down).
+ * So an outage's start is its first failed poll and its end the first answered poll after
+ * it: each is late by less than one poll interval, the outage's length is off by less than
+ * one poll interval. deviceDown/deviceUp events (collector/transitions.ts) mark the same
+ * poll instants; they are counted beside the outages found from the samples, as a check.
+ *
+ * Cost: one hourly count and sum per AP (from the 1h rollup where it is complete), and only
+ * around changes (an hour with both results, or whose result differs from the hour
+ * before) the AP's polls one by one.
+ */
+import type { SeriesPoint } from '../core/metrics.ts'
+import type { MetricStore } from '../store/types.ts'
+import { aggregateChunked, CHUNK_POINTS } from '../usage/store-chunks.ts'
+
+export const HOUR_MS = 3_600_000
+/** Drill-down resolution: one step per second holds at most one poll (intervals are >= 1 s). */
+const POLL_STEP_MS = 1000
+
+export interface AvailabilityQuery {
+  /** period start (inclusive), epoch ms */
+  fromMs: number
+  /** data runs to here (exclusive): the period's end, or now for a period still open */
+  asOfMs: number
+  aps: readonly { id: string; neighborhood: string }[]
+}
+
+export interface Outage {
+  device: string
+  /** the first failed poll (or the period start, when it began before) */
+  startMs: number
+  /** the first answered poll after it; the period's end, or where knowledge stops, when not restored */
+  endMs: number
+  /** true when an answered poll ended it within the period */
+  restored: boolean
+  /** true when it was already on at the period start */
+  startedBefore: boolean
+}
+
+export interface ApAvailability {
+  id: string
+  upMs: number
+  downMs: number
+  unknownMs: number
+  outages: Outage[]
+}
+
+export interface AvailabilityResult {
+  aps: Map<string, ApAvailability>
+  /** deviceDown / deviceUp events of these APs in the period (the collector's own record of the same changes) */
+  events: { deviceDown: number; deviceUp: number }
+  /** hours read poll by poll (for the method and the benchmark) */
+  hoursDrilled: number
+  /** the start of the first clock hour with a poll of any of these APs, from the hour before the period on; null: none */
+  firstPollHourMs: number | null
+}
+
+type HourClass = 'none' | 'up' | 'down' | 'mixed'
+
+/**
+ * Clock hours from the one before the period (it gives the state carried into it) to asOf:
+ * a whole hour for a closed period; an open period's last hour ends at asOf, so nothing
+ * stored after "now" counts.
+ */
+export function availabilitySpan(q: { fromMs: number; asOfMs: number }): { fromMs: number; toMs: number } {
+  const fromMs = Math.floor(q.fromMs / HOUR_MS) * HOUR_MS - HOUR_MS
+  return { fromMs, toMs: Math.max(fromMs + HOUR_MS + 1000, q.asOfMs) }
+}
+
+export async function availability(q: AvailabilityQuery, deps: { store: MetricStore }): Promise<AvailabilityResult> {
+  const { store } = deps
+  const ids = q.aps.map((a) => a.id)
+  const out = new Map<string, ApAvailability>(ids.map((id) => [id, { id, upMs: 0, downMs: 0, unknownMs: 0, outages: [] }]))
+  if (ids.length === 0) return { aps: out, events: { deviceDown: 0, deviceUp: 0 }, hoursDrilled: 0, firstPollHourMs: null }
+  const span = availabilitySpan(q)
+  const base = { metric: 'device_up', groupBy: 'device' as const, fromMs: span.fromMs, toMs: span.toMs, stepMs: HOUR_MS, where: { device: ids, instance: [''] }, source: 'auto' as const }
+  const [counts, sums, events] = await Promise.all([
+    aggregateChunked(store, { ...base, fn: 'count' }, ids.length),
+    aggregateChunked(store, { ...base, fn: 'sum' }, ids.length),
+    store.events({ fromMs: q.fromMs, toMs: q.asOfMs, device: ids, type: ['deviceDown', 'deviceUp'], limit: 100_000 }),
+  ])
+  const nHours = Math.ceil((span.toMs - span.fromMs) / HOUR_MS)
+  const hourOf = (t: number) => Math.floor((t - span.fromMs) / HOUR_MS)
+  const c = new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nHours)]))
+  const s = new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nHours)]))
+  const put = (m: Map<string, Float64Array>, p: SeriesPoint) => {
+    const row = m.get(p.group)
+    const h = hourOf(p.timeMs)
+    if (row && h >= 0 && h < nHours) row[h] = p.value
+  }
+  for (const p of counts) put(c, p)
+  for (const p of sums) put(s, p)
+
+  const classOf = (id: string, h: number): HourClass => {
+    const n = c.get(id)![h]!
+    if (n === 0) return 'none'
+    const up = s.get(id)![h]!
+    return up >= n ? 'up' : up <= 0 ? 'down' : 'mixed'
+  }
+  // Which (AP, hour) pairs are read poll by poll: an hour with both results, and an hour
+  // whose single result differs from the hour before's (the change sits in one of them).
+  const drill = new Map<number, string[]>()
+  for (const id of ids) {
+    let prev: HourClass = 'none'
+    for (let h = 0; h < nHours; h++) {
+      const k = classOf(id, h)
+      if (k === 'mixed' || (k !== 'none' && k !== prev && h > 0)) {
+        let list = drill.get(h)
+        if (!list) drill.set(h, (list = []))
+        list.push(id)
+      }
+      prev = k
+    }
+  }
+  const polls = await readPolls(store, span, drill, c)
+
+  for (const id of ids) {
+    const a = out.get(id)!
+    // state carried from the previous hour's last poll; null: unknown
+    let carried: boolean | null = null
+    const segs: [number, number, boolean | null][] = []
+    for (let h = 0; h < nHours; h++) {
+      const h0 = span.fromMs + h * HOUR_MS
+      const h1 = h0 + HOUR_MS
+      const k = classOf(id, h)
+      if (k === 'none') {
+        segs.push([h0, h1, null])
+        carried = null
+        continue
+      }
+      const list = polls.get(id)?.get(h)
+      if (!list) {
+        // same single result as the hour before: the whole hour
+        const up = k === 'up'
+        segs.push([h0, h1, up])
+        carried = up
+        continue
+      }
+      let t = h0
+      let state: boolean | null = carried
+      for (const [pt, up] of list) {
+        if (pt > t) segs.push([t, pt, state])
+        t = Math.max(t, pt)
+        state = up
+      }
+      segs.push([t, h1, state])
+      carried = state
+    }
+    tally(a, segs, q.fromMs, q.asOfMs)
+  }
+  let deviceDown = 0
+  let deviceUp = 0
+  for (const e of events) {
+    if (e.type === 'deviceDown') deviceDown++
+    else if (e.type === 'deviceUp') deviceUp++
+  }
+  let hoursDrilled = 0
+  for (const list of drill.values()) hoursDrilled += list.length
+  let firstPollHourMs: number | null = null
+  for (const p of counts) if (p.value > 0 && (firstPollHourMs === null || p.timeMs < firstPollHourMs)) firstPollHourMs = p.timeMs
+  return { aps: out, events: { deviceDown, deviceUp }, hoursDrilled, firstPollHourMs }
+}
+
+/**
+ * The polls of the drilled (AP, hour) pairs, one point per second (sum and count, so a
+ * second that held two polls still reads right), in windows of consecutive hours whose
+ * expected points (known from the hourly counts) fit in one answer.
+ */
+async function readPolls(store: MetricStore, span: { fromMs: number; toMs: number }, drill: Map<number, string[]>, counts: Map<string, Float64Array>): Promise<Map<string, Map<number, [number, boolean][]>>> {
+  const out = new Map<string, Map<number, [number, boolean][]>>()
+  const hours = [...drill.keys()].sort((a, b) => a - b)
+  type Window = { from: number; to: number; devices: Set<string>; points: number }
+  const windows: Window[] = []
+  for (const h of hours) {
+    const list = drill.get(h)!
+    const pts = list.reduce((n, id) => n + counts.get(id)![h]!, 0)
+    const w = windows.at(-1)
+    if (w && w.to === h && w.points + pts <= CHUNK_POINTS && w.to - w.from < 24) {
+      w.to = h + 1
+      for (const id of list) w.devices.add(id)
+      w.points += pts
+    } else windows.push({ from: h, to: h + 1, devices: new Set(list), points: pts })
+  }
+  for (const w of windows) {
+    const q = {
+      metric: 'device_up',
+      groupBy: 'device' as const,
+      fromMs: span.fromMs + w.from * HOUR_MS,
+      toMs: Math.min(span.toMs, span.fromMs + w.to * HOUR_MS),
+      stepMs: POLL_STEP_MS,
+      where: { device: [...w.devices].sort(), instance: [''] },
+      source: 'raw' as const,
+    }
+    const [sums, cnts] = await Promise.all([store.aggregate({ ...q, fn: 'sum' }), store.aggregate({ ...q, fn: 'count' })])
+    const n = new Map<string, number>(cnts.map((p: SeriesPoint) => [`${p.group}\u0000${p.timeMs}`, p.value]))
+    for (const p of sums) {
+      const h = Math.floor((p.timeMs - span.fromMs) / HOUR_MS)
+      if (!drill.get(h)?.includes(p.group)) continue
+      const cnt = n.get(`${p.group}\u0000${p.timeMs}`) ?? 1
+      let m = out.get(p.group)
+      if (!m) out.set(p.group, (m = new Map()))
+      let list = m.get(h)
+      if (!list) m.set(h, (list = []))
+      list.push([p.timeMs, 2 * p.value >= cnt])
+    }
+  }
+  for (const m of out.values()) for (const list of m.values()) list.sort((a, b) => a[0] - b[0])
+  return out
+}
+
+/** Adds the segments' up, down and unknown time within [fromMs, toMs) and finds the outages. */
+function tally(a: ApAvailability, segs: [number, number, boolean | null][], fromMs: number, toMs: number): void {
+  let open: Outage | null = null
+  for (const [s0, s1, state] of segs) {
+    const t0 = Math.max(s0, fromMs)
+    const t1 = Math.min(s1, toMs)
+    if (t1 <= t0) continue
+    const ms = t1 - t0
+    if (state === true) a.upMs += ms
+    else if (state === false) a.downMs += ms
+    else a.unknownMs += ms
+    if (state === false) {
+      if (open && open.endMs === t0) open.endMs = t1
+      else {
+        if (open) a.outages.push(open)
+        open = { device: a.id, startMs: t0, endMs: t1, restored: false, startedBefore: t0 === fromMs }
+      }
+    } else if (open) {
+      // an answered poll right at the outage's end restores it; unknown time leaves it open-ended
+      if (state === true && open.endMs === t0) open.restored = true
+      a.outages.push(open)
+      open = null
+    }
+  }
+  if (open) a.outages.push(open)
+}
+
+/** Sums of a set of APs: time-weighted service availability, outage minutes, mean time to restore. */
+export interface AvailabilitySummary {
+  upMs: number
+  downMs: number
+  unknownMs: number
+  /** 100 * up / (up + down); null when no poll was observed */
+  availabilityPct: number | null
+  /** AP-minutes down */
+  outageMinutes: number | null
+  outages: number
+  restored: number
+  /** mean length of the restored outages; null when none was restored */
+  meanTimeToRestoreMinutes: number | null
+  /** share of the APs' time observed, percent */
+  observedPct: number | null
+}
+
+export function summarize(list: readonly ApAvailability[]): AvailabilitySummary {
+  let upMs = 0
+  let downMs = 0
+  let unknownMs = 0
+  let outages = 0
+  let restored = 0
+  let restoredMs = 0
+  for (const a of list) {
+    upMs += a.upMs
+    downMs += a.downMs
+    unknownMs += a.unknownMs
+    outages += a.outages.length
+    for (const o of a.outages) {
+      if (!o.restored) continue
+      restored++
+      restoredMs += o.endMs - o.startMs
+    }
+  }
+  const known = upMs + downMs
+  const all = known + unknownMs
+  return {
+    upMs,
+    downMs,
+    unknownMs,
+    availabilityPct: known > 0 ? (100 * upMs) / known : null,
+    outageMinutes: known > 0 ? downMs / 60_000 : null,
+    outages,
+    restored,
+    meanTimeToRestoreMinutes: restored > 0 ? restoredMs / restored / 60_000 : null,
+    observedPct: all > 0 ? (100 * known) / all : null,
+  }
+}
