@@ -1,6 +1,6 @@
 /**
  * No raw client MAC anywhere, on the embedded store (see no-raw-mac.ts): the real
- * `civicnet demo` with a day of hourly history and live polls every 5 s, then the DuckDB
+ * `civicnet demo` with a day of history every 3 h and live polls every 5 s, then the DuckDB
  * file's bytes and every table of it as text, the app-state SQLite file and its tables,
  * stdout and stderr (LOG_LEVEL=debug), the spool dir, rejected.jsonl, and every API answer.
  */
@@ -18,7 +18,7 @@ test('the demo on DuckDB leaves no client MAC in the store, app state, logs, spo
   const { macs, inventory } = simulatorMacs(1)
   assert.ok(macs.size > 20_000, `${macs.size} simulated client MACs`)
   const dataDir = mkdtempSync(join(tmpdir(), 'civicnet-nomac-'))
-  const demo = spawnDemo({ dataDir, env: { LOG_LEVEL: 'debug', LOG_FORMAT: 'json' } })
+  const demo = spawnDemo({ dataDir, env: { LOG_LEVEL: 'debug', LOG_FORMAT: 'json', CIVICNET_DEMO_HISTORY_STEP_MS: String(3 * 3_600_000) } })
   const scanner = createMacScanner(macs)
   try {
     const url = await demo.url

@@ -1,6 +1,6 @@
 /**
  * No raw client MAC anywhere, on InfluxDB (see no-raw-mac.ts): the real `civicnet demo`
- * with INFLUX_URL on a real influxd, a day of hourly history and live polls every 5 s; then
+ * with INFLUX_URL on a real influxd, a day of history every 3 h and live polls every 5 s; then
  * influxd stops mid-run, so live samples and sightings go to the spool, and the demo stops
  * with them there. Searched: every measurement of the database as text (SELECT *, SHOW
  * SERIES), influxd's data, wal and meta dirs as bytes, the app-state SQLite file, the spool
@@ -19,7 +19,7 @@ test('the demo on InfluxDB leaves no client MAC in the database, its files, the 
   const { macs, inventory } = simulatorMacs(1)
   const influxd = await startInfluxd()
   const dataDir = mkdtempSync(join(tmpdir(), 'civicnet-nomac-'))
-  const demo = spawnDemo({ dataDir, env: { INFLUX_URL: influxd.url, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' } })
+  const demo = spawnDemo({ dataDir, env: { INFLUX_URL: influxd.url, LOG_LEVEL: 'debug', LOG_FORMAT: 'json', CIVICNET_DEMO_HISTORY_STEP_MS: String(3 * 3_600_000) } })
   const scanner = createMacScanner(macs)
   try {
     const url = await demo.url
