@@ -3,6 +3,7 @@
  * tests drive it with app.inject and the demo can mount it beside the collector.
  */
 import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { STATUS_CODES } from 'node:http'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
@@ -37,6 +38,7 @@ import events from './routes/events/index.ts'
 import links from './routes/links/index.ts'
 import meta from './routes/meta/index.ts'
 import neighborhoods from './routes/neighborhoods/index.ts'
+import reports from './routes/reports/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -100,6 +102,9 @@ function fromFastify(err: FastifyError, request: FastifyRequest): FastifyError |
 }
 
 const BODY_LIMIT_BYTES = 64 * 1024
+
+/** Pages of the web app besides the map (web/src/pages/<page>/, built to web/dist/<page>.html). */
+const PAGES = ['report'] as const
 
 /** The project's error answer, from any error. */
 function errorReply(e: FastifyError, reply: FastifyReply) {
@@ -260,6 +265,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
         { name: 'links', description: 'engineer, planner: fiber links' },
         { name: 'series', description: 'time series (neighborhood: public; device: engineer)' },
         { name: 'events', description: 'engineer: traps and status changes' },
+        { name: 'reports', description: 'analyst: the grant report (JSON, CSV, HTML, PDF) and its saved runs' },
         { name: 'tokens', description: 'admin: API tokens' },
         { name: 'meta', description: 'health, metric catalogue, caller' },
       ],
@@ -275,6 +281,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(links, { prefix: '/api/links' })
   await app.register(series, { prefix: '/api/series' })
   await app.register(events, { prefix: '/api/events' })
+  await app.register(reports, { prefix: '/api/reports' })
   await app.register(tokens, { prefix: '/api/tokens' })
   await app.register(signin, { prefix: '/api/signin' })
 
@@ -292,9 +299,12 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     // index.html, so a reload on /report keeps working.
     // A page path is plain: letters, digits, '-', '_' and '/', no escapes and no dots, so
     // '/..%2f..%2fetc%2fpasswd' is a 404, not the app.
-    const pagePath = /^\/[A-Za-z0-9_/-]*$/.test(request.url.split('?')[0]!)
+    const plain = request.url.split('?')[0]!
+    const pagePath = /^\/[A-Za-z0-9_/-]*$/.test(plain)
     if (web && request.method === 'GET' && pagePath && !path.apiLike && !path.docsLike) {
-      return reply.sendFile('index.html')
+      // each page of the web app has its own document (web/build.mjs); the rest is the map
+      const page = PAGES.find((p) => (plain === `/${p}` || plain.startsWith(`/${p}/`)) && existsSync(join(web, `${p}.html`)))
+      return reply.sendFile(page ? `${page}.html` : 'index.html')
     }
     return errorReply(new CN_ERR_ROUTE_NOT_FOUND(request.method, path.shown), reply)
   })

@@ -3,6 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createSigninCode } from '../../api/auth/signin-codes.ts'
 import { createToken, listTokens, verifyToken } from '../../api/auth/tokens.ts'
+import { saveRun } from '../../reports/runs.ts'
 import { T, bearer, harness, type Harness } from './support.ts'
 
 type Scope = 'public' | 'admin' | 'engineer' | 'analyst' | 'planner'
@@ -36,6 +37,20 @@ const TABLE: Row[] = [
   { method: 'GET', name: '/api/links', route: '/api/links', url: () => '/api/links', allowed: ['admin', 'engineer', 'planner'], ok: 200 },
   { method: 'GET', name: '/api/links/fib-1', route: '/api/links/{id}', url: () => '/api/links/fib-1', allowed: ['admin', 'engineer', 'planner'], ok: 200 },
   { method: 'GET', name: '/api/events', route: '/api/events', url: () => '/api/events', allowed: ['admin', 'engineer'], ok: 200 },
+  // the harness's day T (2026-01-15, UTC) is open; its data begins the day before
+  { method: 'GET', name: '/api/reports?from=2026-01-15&to=2026-01-15', route: '/api/reports', url: () => '/api/reports?from=2026-01-15&to=2026-01-15', allowed: ['admin', 'analyst'], ok: 200 },
+  { method: 'GET', name: '/api/reports/runs', route: '/api/reports/runs', url: () => '/api/reports/runs', allowed: ['admin', 'analyst'], ok: 200 },
+  {
+    method: 'GET',
+    name: '/api/reports/runs/:id',
+    route: '/api/reports/runs/{id}',
+    url: (h) => {
+      const params = { from: '2026-01-15', to: '2026-01-15', kind: 'range', name: '', neighborhoods: 'all' as const, availabilityTargetPct: 99.45 }
+      return `/api/reports/runs/${saveRun(h.appState.db, { door: 'api', format: 'json', requestedBy: 'role table', params, dataVersion: 'i1.0', generatedAt: '2026-01-15T12:00:00.000Z', open: true, json: '{}' }).id}`
+    },
+    allowed: ['admin', 'analyst'],
+    ok: 200,
+  },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },
   { method: 'POST', name: '/api/signin', route: '/api/signin', url: () => '/api/signin', body: (h) => ({ code: createSigninCode(h.appState.db, 'planner', 'role table') }), allowed: ALL, ok: 200 },
@@ -55,6 +70,8 @@ const TABLE: Row[] = [
 const test = suite<{ h: Harness }>('auth: tokens and roles', {} as { h: Harness })
 test.before(async (ctx) => {
   ctx.h = await harness()
+  // a poll the day before T, so the stored data covers the report period the table asks for
+  await ctx.h.store.write([{ metric: 'device_up', device: 'sw-1', neighborhood: '', instance: '', value: 1, timeMs: T - 36 * 3_600_000 }])
 })
 test.after(async (ctx) => {
   await ctx.h.close()

@@ -84,6 +84,14 @@ test('serves the web build at / when it exists, with index.html for page paths',
     assert.equal([res.statusCode, res.body], [200, '<!doctype html><title>CivicNet</title>'])
     res = await h.app.inject({ method: 'GET', url: '/missing.js' })
     assert.is(res.statusCode, 404)
+    // a page of its own (web/build.mjs PAGES) is served for its path once it is built
+    writeFileSync(join(dir, 'report.html'), '<!doctype html><title>Report</title>')
+    for (const url of ['/report', '/report/', '/report?quarter=2026Q3']) {
+      res = await h.app.inject({ method: 'GET', url })
+      assert.equal([res.statusCode, res.body], [200, '<!doctype html><title>Report</title>'], url)
+    }
+    res = await h.app.inject({ method: 'GET', url: '/reports' })
+    assert.equal([res.statusCode, res.body], [200, '<!doctype html><title>CivicNet</title>'], 'another path is the map')
     res = await h.app.inject({ method: 'GET', url: '/api/nope' })
     assert.is(res.json().code, 'CN_ERR_ROUTE_NOT_FOUND')
   } finally {
