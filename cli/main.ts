@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   poll: () => import('./poll.ts'),
   collect: () => import('./collect.ts'),
   serve: () => import('./serve.ts'),
+  report: () => import('./report.ts'),
 }
 
 export async function main(argv: string[]): Promise<number> {
