@@ -62,7 +62,7 @@ test('the demo on InfluxDB leaves no client MAC in the database, its files, the 
     const { bytes, texts } = scanner.scanned()
     assert.ok(bytes > 1_000_000, `${bytes} bytes scanned`)
     assert.equal(scanner.hits(), [], 'client MACs found')
-    console.log(`  ${macs.size} MACs x 5 notations; ${answers.length} API answers, ${measurements.length} measurements (${sightings} sightings), ${files} files (spool: ${spooled.split('\n').length - 1} lines, ${spooledSightings} sightings); ${(bytes / 1e6).toFixed(1)} MB in ${texts} texts: none found`)
+    console.log(`  ${macs.size} MACs in 4 notations, either case; ${answers.length} API answers, ${measurements.length} measurements (${sightings} sightings), ${files} files (spool: ${spooled.split('\n').length - 1} lines, ${spooledSightings} sightings); ${(bytes / 1e6).toFixed(1)} MB in ${texts} texts: none found`)
   } finally {
     await demo.stop()
     await influxd.stop()
