@@ -4,11 +4,11 @@
  * neighborhood plus the total, with the columns docs/REPORTS.md documents; the HTML's
  * data-value cells are the Report's; the PDF (Chromium's print of the HTML, US Letter) has
  * page numbers, the methodology and the data dictionary, the same figures in its text
- * (pdftotext) and drawn charts on its pages (pdftoppm). A re-run over the same stored data
+ * (pdftotext) and drawn charts on its pages (pdftoppm; PNG pages in test-artifacts/). A re-run over the same stored data
  * gives byte-identical JSON, CSV and HTML.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
@@ -21,6 +21,8 @@ import { renderJson } from '../../reports/render/json.ts'
 import { renderPdf } from '../../reports/render/pdf.ts'
 import { Report as ReportSchema } from '../../reports/schema.ts'
 import { FROM, openFixture, TO, type Fixture } from './fixture.ts'
+
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
 
 interface Ctx {
   f: Fixture
@@ -142,6 +144,13 @@ test('the PDF: Letter pages numbered "page i of n", the same figures in its text
     }
   }
   assert.ok(blue > 20 && orange > 20, `chart colours drawn (blue ${blue} px, orange ${orange} px)`)
+  // and as PNG pages for a person to look at (test-artifacts/report-pdf-<n>.png, Letter at 60 dpi: 510 x 660)
+  mkdirSync(ARTIFACTS, { recursive: true })
+  execFileSync('pdftoppm', ['-png', '-r', '60', file, join(ARTIFACTS, 'report-pdf')])
+  const pngs = readdirSync(ARTIFACTS).filter((n) => /^report-pdf-\d+\.png$/.test(n))
+  assert.ok(pngs.length >= pages, `${pngs.length} PNG pages`)
+  const png = readFileSync(join(ARTIFACTS, pngs.sort()[0]!))
+  assert.equal([png.subarray(1, 4).toString('latin1'), png.readUInt32BE(16), png.readUInt32BE(20)], ['PNG', 510, 660])
 })
 
 test('a re-run over the same stored data gives byte-identical JSON, CSV and HTML', async ({ f, report }) => {
