@@ -85,23 +85,11 @@ export async function availability(q: AvailabilityQuery, deps: { store: MetricSt
   const out = new Map<string, ApAvailability>(ids.map((id) => [id, { id, upMs: 0, downMs: 0, unknownMs: 0, outages: [] }]))
   if (ids.length === 0) return { aps: out, events: { deviceDown: 0, deviceUp: 0 }, hoursDrilled: 0, firstPollHourMs: null }
   const span = availabilitySpan(q)
-  const base = { metric: 'device_up', groupBy: 'device' as const, fromMs: span.fromMs, toMs: span.toMs, stepMs: HOUR_MS, where: { device: ids, instance: [''] }, source: 'auto' as const }
-  const [counts, sums, events] = await Promise.all([
-    aggregateChunked(store, { ...base, fn: 'count' }, ids.length),
-    aggregateChunked(store, { ...base, fn: 'sum' }, ids.length),
+  const [{ c, s, firstPollHourMs }, events] = await Promise.all([
+    hourlyPolls(store, span, q.aps),
     store.events({ fromMs: q.fromMs, toMs: q.asOfMs, device: ids, type: ['deviceDown', 'deviceUp'], limit: 100_000 }),
   ])
   const nHours = Math.ceil((span.toMs - span.fromMs) / HOUR_MS)
-  const hourOf = (t: number) => Math.floor((t - span.fromMs) / HOUR_MS)
-  const c = new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nHours)]))
-  const s = new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nHours)]))
-  const put = (m: Map<string, Float64Array>, p: SeriesPoint) => {
-    const row = m.get(p.group)
-    const h = hourOf(p.timeMs)
-    if (row && h >= 0 && h < nHours) row[h] = p.value
-  }
-  for (const p of counts) put(c, p)
-  for (const p of sums) put(s, p)
 
   const classOf = (id: string, h: number): HourClass => {
     const n = c.get(id)![h]!
@@ -168,9 +156,123 @@ export async function availability(q: AvailabilityQuery, deps: { store: MetricSt
   }
   let hoursDrilled = 0
   for (const list of drill.values()) hoursDrilled += list.length
-  let firstPollHourMs: number | null = null
-  for (const p of counts) if (p.value > 0 && (firstPollHourMs === null || p.timeMs < firstPollHourMs)) firstPollHourMs = p.timeMs
   return { aps: out, events: { deviceDown, deviceUp }, hoursDrilled, firstPollHourMs }
+}
+
+const DAY_MS = 86_400_000
+/** Days of hourly rows read at once for the APs whose days are not simple (at most CHUNK_POINTS points). */
+const DETAIL_DAYS = 14
+
+/**
+ * Polls (count) and answered polls (sum) per AP and clock hour of the span. Read cheaply: a
+ * count and sum per AP and day, and a count per neighborhood and hour. An AP's day is
+ * simple when every poll of it answered and it was polled as often as the most-polled AP of
+ * its neighborhood that day: its hours with polls are its neighborhood's, all up. Only the
+ * other AP-days (an outage, missed polls) are read hour by hour. Days are UTC days here:
+ * they only choose what to read, the figures stay exact to the hour.
+ */
+async function hourlyPolls(store: MetricStore, span: { fromMs: number; toMs: number }, aps: readonly { id: string; neighborhood: string }[]): Promise<{ c: Map<string, Float64Array>; s: Map<string, Float64Array>; firstPollHourMs: number | null }> {
+  const ids = aps.map((a) => a.id)
+  const nbOf = new Map(aps.map((a) => [a.id, a.neighborhood]))
+  const nbs = [...new Set(aps.map((a) => a.neighborhood))]
+  const nHours = Math.ceil((span.toMs - span.fromMs) / HOUR_MS)
+  const hourOf = (t: number) => Math.floor((t - span.fromMs) / HOUR_MS)
+  const day0 = Math.floor(span.fromMs / DAY_MS) * DAY_MS
+  const nDays = Math.ceil((span.toMs - day0) / DAY_MS)
+  const dayOf = (t: number) => Math.floor((t - day0) / DAY_MS)
+  const where = { device: ids, instance: [''] }
+  const perDay = { metric: 'device_up', groupBy: 'device' as const, fromMs: span.fromMs, toMs: span.toMs, stepMs: DAY_MS, where, source: 'auto' as const }
+  const [dayCounts, daySums, nbHours] = await Promise.all([
+    aggregateChunked(store, { ...perDay, fn: 'count' }, ids.length),
+    aggregateChunked(store, { ...perDay, fn: 'sum' }, ids.length),
+    aggregateChunked(store, { metric: 'device_up', groupBy: 'neighborhood', fn: 'count', fromMs: span.fromMs, toMs: span.toMs, stepMs: HOUR_MS, where: { ...where, neighborhood: nbs }, source: 'auto' }, nbs.length),
+  ])
+  const grid = () => new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nDays)]))
+  const dc = grid()
+  const ds = grid()
+  for (const p of dayCounts) dc.get(p.group)?.set([p.value], dayOf(p.timeMs))
+  for (const p of daySums) ds.get(p.group)?.set([p.value], dayOf(p.timeMs))
+  const nbPolled = new Map<string, Float64Array>(nbs.map((n) => [n, new Float64Array(nHours)]))
+  let firstPollHourMs: number | null = null
+  for (const p of nbHours) {
+    const h = hourOf(p.timeMs)
+    const row = nbPolled.get(p.group)
+    if (row && h >= 0 && h < nHours) row[h] = p.value
+    if (p.value > 0 && (firstPollHourMs === null || p.timeMs < firstPollHourMs)) firstPollHourMs = p.timeMs
+  }
+  const most = new Map<string, Float64Array>(nbs.map((n) => [n, new Float64Array(nDays)]))
+  for (const id of ids) {
+    const m = most.get(nbOf.get(id)!)!
+    const row = dc.get(id)!
+    for (let d = 0; d < nDays; d++) m[d] = Math.max(m[d]!, row[d]!)
+  }
+
+  const c = new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nHours)]))
+  const s = new Map<string, Float64Array>(ids.map((id) => [id, new Float64Array(nHours)]))
+  // AP-days that are not simple, by day
+  const detail = new Map<number, Set<string>>()
+  for (const id of ids) {
+    const nb = nbOf.get(id)!
+    const polled = nbPolled.get(nb)!
+    for (let d = 0; d < nDays; d++) {
+      const n = dc.get(id)![d]!
+      const simple = n === 0 || (ds.get(id)![d]! === n && n === most.get(nb)![d]!)
+      if (!simple) {
+        let set = detail.get(d)
+        if (!set) detail.set(d, (set = new Set()))
+        set.add(id)
+        continue
+      }
+      if (n === 0) continue // not polled that day: every hour unknown
+      const h0 = Math.max(0, hourOf(day0 + d * DAY_MS))
+      const h1 = Math.min(nHours, hourOf(day0 + (d + 1) * DAY_MS))
+      let hoursPolled = 0
+      for (let h = h0; h < h1; h++) if (polled[h]! > 0) hoursPolled++
+      const perHour = hoursPolled > 0 ? n / hoursPolled : 0
+      for (let h = h0; h < h1; h++) {
+        if (polled[h]! === 0) continue
+        c.get(id)![h] = perHour
+        s.get(id)![h] = perHour
+      }
+    }
+  }
+  // the rest hour by hour, in windows of days
+  const days = [...detail.keys()].sort((a, b) => a - b)
+  for (let i = 0; i < days.length;) {
+    const first = days[i]!
+    const devices = new Set<string>()
+    let last = first
+    while (i < days.length && days[i]! < first + DETAIL_DAYS && (devices.size + detail.get(days[i]!)!.size) * DETAIL_DAYS * 24 <= CHUNK_POINTS) {
+      for (const id of detail.get(days[i]!)!) devices.add(id)
+      last = days[i]!
+      i++
+    }
+    if (devices.size === 0) {
+      for (const id of detail.get(days[i]!)!) devices.add(id)
+      last = days[i]!
+      i++
+    }
+    const q = {
+      metric: 'device_up',
+      groupBy: 'device' as const,
+      fromMs: Math.max(span.fromMs, day0 + first * DAY_MS),
+      toMs: Math.min(span.toMs, day0 + (last + 1) * DAY_MS),
+      stepMs: HOUR_MS,
+      where: { device: [...devices].sort(), instance: [''] },
+      source: 'auto' as const,
+    }
+    const [hc, hs] = await Promise.all([aggregateChunked(store, { ...q, fn: 'count' }, devices.size), aggregateChunked(store, { ...q, fn: 'sum' }, devices.size)])
+    const put = (m: Map<string, Float64Array>, p: SeriesPoint) => {
+      const d = dayOf(p.timeMs)
+      if (!detail.get(d)?.has(p.group)) return // a simple day of the AP: kept as above
+      const h = hourOf(p.timeMs)
+      const row = m.get(p.group)
+      if (row && h >= 0 && h < nHours) row[h] = p.value
+    }
+    for (const p of hc) put(c, p)
+    for (const p of hs) put(s, p)
+  }
+  return { c, s, firstPollHourMs }
 }
 
 /**
@@ -182,16 +284,29 @@ async function readPolls(store: MetricStore, span: { fromMs: number; toMs: numbe
   const out = new Map<string, Map<number, [number, boolean][]>>()
   const hours = [...drill.keys()].sort((a, b) => a - b)
   type Window = { from: number; to: number; devices: Set<string>; points: number }
+  // Windows of drilled hours up to a day long (gaps between them included: a query costs far
+  // more than the points it returns), whose expected points fit in one answer.
+  const estimate = (devices: Set<string>, from: number, to: number) => {
+    let n = 0
+    for (const id of devices) for (let h = from; h < to; h++) n += counts.get(id)![h]!
+    return n
+  }
   const windows: Window[] = []
   for (const h of hours) {
     const list = drill.get(h)!
-    const pts = list.reduce((n, id) => n + counts.get(id)![h]!, 0)
     const w = windows.at(-1)
-    if (w && w.to === h && w.points + pts <= CHUNK_POINTS && w.to - w.from < 24) {
-      w.to = h + 1
-      for (const id of list) w.devices.add(id)
-      w.points += pts
-    } else windows.push({ from: h, to: h + 1, devices: new Set(list), points: pts })
+    if (w && h + 1 - w.from <= 24) {
+      const devices = new Set([...w.devices, ...list])
+      const points = estimate(devices, w.from, h + 1)
+      if (points <= CHUNK_POINTS) {
+        w.to = h + 1
+        w.devices = devices
+        w.points = points
+        continue
+      }
+    }
+    const devices = new Set(list)
+    windows.push({ from: h, to: h + 1, devices, points: estimate(devices, h, h + 1) })
   }
   for (const w of windows) {
     const q = {

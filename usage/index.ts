@@ -1,5 +1,5 @@
 /**
- * Usage: data used per AP, neighborhood and local day; peak concurrent clients; average
+ * Usage: data used per AP (over the period) and per neighborhood and local day; peak concurrent clients; average
  * concurrent clients by hour of day. Domain code: store and inputs come in, plain numbers
  * go out; no Fastify, no argv, no HTML.
  *
@@ -11,8 +11,9 @@
  * - peak concurrent clients: the store's 'max' over per-instant group totals (the clients
  *   of all the group's APs polled in one instant, summed), never a sum of per-AP peaks. For
  *   several neighborhoods together the instant totals are summed across them first: the
- *   hours that could hold the peak (by the sum of the neighborhoods' hourly peaks, an upper
- *   bound) are read instant by instant until no unread hour can beat the best found.
+ *   5-minute buckets that could hold the peak (by the sum of the neighborhoods' highest
+ *   instant in the bucket, an upper bound) are read instant by instant until no unread
+ *   bucket can beat the best found.
  * - average concurrent clients by hour of day: the store's 'mean' over instant totals in
  *   each clock hour, averaged over the period's days for each local hour 0..23.
  */
@@ -22,6 +23,7 @@ import type { MetricStore } from '../store/types.ts'
 import { aggregateChunked } from './store-chunks.ts'
 
 export const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
 
 export interface ReportDay {
   date: LocalDate
@@ -47,8 +49,6 @@ export interface UsageQuery {
 export interface UsageResult {
   /** per AP: bytes in the period; null when no byte counter of the AP was read */
   bytesByAp: Map<string, number | null>
-  /** per AP, per day (the days' order): null on a day with no byte sample */
-  bytesByApDay: Map<string, (number | null)[]>
   bytesByNeighborhood: Map<string, number | null>
   bytesByNeighborhoodDay: Map<string, (number | null)[]>
   bytesTotal: number | null
@@ -61,8 +61,8 @@ export interface UsageResult {
   /** local hours 0..23: mean concurrent clients; null for an hour never observed */
   avgByHourOfDay: Map<string, (number | null)[]>
   avgTotalByHourOfDay: (number | null)[]
-  /** hours read instant by instant to find the total's peak (for the benchmark and the method) */
-  peakHoursRead: number
+  /** 5-minute buckets read instant by instant to find the total's peak (for the benchmark and the method) */
+  peakBucketsRead: number
 }
 
 /** The day a time falls in (binary search), or -1 outside the days. */
@@ -100,31 +100,31 @@ export async function usage(q: UsageQuery, deps: { store: MetricStore }): Promis
   const nbs = [...q.neighborhoods]
   const base = { fromMs, toMs, stepMs: HOUR_MS, source: 'auto' as const }
 
-  const [bytes, maxes, means] = await Promise.all([
+  // Bytes per neighborhood and clock hour (assigned to local days here), and per AP over the
+  // whole span (a step longer than the span: at most two buckets per AP).
+  const spanStep = Math.ceil((toMs - fromMs) / DAY_MS + 1) * DAY_MS
+  const [nbBytes, apBytes, maxes, means] = await Promise.all([
+    nbs.length === 0 || apIds.length === 0
+      ? Promise.resolve([] as SeriesPoint[])
+      : aggregateChunked(store, { ...base, metric: 'wifi_bytes', groupBy: 'neighborhood', fn: 'sum', where: { neighborhood: nbs, device: apIds, instance: [''] } }, nbs.length),
     apIds.length === 0
       ? Promise.resolve([] as SeriesPoint[])
-      : aggregateChunked(store, { ...base, metric: 'wifi_bytes', groupBy: 'device', fn: 'sum', where: { device: apIds, instance: [''] } }, apIds.length),
+      : aggregateChunked(store, { ...base, stepMs: spanStep, metric: 'wifi_bytes', groupBy: 'device', fn: 'sum', where: { device: apIds, instance: [''] } }, 2 * apIds.length),
     nbs.length === 0 ? Promise.resolve([] as SeriesPoint[]) : aggregateChunked(store, { ...base, metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'max', where: { neighborhood: nbs } }, nbs.length),
     nbs.length === 0 ? Promise.resolve([] as SeriesPoint[]) : aggregateChunked(store, { ...base, metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'mean', where: { neighborhood: nbs } }, nbs.length),
   ])
 
-  // Bytes per AP and day; a sample counts in the day its time falls in (and before asOf).
-  const bytesByApDay = new Map<string, (number | null)[]>(apIds.map((id) => [id, new Array<number | null>(nDays).fill(null)]))
-  for (const p of bytes) {
+  const bytesByAp = new Map<string, number | null>(apIds.map((id) => [id, null]))
+  for (const p of apBytes) if (bytesByAp.has(p.group)) bytesByAp.set(p.group, addOrNull(bytesByAp.get(p.group)!, p.value))
+  // a neighborhood's bytes are its APs' samples, by the neighborhood they carry (the one the
+  // AP stood in when polled); a sample counts in the local day its time falls in
+  const bytesByNeighborhoodDay = new Map<string, (number | null)[]>(nbs.map((n) => [n, new Array<number | null>(nDays).fill(null)]))
+  for (const p of nbBytes) {
     if (p.timeMs >= q.asOfMs) continue
     const d = dayIndexOf(q.days, p.timeMs)
-    const row = bytesByApDay.get(p.group)
+    const row = bytesByNeighborhoodDay.get(p.group)
     if (d < 0 || !row) continue
     row[d] = addOrNull(row[d]!, p.value)
-  }
-  const bytesByAp = new Map<string, number | null>()
-  for (const [id, row] of bytesByApDay) bytesByAp.set(id, row.reduce(addOrNull, null))
-  const bytesByNeighborhoodDay = new Map<string, (number | null)[]>(nbs.map((n) => [n, new Array<number | null>(nDays).fill(null)]))
-  for (const ap of q.aps) {
-    const nbRow = bytesByNeighborhoodDay.get(ap.neighborhood)
-    const apRow = bytesByApDay.get(ap.id)!
-    if (!nbRow) continue
-    for (let d = 0; d < nDays; d++) nbRow[d] = addOrNull(nbRow[d]!, apRow[d]!)
   }
   const bytesByNeighborhood = new Map<string, number | null>()
   for (const [n, row] of bytesByNeighborhoodDay) bytesByNeighborhood.set(n, row.reduce(addOrNull, null))
@@ -160,11 +160,10 @@ export async function usage(q: UsageQuery, deps: { store: MetricStore }): Promis
 
   const { peak: peakTotal, hoursRead } = nbs.length === 1
     ? { peak: peakByNeighborhood.get(nbs[0]!) ?? null, hoursRead: 0 }
-    : await unionPeak(store, nbs, hourlyMax, q.instantMs, q.asOfMs)
+    : await unionPeak(store, nbs, { fromMs: q.days[0]!.startMs, toMs: q.asOfMs }, q.instantMs, q.asOfMs)
 
   return {
     bytesByAp,
-    bytesByApDay,
     bytesByNeighborhood,
     bytesByNeighborhoodDay,
     bytesTotal,
@@ -174,7 +173,7 @@ export async function usage(q: UsageQuery, deps: { store: MetricStore }): Promis
     peakTotal,
     avgByHourOfDay,
     avgTotalByHourOfDay,
-    peakHoursRead: hoursRead,
+    peakBucketsRead: hoursRead,
   }
 }
 
@@ -189,32 +188,45 @@ function averageByHour(points: [number, number][], hourOfDay: (t: number) => num
   return sum.map((s, h) => (n[h]! > 0 ? s / n[h]! : null))
 }
 
-/** Hours read per round of the union-peak search (run at once). */
-const PEAK_BATCH = 4
+/** Buckets read instant by instant per round of the union-peak search (run at once). */
+const PEAK_BATCH = 12
+/** The bound's bucket: the 5-minute rollup holds each neighborhood's highest instant total per bucket. */
+const BOUND_MS = 300_000
 
 /**
- * The exact peak of the summed instant totals of several neighborhoods. Each hour's sum of
- * the neighborhoods' hourly peaks bounds every instant in it from above, so hours are read
- * instant by instant (step = the store's instant: one instant per step, 'max' of one is
- * the instant total) in falling order of that bound, until the next bound is no higher
- * than the best instant found.
+ * The exact peak of the summed instant totals of several neighborhoods. Each neighborhood's
+ * highest instant total per 5-minute bucket (the 5m rollup's, or raw) bounds every instant in
+ * the bucket from above when summed over the neighborhoods; buckets are read instant by
+ * instant (step = the store's instant: one instant per step, and 'max' of one is the instant
+ * total) in falling order of that bound, until the next bound is no higher than the best
+ * instant found. At one poll per bucket the first bucket read is the peak.
  */
-async function unionPeak(store: MetricStore, nbs: string[], hourlyMax: Map<string, Map<number, number>>, instantMs: number, asOfMs: number): Promise<{ peak: number | null; hoursRead: number }> {
+async function unionPeak(store: MetricStore, nbs: string[], span: { fromMs: number; toMs: number }, instantMs: number, asOfMs: number): Promise<{ peak: number | null; hoursRead: number }> {
+  const fromMs = Math.floor(span.fromMs / BOUND_MS) * BOUND_MS
+  const toMs = Math.ceil(span.toMs / BOUND_MS) * BOUND_MS
+  const maxes = await aggregateChunked(store, { metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'max', fromMs, toMs, stepMs: BOUND_MS, where: { neighborhood: nbs }, source: 'auto' }, nbs.length)
   const bound = new Map<number, number>()
-  for (const m of hourlyMax.values()) for (const [t, v] of m) bound.set(t, (bound.get(t) ?? 0) + v)
+  for (const p of maxes) if (p.timeMs < asOfMs && p.timeMs + BOUND_MS > span.fromMs) bound.set(p.timeMs, (bound.get(p.timeMs) ?? 0) + p.value)
   if (bound.size === 0) return { peak: null, hoursRead: 0 }
   const order = [...bound].sort((a, b) => b[1] - a[1] || a[0] - b[0])
   let best = -Infinity
   let read = 0
   for (let i = 0; i < order.length; i += PEAK_BATCH) {
     if (order[i]![1] <= best) break
-    const batch = order.slice(i, i + PEAK_BATCH).filter(([, b]) => b > best)
-    const answers = await Promise.all(batch.map(([t]) => store.aggregate({
+    const batch = order.slice(i, i + PEAK_BATCH).filter(([, b]) => b > best).map(([t]) => t).sort((a, b) => a - b)
+    // contiguous buckets read as one range: a query costs more than the points it returns
+    const ranges: [number, number][] = []
+    for (const t of batch) {
+      const last = ranges.at(-1)
+      if (last && last[1] === t) last[1] = t + BOUND_MS
+      else ranges.push([t, t + BOUND_MS])
+    }
+    const answers = await Promise.all(ranges.map(([a, z]) => store.aggregate({
       metric: 'wifi_clients',
       groupBy: 'neighborhood',
       fn: 'max',
-      fromMs: t,
-      toMs: Math.min(t + HOUR_MS, Math.ceil(asOfMs / instantMs) * instantMs),
+      fromMs: Math.max(a, span.fromMs),
+      toMs: Math.min(z, asOfMs),
       stepMs: instantMs,
       where: { neighborhood: nbs },
       source: 'raw',
@@ -222,7 +234,7 @@ async function unionPeak(store: MetricStore, nbs: string[], hourlyMax: Map<strin
     read += batch.length
     for (const pts of answers) {
       const byInstant = new Map<number, number>()
-      for (const p of pts) if (p.timeMs < asOfMs) byInstant.set(p.timeMs, (byInstant.get(p.timeMs) ?? 0) + p.value)
+      for (const p of pts) byInstant.set(p.timeMs, (byInstant.get(p.timeMs) ?? 0) + p.value)
       for (const v of byInstant.values()) if (v > best) best = v
     }
   }
