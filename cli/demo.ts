@@ -8,7 +8,7 @@
  * a stepped clock sets the simulated city's time to each past step, the collector polls
  * every agent over SNMP at that time, and the samples go through the writer into the
  * store. Then the clock is released to live time and the collector runs on its schedule.
- * History steps are coarser than live polls (default 1 h against 60 s), and the API says
+ * History steps are coarser than live polls (default 5 min against 60 s), and the API says
  * where history ends and live polling starts (GET /api/meta).
  */
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -33,6 +33,7 @@ import { ensureWebBuild } from '../web/build.mjs'
 import { createCliLogger, progressOf } from './log.ts'
 import type { Command } from './main.ts'
 
+const MINUTE_MS = 60_000
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
 
@@ -45,9 +46,13 @@ export interface DemoConfig {
   dataDir: string
   /** seed of the simulated city (CIVICNET_DEMO_SEED, default 1) */
   seed: number
-  /** days of history filled on first start (CIVICNET_DEMO_HISTORY_DAYS, default 7) */
+  /** days of history filled on first start (CIVICNET_DEMO_HISTORY_DAYS, default 2: yesterday is always a whole local day) */
   historyDays: number
-  /** simulated time between two history polls (CIVICNET_DEMO_HISTORY_STEP_MS, default 1 h) */
+  /**
+   * simulated time between two history polls (CIVICNET_DEMO_HISTORY_STEP_MS, default 5 min:
+   * the controller's 32-bit per-AP byte counters are exact over 343 s at most, docs/COLLECTOR.md;
+   * first-start cost per step in docs/PERFORMANCE.md, "Demo history step")
+   */
   historyStepMs: number
   /** live poll interval (CIVICNET_COLLECT_INTERVAL_MS, default 60 000 ms) */
   pollIntervalMs: number
@@ -76,8 +81,8 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.CIVICNET_DATA_DIR || 'data'),
     seed: intEnv(env, 'CIVICNET_DEMO_SEED', 1, 0, 2 ** 31 - 1),
-    historyDays: intEnv(env, 'CIVICNET_DEMO_HISTORY_DAYS', 7, 0, 90),
-    historyStepMs: intEnv(env, 'CIVICNET_DEMO_HISTORY_STEP_MS', HOUR_MS, 60_000, DAY_MS),
+    historyDays: intEnv(env, 'CIVICNET_DEMO_HISTORY_DAYS', 2, 0, 90),
+    historyStepMs: intEnv(env, 'CIVICNET_DEMO_HISTORY_STEP_MS', 5 * MINUTE_MS, 60_000, DAY_MS),
     pollIntervalMs: intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS),
     controlPort: intEnv(env, 'CIVICNET_SIM_CONTROL_PORT', 8161, 0, 65535),
     trapPort: intEnv(env, 'CIVICNET_TRAP_PORT', 1162, 0, 65535),
@@ -291,8 +296,8 @@ one-time engineer sign-in link; the demo admin token is written to
 $CIVICNET_DATA_DIR/demo-admin-token (owner-only), never printed. Ctrl-C stops it.
 
 Environment (see .env.example): PORT (8080), HOST (127.0.0.1), CIVICNET_DATA_DIR (data),
-CIVICNET_DEMO_SEED (1), CIVICNET_DEMO_HISTORY_DAYS (7), CIVICNET_DEMO_HISTORY_STEP_MS
-(3600000), CIVICNET_COLLECT_INTERVAL_MS (60000), CIVICNET_SIM_CONTROL_PORT (8161),
+CIVICNET_DEMO_SEED (1), CIVICNET_DEMO_HISTORY_DAYS (2), CIVICNET_DEMO_HISTORY_STEP_MS
+(300000), CIVICNET_COLLECT_INTERVAL_MS (60000), CIVICNET_SIM_CONTROL_PORT (8161),
 CIVICNET_TRAP_PORT (1162), INFLUX_URL ... (store/index.ts; without it: embedded DuckDB).`
 
 export const command: Command = {

@@ -9,7 +9,7 @@ demoTruthSuite(
   'influxdb',
   async () => {
     influx = await startInfluxd()
-    return startDemo({ historyDays: 1, pollIntervalMs: 5000, env: { INFLUX_URL: influx.url } })
+    return startDemo({ historyDays: 1, historyStepMs: 300_000, pollIntervalMs: 5000, env: { INFLUX_URL: influx.url } })
   },
   async () => {
     await influx?.stop()

@@ -42,48 +42,59 @@ export function demoTruthSuite(name: string, store: 'duckdb' | 'influxdb', makeD
       })
   }
 
-  /** Hour marks of the filled history whose polls and the hour before lie wholly in history. */
-  function historyHours(demo: TestDemo): number[] {
-    const hours: number[] = []
-    for (let t = demo.historyFromMs + HOUR; t + HOUR <= demo.liveSinceMs; t += HOUR) hours.push(t)
-    return hours
+  /**
+   * The history poll times whose previous poll lies in history too: the demo fills history
+   * at its step (5 min by default: the controller's 32-bit per-AP byte counters are exact
+   * for at most 343 s, docs/COLLECTOR.md), every agent polled at each step's instant.
+   */
+  async function historySteps(demo: TestDemo): Promise<{ stepMs: number; times: number[] }> {
+    const stepMs = (await get(demo, '/api/meta')).history.stepMs as number
+    const times: number[] = []
+    for (let t = demo.historyFromMs + stepMs; t + stepMs <= demo.liveSinceMs; t += stepMs) times.push(t)
+    return { stepMs, times }
   }
 
-  test('hourly clients per neighborhood in history equal the true clients at each poll', async ({ demo }) => {
-    const hours = historyHours(demo)
-    assert.ok(hours.length >= 20, `${hours.length} history hours`)
+  test('clients per neighborhood at every history poll equal the true clients at that instant', async ({ demo }) => {
+    const { stepMs, times } = await historySteps(demo)
+    assert.ok(times.length * stepMs >= 20 * HOUR, `${times.length} history polls of ${stepMs} ms`)
     let compared = 0
     for (const n of served(demo)) {
-      const q = `/api/series?metric=wifi_clients&neighborhood=${n.id}&fromMs=${hours[0]}&toMs=${hours.at(-1)! + HOUR}&stepMs=${HOUR}&fn=mean`
+      const q = `/api/series?metric=wifi_clients&neighborhood=${n.id}&fromMs=${times[0]}&toMs=${times.at(-1)! + stepMs}&stepMs=${stepMs}&fn=mean`
       const series = await get(demo, q)
       const got = new Map<number, number>(series.points.map((p: { timeMs: number; value: number }) => [p.timeMs, p.value]))
-      for (const t of hours) {
-        // every AP was polled exactly at the hour mark, so the hour's mean is that one instant
+      for (const t of times) {
+        // every AP was polled exactly at the step's instant, so the step's mean is that one instant
         const truth = n.aps.reduce((sum, ap) => sum + demo.city.truth.clientsAt(ap.id, t), 0)
         assert.is(got.get(t), truth, `${n.id} at ${new Date(t).toISOString()}`)
         compared++
       }
     }
-    assert.is(compared, 6 * hours.length)
+    assert.is(compared, 6 * times.length)
   })
 
-  test('hourly data used per neighborhood equals the true bytes in all six served neighborhoods', async ({ demo }) => {
-    const hours = historyHours(demo)
+  test('data used per neighborhood in every history step, and every hour, equals the true bytes in all six served neighborhoods', async ({ demo }) => {
+    const { stepMs, times } = await historySteps(demo)
     const all = served(demo)
     // Blue Hills, Northeast and Clay-Arsenal are standalone UniFi APs (their radio counters);
     // Downtown, Asylum Hill and Frog Hollow sit behind the controller, whose per-AP
-    // cLApEthernetIfTable counters (CISCO-LWAPP-AP-MIB) keep the bytes of clients that
-    // left or roamed between the hourly polls
+    // cLApEthernetIfTable counters (CISCO-LWAPP-AP-MIB, Counter32) keep the bytes of clients
+    // that left or roamed between polls, exact as long as polls are at most 343 s apart
     assert.equal(all.filter((n) => n.standalone).map((n) => n.id).sort(), ['blue-hills', 'clay-arsenal', 'northeast'])
     assert.equal(all.map((n) => n.id).sort(), ['asylum-hill', 'blue-hills', 'clay-arsenal', 'downtown', 'frog-hollow', 'northeast'])
+    const hours = times.filter((t) => t % HOUR === 0 && t + HOUR <= times.at(-1)! + stepMs)
+    assert.ok(hours.length >= 20, `${hours.length} whole hours`)
     for (const n of all) {
-      const q = `/api/series?metric=wifi_bytes&neighborhood=${n.id}&fromMs=${hours[0]}&toMs=${hours.at(-1)! + HOUR}&stepMs=${HOUR}&fn=sum`
+      const q = `/api/series?metric=wifi_bytes&neighborhood=${n.id}&fromMs=${times[0]}&toMs=${times.at(-1)! + stepMs}&stepMs=${stepMs}&fn=sum`
       const series = await get(demo, q)
       const got = new Map<number, number>(series.points.map((p: { timeMs: number; value: number }) => [p.timeMs, p.value]))
-      for (const t of hours) {
-        // the sample at t is the counter delta since the poll an hour before
-        assert.is(got.get(t), demo.city.truth.bytes(n.id, t - HOUR, t).total, `${n.id} bytes in the hour to ${new Date(t).toISOString()}`)
+      for (const t of times) {
+        // the sample at t is the counter delta since the poll a step before
+        assert.is(got.get(t), demo.city.truth.bytes(n.id, t - stepMs, t).total, `${n.id} bytes in the step to ${new Date(t).toISOString()}`)
       }
+      // an hour's sum holds the polls at h, h + step, ..., h + 1 h - step: the bytes since h - step
+      const hourly = await get(demo, `/api/series?metric=wifi_bytes&neighborhood=${n.id}&fromMs=${hours[0]}&toMs=${hours.at(-1)! + HOUR}&stepMs=${HOUR}&fn=sum`)
+      const perHour = new Map<number, number>(hourly.points.map((p: { timeMs: number; value: number }) => [p.timeMs, p.value]))
+      for (const h of hours) assert.is(perHour.get(h), demo.city.truth.bytes(n.id, h - stepMs, h + HOUR - stepMs).total, `${n.id} bytes in the hour from ${new Date(h).toISOString()}`)
     }
   })
 

@@ -59,6 +59,9 @@ function freshEnv(clone: string): NodeJS.ProcessEnv {
     CIVICNET_TRAP_PORT: '0',
     CIVICNET_DEMO_EPHEMERAL_PORTS: '1',
     CIVICNET_DEMO_HISTORY_DAYS: '1',
+    // hourly: 24 steps, as test/support/demo-cli.ts; the default 5-minute step is 288 here,
+    // over two minutes (docs/PERFORMANCE.md, "Demo history step")
+    CIVICNET_DEMO_HISTORY_STEP_MS: '3600000',
     CIVICNET_DATA_DIR: join(clone, 'data'),
   }
 }
