@@ -211,9 +211,12 @@ async function unionPeak(store: MetricStore, nbs: string[], span: { fromMs: numb
   const order = [...bound].sort((a, b) => b[1] - a[1] || a[0] - b[0])
   let best = -Infinity
   let read = 0
-  for (let i = 0; i < order.length; i += PEAK_BATCH) {
+  // rounds of 1, then 4, then PEAK_BATCH buckets: the first is often the peak already
+  for (let i = 0, round = 0; i < order.length; round++) {
     if (order[i]![1] <= best) break
-    const batch = order.slice(i, i + PEAK_BATCH).filter(([, b]) => b > best).map(([t]) => t).sort((a, b) => a - b)
+    const size = round === 0 ? 1 : round === 1 ? 4 : PEAK_BATCH
+    const batch = order.slice(i, i + size).filter(([, b]) => b > best).map(([t]) => t).sort((a, b) => a - b)
+    i += size
     // contiguous buckets read as one range: a query costs more than the points it returns
     const ranges: [number, number][] = []
     for (const t of batch) {
