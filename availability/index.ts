@@ -26,25 +26,20 @@ import type { MetricStore } from '../store/types.ts'
 import { aggregateChunked, CHUNK_POINTS } from '../usage/store-chunks.ts'
 
 export const HOUR_MS = 3_600_000
-/** Longest window of hours read poll by poll in one query (gaps between drilled hours included). */
-const DRILL_WINDOW_HOURS = 14 * 24
 /**
  * Points one poll-by-poll query may return when it spans more than one drilled hour: a query
  * costs about as much as a few thousand points, so windows merge until then (measured on
  * DuckDB and InfluxDB by bench/report.ts).
  */
 const DRILL_POINTS = 4000
-/** Steps one poll-by-poll query may span (under the store's 100,000 points per answer). */
-const MAX_STEPS = 90_000
 /**
- * The poll-by-poll step: under half the shortest poll interval the hour's counts imply, so
- * each step holds one poll (a second at 2-s polls, a minute at 5-min polls; never above a
- * minute, so an outage's ends stay within a minute of their polls).
+ * Poll-by-poll reads use one-second steps: a step holds one poll (intervals are at least a
+ * second), whatever the cadence, which an hour's count cannot tell (an hour may hold one
+ * hourly history poll and then live polls every 2 s).
  */
-function stepFor(pollsPerHour: number): number {
-  if (pollsPerHour <= 0) return 60_000
-  return Math.max(1000, Math.min(60_000, Math.floor(HOUR_MS / pollsPerHour / 2 / 1000) * 1000))
-}
+const POLL_STEP_MS = 1000
+/** Steps one poll-by-poll query may span (under the store's 100,000 points per answer): 25 hours. */
+const MAX_STEPS = 90_000
 
 export interface AvailabilityQuery {
   /** period start (inclusive), epoch ms */
@@ -300,16 +295,9 @@ async function hourlyPolls(store: MetricStore, span: { fromMs: number; toMs: num
 async function readPolls(store: MetricStore, span: { fromMs: number; toMs: number }, drill: Map<number, string[]>, counts: Map<string, Float64Array>): Promise<Map<string, Map<number, [number, boolean][]>>> {
   const out = new Map<string, Map<number, [number, boolean][]>>()
   const hours = [...drill.keys()].sort((a, b) => a - b)
-  type Window = { from: number; to: number; devices: Set<string>; points: number; perHour: number }
-  // Windows of drilled hours up to two weeks long (gaps between them included: a query costs
-  // as much as a few thousand points), up to DRILL_POINTS expected points. The step
-  // is under half the shortest poll interval seen (at most a minute, at least a second), so a
-  // step holds one poll, and the window at most MAX_STEPS steps (the store's limit).
-  const perHourOf = (devices: Iterable<string>, from: number, to: number) => {
-    let m = 0
-    for (const id of devices) for (let h = from; h < to; h++) m = Math.max(m, counts.get(id)![h]!)
-    return m
-  }
+  type Window = { from: number; to: number; devices: Set<string>; points: number }
+  // Windows of drilled hours up to MAX_STEPS seconds long (gaps between them included: a
+  // query costs as much as a few thousand points), up to DRILL_POINTS expected points.
   const estimate = (devices: Set<string>, from: number, to: number) => {
     let n = 0
     for (const id of devices) for (let h = from; h < to; h++) n += counts.get(id)![h]!
@@ -319,17 +307,16 @@ async function readPolls(store: MetricStore, span: { fromMs: number; toMs: numbe
   for (const h of hours) {
     const list = drill.get(h)!
     const w = windows.at(-1)
-    if (w && h + 1 - w.from <= DRILL_WINDOW_HOURS) {
+    if (w && ((h + 1 - w.from) * HOUR_MS) / POLL_STEP_MS <= MAX_STEPS) {
       const devices = new Set([...w.devices, ...list])
       const points = estimate(devices, w.from, h + 1)
-      const perHour = Math.max(w.perHour, perHourOf(list, h, h + 1))
-      if (points <= DRILL_POINTS && ((h + 1 - w.from) * HOUR_MS) / stepFor(perHour) <= MAX_STEPS) {
-        Object.assign(w, { to: h + 1, devices, points, perHour })
+      if (points <= DRILL_POINTS) {
+        Object.assign(w, { to: h + 1, devices, points })
         continue
       }
     }
     const devices = new Set(list)
-    windows.push({ from: h, to: h + 1, devices, points: estimate(devices, h, h + 1), perHour: perHourOf(list, h, h + 1) })
+    windows.push({ from: h, to: h + 1, devices, points: estimate(devices, h, h + 1) })
   }
   for (const w of windows) {
     const q = {
@@ -337,7 +324,7 @@ async function readPolls(store: MetricStore, span: { fromMs: number; toMs: numbe
       groupBy: 'device' as const,
       fromMs: span.fromMs + w.from * HOUR_MS,
       toMs: Math.min(span.toMs, span.fromMs + w.to * HOUR_MS),
-      stepMs: stepFor(w.perHour),
+      stepMs: POLL_STEP_MS,
       where: { device: [...w.devices].sort(), instance: [''] },
       source: 'raw' as const,
     }

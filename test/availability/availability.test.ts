@@ -33,6 +33,10 @@ test.before(async (ctx) => {
     if (t >= T0 + 1.5 * H && t < T0 + 3 * H) continue
     s.push(up('c', t, t >= T0 + H && t < T0 + 1.5 * H ? 0 : 1))
   }
+  // d: hourly polls, then in hour 4 a burst of 15 polls 2 s apart of which the 6th..8th fail
+  // (few polls in the hour, all within 30 s: the hour's count cannot tell their spacing)
+  for (let t = T0 - H; t < T0 + 6 * H; t += H) s.push(up('d', t, 1))
+  for (let k = 0; k < 15; k++) s.push(up('d', T0 + 4 * H + 10 * M + k * 2000, k >= 5 && k < 8 ? 0 : 1))
   await ctx.store.write(s)
 })
 test.after(async (ctx) => {
@@ -67,6 +71,12 @@ test('a collector gap is unknown, not down: the outage before it is not restored
   assert.is(s.availabilityPct, (100 * 4) / 5, 'up 4 h of 5 known hours')
   assert.is(s.observedPct, (100 * 5) / 6)
   assert.is(s.meanTimeToRestoreMinutes, null)
+})
+
+test('a short burst of fast polls in an hourly hour: the 6-second outage is found to the poll', async ({ store }) => {
+  const d = (await availability({ ...q, aps: [{ id: 'd', neighborhood: 'n2' }] }, { store })).aps.get('d')!
+  assert.equal(d.outages.map((o) => [o.startMs - T0, o.endMs - T0, o.restored]), [[4 * H + 10 * M + 10_000, 4 * H + 10 * M + 16_000, true]])
+  assert.is(d.downMs, 6000)
 })
 
 test('the same answer from the 1h rollup as from raw samples', async ({ store }) => {
