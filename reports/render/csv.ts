@@ -1,7 +1,8 @@
 /**
  * The Report as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break
  * quoted): a header row, one row per neighborhood, then the total row (id 'total'). A null
- * figure is an empty cell; why it is null is in the JSON's method.reasons. Columns are
+ * figure is an empty cell; why it is null is in the JSON's method.reasons. A text cell that
+ * a spreadsheet would take for a formula is prefixed with ' (OWASP's CSV injection advice). Columns are
  * documented in docs/REPORTS.md, "CSV columns"; test/reports/renderers.test.ts checks that
  * page against CSV_COLUMNS.
  */
@@ -41,7 +42,8 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
 
 function cell(v: string | number | boolean | null): string {
   if (v === null) return ''
-  const s = typeof v === 'string' ? v : String(v)
+  // a text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading '
+  const s = typeof v === 'string' ? (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v) : String(v)
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -73,6 +73,12 @@ test('the CSV: a header, one row per neighborhood and the total, each cell the R
   assert.is(parsed[0]!.availability_pct, String(report.neighborhoods[0]!.availabilityPct))
 })
 
+test('a name a spreadsheet would run as a formula is written with a leading quote', ({ report }) => {
+  const odd = { ...report, neighborhoods: [{ ...report.neighborhoods[0]!, name: '=HYPERLINK("http://x","y")' }] }
+  const row = parseCsv(renderCsv(odd))[0]!
+  assert.is(row.neighborhood_name, `'=HYPERLINK("http://x","y")`)
+})
+
 test('docs/REPORTS.md documents every CSV column, in order, and every Report row field', () => {
   const doc = readFileSync(new URL('../../docs/REPORTS.md', import.meta.url), 'utf8')
   const section = doc.slice(doc.indexOf('## CSV columns'), doc.indexOf('\n## ', doc.indexOf('## CSV columns') + 5))
