@@ -18,7 +18,7 @@
  *   fits in one request. The Hartford city computes a local day's unique clients once in
  *   ~0.6 s (model.dayVisits, then cached: each later count over that day takes ms), 25 h
  *   of bytes in ~1 s the first time (hourly checkpoints), then under 1 ms, or ~0.5 s before
- *   the origin; 31 days in one request would hold the process ~20 s.
+ *   the origin; 31 days in one request would compute 31 days of visits (~20 s, estimated).
  * - POST /faults: only the fields above (params: delayMs, mode, dbPerHour, end); type at
  *   most 32 characters, target/device/link at most 128; delayMs an integer in [0, 60000];
  *   durationMs an integer in [0, 7 days]; dbPerHour in [0.1, 1000]; startMs an integer in
