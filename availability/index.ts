@@ -288,9 +288,8 @@ async function hourlyPolls(store: MetricStore, span: { fromMs: number; toMs: num
 }
 
 /**
- * The polls of the drilled (AP, hour) pairs, one point per second (sum and count, so a
- * second that held two polls still reads right), in windows of consecutive hours whose
- * expected points (known from the hourly counts) fit in one answer.
+ * The polls of the drilled (AP, hour) pairs, one point per second, in windows of drilled
+ * hours whose expected points (known from the hourly counts) stay small.
  */
 async function readPolls(store: MetricStore, span: { fromMs: number; toMs: number }, drill: Map<number, string[]>, counts: Map<string, Float64Array>): Promise<Map<string, Map<number, [number, boolean][]>>> {
   const out = new Map<string, Map<number, [number, boolean][]>>()
@@ -328,17 +327,16 @@ async function readPolls(store: MetricStore, span: { fromMs: number; toMs: numbe
       where: { device: [...w.devices].sort(), instance: [''] },
       source: 'raw' as const,
     }
-    const [sums, cnts] = await Promise.all([store.aggregate({ ...q, fn: 'sum' }), store.aggregate({ ...q, fn: 'count' })])
-    const n = new Map<string, number>(cnts.map((p: SeriesPoint) => [`${p.group}\u0000${p.timeMs}`, p.value]))
-    for (const p of sums) {
+    // one sum per second: a point is a poll (polls are at least a second apart), 0 a failed
+    // one; two polls in one second would read as answered if either was
+    for (const p of await store.aggregate({ ...q, fn: 'sum' })) {
       const h = Math.floor((p.timeMs - span.fromMs) / HOUR_MS)
       if (!drill.get(h)?.includes(p.group)) continue
-      const cnt = n.get(`${p.group}\u0000${p.timeMs}`) ?? 1
       let m = out.get(p.group)
       if (!m) out.set(p.group, (m = new Map()))
       let list = m.get(h)
       if (!list) m.set(h, (list = []))
-      list.push([p.timeMs, 2 * p.value >= cnt])
+      list.push([p.timeMs, p.value > 0])
     }
   }
   for (const m of out.values()) for (const list of m.values()) list.sort((a, b) => a[0] - b[0])
