@@ -7,6 +7,7 @@ const BENCHES = [
   './store-query.ts',
   './simulator.ts',
   './uniques-miss.ts',
+  './report.ts',
 ]
 
 for (const b of BENCHES) {
