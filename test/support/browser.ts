@@ -8,17 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
-export const CHROMIUM_PATH = process.env.CIVICNET_CHROMIUM ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+// One definition of how chromium runs here, shared with the PDF renderer.
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../reports/render/pdf.ts'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../reports/render/pdf.ts'
 
 export interface Browser {
   context: BrowserContext
