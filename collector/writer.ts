@@ -188,10 +188,31 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   }
 
   /**
-   * Writes one batch. 'ok': the store has every sample of it but the malformed ones, which
-   * were set aside; 'down' | 'refused': the store did not take it (nothing set aside).
+   * Writes one batch, run by run of one kind (samples, sightings) in their queued order, so
+   * that when the store goes away between two runs, what it took is known: the batch's first
+   * `done` records. 'ok': the store has every record but the malformed ones, which were set
+   * aside; 'down' | 'refused': it did not take the records from `done` on.
    */
-  async function writeBatch(batch: Rec[]): Promise<'ok' | 'down' | 'refused'> {
+  async function writeBatch(batch: Rec[]): Promise<{ r: 'ok' | 'down' | 'refused'; done: number }> {
+    let done = 0
+    let start = 0
+    while (start < batch.length) {
+      const kind = isSighting(batch[start]!)
+      let end = start + 1
+      while (end < batch.length && isSighting(batch[end]!) === kind) end++
+      const r = await writeRun(batch.slice(start, end))
+      if (r !== 'ok') return { r, done }
+      done = end
+      start = end
+    }
+    return { r: 'ok', done }
+  }
+
+  /**
+   * Writes records of one kind. 'ok': the store has every one but the malformed ones, which
+   * were set aside; 'down' | 'refused': the store did not take them (nothing set aside).
+   */
+  async function writeRun(batch: Rec[]): Promise<'ok' | 'down' | 'refused'> {
     const first = await attempt(batch)
     if (first.r === 'ok') {
       count(batch, 'written')
@@ -243,11 +264,13 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
 
   async function writeOrSpool(batch: Rec[]) {
     if (!storeDown && spool.isEmpty()) {
-      const r = await writeBatch(batch)
-      if (r === 'ok') return
-      spool.append(batch)
-      count(batch, 'spooled')
-      stall(r)
+      const w = await writeBatch(batch)
+      if (w.r === 'ok') return
+      // only what the store did not take: samples it took are not written twice
+      const rest = batch.slice(w.done)
+      spool.append(rest)
+      count(rest, 'spooled')
+      stall(w.r)
       return
     }
     spool.append(batch)
@@ -264,13 +287,15 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       for (let i = 0; i < seg.records.length; i += batchSize) {
         const chunk = seg.records.slice(i, i + batchSize)
         const writtenBefore = [s.writtenSamples, s.writtenSightings]
-        const r = await writeBatch(chunk)
-        if (r !== 'ok') {
-          stall(r)
-          return
-        }
+        const w = await writeBatch(chunk)
         s.replayedSamples += s.writtenSamples - writtenBefore[0]!
         s.replayedSightings += s.writtenSightings - writtenBefore[1]!
+        if (w.r !== 'ok') {
+          // the lines the store took are acknowledged: the next replay starts after them
+          if (w.done > 0) spool.ack(seg.seq, acked + w.done)
+          stall(w.r)
+          return
+        }
         acked += chunk.length
         if (i + batchSize < seg.records.length) spool.ack(seg.seq, acked)
       }

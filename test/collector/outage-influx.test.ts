@@ -69,7 +69,15 @@ test('samples polled while influxd was down are in the store exactly once after 
     assert.ok(during.spooledSamples > 0, 'samples went to the spool')
     assert.ok(readdirSync(spoolDir).some((f) => f.endsWith('.jsonl')), 'segment files on disk')
     await influxd.restart()
-    await sleep(2_500)
+    // The writer's retry backoff (300 ms doubling) decides when it tries again; what the
+    // test needs is that it did: wait (bounded) until it has replayed the spool, polling on.
+    const deadline = Date.now() + 60_000
+    while (Date.now() < deadline) {
+      const s = collector.writer.stats()
+      if (!s.storeDown && s.spool.segments === 0 && s.replayedSamples > 0) break
+      await sleep(100)
+    }
+    await sleep(1_000) // more polls after the store is back, written straight through
     await collector.stop()
     collector = undefined
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
-import type { Sample } from '../../core/metrics.ts'
+import type { Sample, StationSighting } from '../../core/metrics.ts'
 import { createSpool } from '../../collector/spool.ts'
 import { createWriter } from '../../collector/writer.ts'
 import { openDuckDbStore } from '../../store/duckdb/index.ts'
@@ -126,6 +126,47 @@ test('samples written while the store is down are spooled and replayed in order 
     assert.is(w.stats().storeDown, false)
     assert.is(w.stats().replayedSamples, 100)
     assert.equal(readdirSync(dir), [])
+  } finally {
+    await w.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a store that goes away between the samples and the sightings of one batch gets each sample once: only what it did not take is spooled', async () => {
+  const dir = tmp()
+  const store = flakyStore()
+  const sightings: StationSighting[] = []
+  let failNextSightings = true
+  const mixed = Object.assign(store, {
+    async writeSightings(rows: readonly StationSighting[]) {
+      // the store dies right after it took the batch's samples
+      if (failNextSightings) {
+        failNextSightings = false
+        store.up = false
+      }
+      if (!(await store.ping())) throw new Error('connect ECONNREFUSED 127.0.0.1:8086')
+      sightings.push(...rows)
+    },
+  })
+  const w = createWriter({ spoolDir: dir, batchSize: 100, maxDelayMs: 5, retryMs: 20 }, { store: mixed, log })
+  const sighting = (i: number): StationSighting => ({ scope: 'day', period: '2026-12-01', device: 'ap-1', neighborhood: 'downtown', digest: i.toString(16).padStart(64, '0'), randomized: false })
+  try {
+    w.start()
+    w.write([sample(0), sample(1), sample(2)])
+    w.writeSightings([sighting(1), sighting(2)])
+    w.write([sample(3)])
+    await w.flush()
+    assert.equal(store.rows.map((x) => x.value), [0, 1, 2], 'the samples before the sightings went through')
+    assert.ok(w.stats().storeDown)
+    assert.is(w.stats().spooledSamples, 1, 'the sample after the sightings was spooled, not the three the store took')
+    assert.is(w.stats().spooledSightings, 2)
+    store.up = true
+    await waitFor('the replay', () => !w.stats().storeDown)
+    assert.equal(store.rows.map((x) => x.value), [0, 1, 2, 3], 'each sample acknowledged once, in order')
+    assert.equal(sightings.map((x) => x.digest), [sighting(1).digest, sighting(2).digest])
+    assert.is(w.stats().writtenSamples, 4)
+    assert.is(w.stats().replayedSamples, 1)
+    assert.is(w.stats().replayedSightings, 2)
   } finally {
     await w.stop()
     rmSync(dir, { recursive: true, force: true })
