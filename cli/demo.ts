@@ -160,26 +160,36 @@ function simulatedUnifiSecret(city: SimulatedCity, id: string, auth: 'api-key' |
 
 /** Starts everything; the returned stop() ends it all in reverse order. */
 export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> {
-  const stops: (() => Promise<void> | void)[] = []
+  // Each part stops in the reverse order of its start. A step that takes long is logged by
+  // name as it goes on, so a stop that hangs says where.
+  const stops: [string, () => Promise<void> | void][] = []
   const stopAll = async () => {
-    for (const s of stops.reverse()) {
+    const took: Record<string, number> = {}
+    for (const [name, s] of stops.reverse()) {
+      const t0 = Date.now()
+      const slow = setInterval(() => log.warn({ step: name, waitedMs: Date.now() - t0 }, 'demo stop: still waiting on a step'), 5_000)
+      slow.unref()
       try {
         await s()
       } catch (err) {
-        log.warn({ err }, 'stop step failed')
+        log.warn({ err, step: name }, 'stop step failed')
+      } finally {
+        clearInterval(slow)
+        took[name] = Date.now() - t0
       }
     }
+    log.info({ stepsMs: took }, 'demo stopped')
   }
   try {
     mkdirSync(config.dataDir, { recursive: true })
     const appState = openAppState(join(config.dataDir, 'state.sqlite'))
-    stops.push(() => appState.close())
+    stops.push(['app state', () => appState.close()])
     const seeded = ensureInventory(appState, () => hartfordInventory(config.seed))
     if (seeded.seeded) log.info({ version: seeded.version }, 'provisioned the Hartford inventory')
     const inventory = appState.inventory()
 
     const store = await openMetricStore(config.store)
-    stops.push(() => store.close())
+    stops.push(['store', () => store.close()])
     await store.init()
 
     const nowMs = Date.now()
@@ -210,7 +220,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     )
     // traps need the receiver's port before the city starts sending
     await collector.traps?.start()
-    stops.push(() => collector.traps?.stop())
+    stops.push(['trap receiver', () => collector.traps?.stop()])
     const trapPort = collector.traps?.address()?.port ?? config.trapPort
 
     const city = createSimulatedCity(
@@ -219,12 +229,12 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
       log.child({ part: 'simulator' }),
     )
     await city.start()
-    stops.push(() => city.stop())
+    stops.push(['simulated city', () => city.stop()])
     const control: ControlServer = await startControlApi(city, config.controlPort)
-    stops.push(() => control.close())
+    stops.push(['simulator control API', () => control.close()])
 
     collector.writer.start()
-    stops.push(() => collector.writer.stop())
+    stops.push(['writer', () => collector.writer.stop()])
     const history = await fillHistory(clock, collector, store, { earliestMs: historyStart, stepMs: config.historyStepMs, nowMs }, log)
     clock.release()
     const liveSinceMs = clock.now()
@@ -234,12 +244,12 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     await Promise.all([collector.poller.pollAll(), collector.unifi?.pollAll()])
     await collector.writer.flush()
     await collector.start()
-    stops.push(() => collector.stop())
+    stops.push(['collector', () => collector.stop()])
 
     const rollups = createRollupScheduler(store, { clock, lateMs: 2 * HOUR_MS, initialLookbackMs: (config.historyDays + 1) * DAY_MS }, log.child({ part: 'rollups' }))
     await rollups.runNow()
     rollups.start()
-    stops.push(() => rollups.stop())
+    stops.push(['rollups', () => rollups.stop()])
 
     // The admin token goes to a file only its owner can read, never to the terminal or a
     // URL; the banner's link carries a one-time code for an engineer, not a token.
@@ -264,7 +274,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
       { store, appState, clock, log },
     )
     const baseUrl = await api.start()
-    stops.push(() => api.stop())
+    stops.push(['API', () => api.stop()])
 
     return {
       baseUrl,
@@ -343,7 +353,21 @@ export const command: Command = {
       process.on('SIGTERM', () => resolveStop())
     })
     log.info('stopping the demo')
+    // A stop that hangs must not leave a process a user has to kill: after 20 s it gives up
+    // (the step it waits on has been logged by name) and exits non-zero.
+    const deadline = setTimeout(() => {
+      log.error({ active: process.getActiveResourcesInfo() }, 'demo stop: gave up after 20 s')
+      process.exit(1)
+    }, 20_000)
+    deadline.unref()
     await demo.stop()
+    clearTimeout(deadline)
+    // Everything is closed; if a handle still keeps the process alive, name it and exit.
+    const linger = setTimeout(() => {
+      log.warn({ active: process.getActiveResourcesInfo() }, 'demo stopped, but something still keeps the process alive: exiting')
+      process.exit(0)
+    }, 5_000)
+    linger.unref()
     return 0
   },
 }
