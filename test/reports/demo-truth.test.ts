@@ -2,11 +2,14 @@
  * buildReport over the real path against the simulator's truth: the demo (simulated Hartford
  * as SNMP agents and a UniFi controller, the collector polling them, DuckDB, the API) on a
  * small Hartford (6 APs each of Northeast and Blue Hills, standalone UniFi, and Downtown,
- * behind the controller), with a week of hourly history and live polls every 2 s.
+ * behind the controller), with 8 days of hourly history (7 whole local days) and live polls every 2 s.
  * - bytes per neighborhood and local day equal the truth over the polls' own intervals, so
  *   within one poll interval's traffic at each end of the day; where the counters cannot give
  *   a delta (the controller's Counter32 AP counters at hourly polls could wrap), the report
  *   has no figure and says why, never a wrong one;
+ * - daily unique devices per neighborhood and de-duplicated over them, each of the 7 days:
+ *   exactly the clients the hourly reads saw, never above the truth, within the printed miss
+ *   bound of it, the total below the sum of the neighborhoods (roamers once);
  * - an injected device-down fault: the AP's outage minutes equal the truth's outage within
  *   one poll interval at each end, and it is restored;
  * - the API's report (JSON and CSV) is buildReport's, byte for byte, and a re-run is too.
@@ -67,7 +70,7 @@ test.before(async (ctx) => {
     CIVICNET_SIM_CONTROL_PORT: '0',
     CIVICNET_TRAP_PORT: '0',
     CIVICNET_DEMO_EPHEMERAL_PORTS: '1',
-    CIVICNET_DEMO_HISTORY_DAYS: '7',
+    CIVICNET_DEMO_HISTORY_DAYS: '8',
     CIVICNET_DEMO_HISTORY_STEP_MS: String(HOUR),
     CIVICNET_COLLECT_INTERVAL_MS: String(POLL_MS),
   })
@@ -95,7 +98,7 @@ test.after(async (ctx) => {
 
 test('bytes per neighborhood and local day equal the truth over the polls\' intervals: within one poll interval at each end', async ({ demo, deps, week }) => {
   const r = await buildReport({ ...week, neighborhoods: NBS }, deps)
-  assert.ok(r.period.days >= 5, `${r.period.days} full local days of history`)
+  assert.ok(r.period.days >= 7, `${r.period.days} full local days of history`)
   assert.is(r.period.open, false)
   const truth = demo.city.truth
   let checked = 0
@@ -129,6 +132,48 @@ test('bytes per neighborhood and local day equal the truth over the polls\' inte
   assert.match(r.method.reasons['daily.bytes.downtown']!, /no byte counter/)
   assert.match(r.method.reasons['neighborhoods.downtown.bytes']!, /no byte counter/)
   assert.ok(r.method.notes.some((n) => /ap-downtown-001/.test(n)), 'the note names the APs that answered without a traffic counter')
+})
+
+test('daily unique devices over the week, per neighborhood and de-duplicated over them: exactly the clients the hourly reads saw, never above the truth, within the printed miss bound', async ({ demo, deps, week }) => {
+  const r = await buildReport({ ...week, neighborhoods: NBS }, deps)
+  const truth = demo.city.truth
+  const rows: string[] = []
+  let days = 0
+  for (const day of r.daily) {
+    const d0 = startOfLocalDate(day.date, TZ)
+    const d1 = startOfLocalDate(nextDate(day.date), TZ)
+    // what the reads could see: the clients associated at each hourly read of the day
+    const seen = new Map(NBS.map((n) => [n, new Set<string>()]))
+    const seenAll = new Set<string>()
+    for (let t = d0; t < d1; t += HOUR) {
+      for (const n of NBS) {
+        for (const c of truth.clientListAt(n, t)) {
+          seen.get(n)!.add(c.mac)
+          seenAll.add(c.mac)
+        }
+      }
+    }
+    let sum = 0
+    for (const n of NBS) {
+      const got = day.uniqueClients[n]!
+      const bound = r.neighborhoods.find((x) => x.id === n)!.uniqueClientsMissBound!
+      const t = truth.uniqueClients(n, d0, d1)
+      assert.is(got, seen.get(n)!.size, `${n} ${day.date}: the digests counted are the clients the reads saw`)
+      assert.ok(got <= t, `${n} ${day.date}: ${got} never above the truth ${t}`)
+      assert.ok(got >= (1 - bound) * t, `${n} ${day.date}: ${got} within the printed miss bound ${bound} of the truth ${t}`)
+      sum += got
+    }
+    const total = day.uniqueClients.total!
+    const t = truth.uniqueClients('all', d0, d1)
+    assert.is(total, seenAll.size, `${day.date}: the total counts each device once`)
+    assert.ok(total <= t && total >= (1 - r.total.uniqueClientsMissBound!) * t, `${day.date}: total ${total} within ${r.total.uniqueClientsMissBound} of the truth ${t}`)
+    assert.ok(total < sum, `${day.date}: roamers: the total ${total} is below the sum of the neighborhoods ${sum}`)
+    rows.push(`${day.date} ${NBS.map((n) => `${day.uniqueClients[n]}/${truth.uniqueClients(n, d0, d1)}`).join(' ')} total ${total}/${t}`)
+    days++
+  }
+  assert.ok(days >= 7, `${days} local days compared`)
+  assert.is(r.method.historyStepMs, HOUR, 'the method states the hourly reads the history made')
+  console.log(`  daily unique devices/truth (${NBS.join(' ')}, total): ${rows.join('; ')}`)
 })
 
 test('an injected device-down: outage minutes equal the truth\'s outage within one poll interval at each end; restored', async (ctx) => {
