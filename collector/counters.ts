@@ -114,6 +114,8 @@ export interface CounterTracker {
    * restart, counter went back, absurd rate). The reading always becomes the new baseline.
    */
   delta(key: CounterKey, obs: CounterObservation): number | undefined
+  /** why the latest delta() gave no delta; undefined when it gave one */
+  lastNoDelta(): NoDeltaReason | undefined
   /** how many observations gave no delta, by reason (everything that moves gets a counter) */
   stats(): Record<NoDeltaReason, number>
   /** forgets every counter of a device (removed from the inventory) */
@@ -143,13 +145,16 @@ export function createCounterTracker(config: CounterTrackerConfig = {}): Counter
   const counts: Record<NoDeltaReason, number> = { first: 0, reset: 0, backwards: 0, absurd: 0, mayHaveWrapped: 0 }
   let size = 0
 
+  let lastReason: NoDeltaReason | undefined
   function none(reason: NoDeltaReason): undefined {
     counts[reason]++
+    lastReason = reason
     return undefined
   }
 
   return {
     delta(key, obs) {
+      lastReason = undefined
       let dev = byDevice.get(key.device)
       if (!dev) byDevice.set(key.device, (dev = new Map()))
       const k = key.instance + '\0' + key.counter
@@ -190,6 +195,7 @@ export function createCounterTracker(config: CounterTrackerConfig = {}): Counter
       }
       return Number(d)
     },
+    lastNoDelta: () => lastReason,
     stats: () => ({ ...counts }),
     prune(cutoffMs) {
       let removed = 0

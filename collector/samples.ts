@@ -153,6 +153,14 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
     else if (b.kind === 'radio') out.push(s('wifi_clients_radio', device, clientsN, b.name, b.value, t))
   }
   const ticks = r.sysUpTimeTicks === null ? null : Number(r.sysUpTimeTicks)
+  // per device: Counter32 byte counters read too far apart to rule out a second wrap
+  const wrapGaps = new Map<string, { neighborhood: string; n: number }>()
+  const wrapGap = (dev: string, neighborhood: string) => {
+    if (counters.lastNoDelta() !== 'mayHaveWrapped') return
+    const g = wrapGaps.get(dev) ?? { neighborhood, n: 0 }
+    g.n++
+    wrapGaps.set(dev, g)
+  }
   let radioBytes = 0
   let radios = 0
   let radiosMeasured = 0
@@ -171,7 +179,10 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
     ] as const) {
       if (v === null || v === undefined) continue
       const d = counters.delta({ device, instance: i.name, counter }, { value: v, kind, sysUpTimeTicks: ticks, timeMs: t, speedBitsPerSec: speed })
-      if (d === undefined) continue
+      if (d === undefined) {
+        wrapGap(device, n)
+        continue
+      }
       out.push(s(metric, device, n, i.name, d, t))
       both += d
       measured++
@@ -243,7 +254,7 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
    * wrap, so it is taken as a reset (no delta), never as a wrap or a negative delta.
    * Undefined when any slot gives no trustworthy delta: a partial sum would be wrong.
    */
-  function apOwnBytes(octets: NonNullable<NonNullable<ReadingInput['aps']>[number]['octets']>, counter32: boolean, resetTicks: number | null, apDevice: string): number | undefined {
+  function apOwnBytes(octets: NonNullable<NonNullable<ReadingInput['aps']>[number]['octets']>, counter32: boolean, resetTicks: number | null, apDevice: string, apNeighborhood: string): number | undefined {
     const kind = counter32 && resetTicks !== null ? 'counter32' : 'counter64'
     const apTicks = resetTicks ?? ticks
     let total = 0
@@ -258,8 +269,10 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
           continue
         }
         const d = counters.delta({ device: apDevice, instance: `slot${p.slot}`, counter }, { value: v, kind, sysUpTimeTicks: apTicks, timeMs: t })
-        if (d === undefined) complete = false
-        else total += d
+        if (d === undefined) {
+          complete = false
+          wrapGap(apDevice, apNeighborhood)
+        } else total += d
       }
     }
     return complete ? total : undefined
@@ -279,7 +292,7 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
       if (ap.octets && ap.octets.length > 0) {
         // The AP's own counters count every byte it carried, whoever left or roamed: they
         // replace the station sums, which lose the bytes of stations gone between polls.
-        const bytes = apOwnBytes(ap.octets, ap.counter32 === true, ap.resetUptimeTicks ?? null, inv.device)
+        const bytes = apOwnBytes(ap.octets, ap.counter32 === true, ap.resetUptimeTicks ?? null, inv.device, inv.neighborhood)
         if (bytes !== undefined) out.push(s('wifi_bytes', inv.device, inv.neighborhood, '', bytes, t))
       } else {
         const bytes = stationBytesByAp.get(ap.name)
@@ -288,6 +301,7 @@ export function readingToSamples(r: ReadingInput, ctx: SampleContext): ReadingSa
     }
     for (const [name, inv] of ctx.aps) if (!seen.has(name)) out.push(s('device_up', inv.device, inv.neighborhood, '', 0, t))
   }
+  for (const [dev, g] of wrapGaps) out.push(s('counter_wrap_gaps', dev, g.neighborhood, '', g.n, t))
   return { samples: out, stations, sightings: sightingsOf(seen), ...(stationsTooLate ? { stationsTooLate } : {}) }
 }
 

@@ -58,6 +58,7 @@ export const METRICS = {
   poll_duration_ms: { name: 'poll_duration_ms', unit: 'ms', kind: 'gauge', description: 'collector self-metric: time one poll took' },
   poll_timeouts: { name: 'poll_timeouts', unit: 'count', kind: 'delta', description: 'collector self-metric: polls that timed out' },
   poll_errors: { name: 'poll_errors', unit: 'count', kind: 'delta', description: 'collector self-metric: polls that failed otherwise' },
+  counter_wrap_gaps: { name: 'counter_wrap_gaps', unit: 'count', kind: 'delta', description: "collector self-metric: the device's Counter32 byte counters whose interval was too long to rule out more than one wrap: no delta was stored for them, never a guessed one (only written when not 0)" },
 } as const satisfies Record<string, MetricDef>
 
 export type MetricName = keyof typeof METRICS

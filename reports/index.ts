@@ -105,6 +105,13 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
 
   const byNb = new Map<string, ApAvailability[]>(nbIds.map((n) => [n, []]))
   for (const a of aps) byNb.get(a.neighborhood)!.push(avail.aps.get(a.device.id)!)
+  // Why a byte figure is missing: no counter was read, or 32-bit counters were read too far
+  // apart to rule out a second wrap (the collector left those intervals out, never guessed).
+  const noBytes = (apIds: readonly string[], none: string): string => {
+    const gaps = apIds.reduce((n, id) => n + (use.wrapGapsByAp.get(id) ?? 0), 0)
+    return gaps === 0 ? none : `its APs' byte counters are 32-bit and were read too far apart to rule out more than one wrap: ${gaps} counter interval(s) left out, never guessed (poll them more often)`
+  }
+  const apIdsOf = (nb: string | null) => aps.filter((a) => nb === null || a.neighborhood === nb).map((a) => a.device.id)
   const periodMinutes = (asOfMs - startMs) / 60_000
 
   const row = (path: string, r: {
@@ -122,7 +129,7 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
     const pick = <T>(field: string, v: T | null, reason: string | undefined): T | null => because(`${path}.${field}`, noAps ? null : v, noAps ?? reason)
     const u = r.uniques
     const deviceDays = pick('deviceDays', u.deviceDays, u.reasons.deviceDays)
-    const bytes = pick('bytes', r.bytes === null ? null : Math.round(r.bytes), 'no byte counter of its APs was read in the period')
+    const bytes = pick('bytes', r.bytes === null ? null : Math.round(r.bytes), noBytes(apIdsOf(r.id === 'total' ? null : r.id), 'no byte counter of its APs was read in the period'))
     let gbReason: string | undefined
     if (bytes === null) gbReason = 'needs bytes, which are not known'
     else if (deviceDays === null) gbReason = `needs device-days: ${u.reasons.deviceDays ?? 'not known'}`
@@ -185,7 +192,7 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
     census: { population: sum('population'), households: sum('households'), householdsWithoutBroadband: sum('householdsWithoutBroadband') },
   })
 
-  const daily = dailyRows(period, asOfMs, nbIds, use, uniques.neighborhoods, uniques.total, concurrencyBlocked, reasons)
+  const daily = dailyRows(period, asOfMs, nbIds, use, uniques.neighborhoods, uniques.total, concurrencyBlocked, reasons, (nb, none) => noBytes(apIdsOf(nb), none))
   const hourOfDay: Record<string, (number | null)[]> = {}
   for (const id of nbIds) hourOfDay[id] = concurrencyBlocked ? new Array(24).fill(null) : use.avgByHourOfDay.get(id)!.map((v) => round(v, 2))
   hourOfDay.total = concurrencyBlocked ? new Array(24).fill(null) : use.avgTotalByHourOfDay.map((v) => round(v, 2))
@@ -201,7 +208,7 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
       id: device.id,
       name: device.name,
       neighborhood,
-      bytes: because(`${p}.bytes`, use.bytesByAp.get(device.id) ?? null, 'no byte counter of the AP was read in the period'),
+      bytes: because(`${p}.bytes`, use.bytesByAp.get(device.id) ?? null, noBytes([device.id], 'no byte counter of the AP was read in the period').replace("its APs' byte counters are", 'its byte counters are')),
       availabilityPct: because(`${p}.availabilityPct`, round(s.availabilityPct, 3), unobserved),
       outageMinutes: because(`${p}.outageMinutes`, round(s.outageMinutes, 1), unobserved),
       outages: s.outages,
@@ -211,8 +218,11 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
   })
 
   if (open) notes.push(`The period is still open: figures run to ${iso(asOfMs)} and will change as data arrives.`)
-  const silent = aps.filter((a) => (avail.aps.get(a.device.id)?.upMs ?? 0) > 0 && use.bytesByAp.get(a.device.id) === null).map((a) => a.device.id)
-  if (silent.length > 0) notes.push(`bytes: ${silent.length} AP(s) answered polls but no traffic counter was read for them (${silent.slice(0, 10).join(', ')}${silent.length > 10 ? ', …' : ''}): their traffic is missing from the figures.`)
+  const list = (ids: string[]) => `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', …' : ''}`
+  const wrapped = aps.filter((a) => use.wrapGapsByAp.has(a.device.id)).map((a) => a.device.id)
+  if (wrapped.length > 0) notes.push(`bytes: ${wrapped.length} AP(s) have 32-bit byte counters read too far apart to rule out more than one wrap in some intervals (${list(wrapped)}): the collector left those intervals out, never guessed, so their traffic there is missing from the figures.`)
+  const silent = aps.filter((a) => (avail.aps.get(a.device.id)?.upMs ?? 0) > 0 && use.bytesByAp.get(a.device.id) === null && !use.wrapGapsByAp.has(a.device.id)).map((a) => a.device.id)
+  if (silent.length > 0) notes.push(`bytes: ${silent.length} AP(s) answered polls but no traffic counter was read for them (${list(silent)}): their traffic is missing from the figures.`)
   const before = [...avail.aps.values()].reduce((n, a) => n + a.outages.filter((o) => o.startedBefore).length, 0)
   if (before > 0) notes.push(`availability: ${before} outage(s) were already on at the period start; they count from the start, and their restore time from there.`)
   const outagesFound = [...avail.aps.values()].reduce((n, a) => n + a.outages.length, 0)
@@ -306,6 +316,8 @@ function dailyRows(
   uniquesTotal: UniqueFigures,
   concurrencyBlocked: string | null,
   reasons: Record<string, string>,
+  /** why a neighborhood's (or, for null, the total's) bytes are missing */
+  noBytes: (nb: string | null, none: string) => string,
 ): Report['daily'] {
   const observed = period.days.filter((d) => d.startMs < asOfMs).length
   const missing = (series: string, key: string, values: (number | null)[], why: string) => {
@@ -316,13 +328,13 @@ function dailyRows(
     if (parts.length > 0) reasons[`daily.${series}.${key}`] = parts.join('; ')
   }
   for (const id of nbIds) {
-    missing('bytes', id, use.bytesByNeighborhoodDay.get(id)!, 'no byte counter of its APs was read')
+    missing('bytes', id, use.bytesByNeighborhoodDay.get(id)!, noBytes(id, 'no byte counter of its APs was read'))
     if (concurrencyBlocked) reasons[`daily.peakConcurrentClients.${id}`] = concurrencyBlocked
     else missing('peakConcurrentClients', id, use.peakByNeighborhoodDay.get(id)!, 'no client count of its APs was read')
     const u = uniquesNb.get(id)!
     if (u.reasons.daily) reasons[`daily.uniqueClients.${id}`] = u.reasons.daily
   }
-  missing('bytes', 'total', use.bytesTotalDay, 'no byte counter was read')
+  missing('bytes', 'total', use.bytesTotalDay, noBytes(null, 'no byte counter was read'))
   if (uniquesTotal.reasons.daily) reasons['daily.uniqueClients.total'] = uniquesTotal.reasons.daily
   return period.days.map((d, i) => {
     const bytes: Record<string, number | null> = {}

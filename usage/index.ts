@@ -49,6 +49,8 @@ export interface UsageQuery {
 export interface UsageResult {
   /** per AP: bytes in the period; null when no byte counter of the AP was read */
   bytesByAp: Map<string, number | null>
+  /** per AP with any: its byte counter intervals left out because a Counter32 read that far apart may have wrapped more than once (collector counter_wrap_gaps) */
+  wrapGapsByAp: Map<string, number>
   bytesByNeighborhood: Map<string, number | null>
   bytesByNeighborhoodDay: Map<string, (number | null)[]>
   bytesTotal: number | null
@@ -103,7 +105,7 @@ export async function usage(q: UsageQuery, deps: { store: MetricStore }): Promis
   // Bytes per neighborhood and clock hour (assigned to local days here), and per AP over the
   // whole span (a step longer than the span: at most two buckets per AP).
   const spanStep = Math.ceil((toMs - fromMs) / DAY_MS + 1) * DAY_MS
-  const [nbBytes, apBytes, maxes, means] = await Promise.all([
+  const [nbBytes, apBytes, maxes, means, wrapGaps] = await Promise.all([
     nbs.length === 0 || apIds.length === 0
       ? Promise.resolve([] as SeriesPoint[])
       : aggregateChunked(store, { ...base, metric: 'wifi_bytes', groupBy: 'neighborhood', fn: 'sum', where: { neighborhood: nbs, device: apIds, instance: [''] } }, nbs.length),
@@ -112,7 +114,13 @@ export async function usage(q: UsageQuery, deps: { store: MetricStore }): Promis
       : aggregateChunked(store, { ...base, stepMs: spanStep, metric: 'wifi_bytes', groupBy: 'device', fn: 'sum', where: { device: apIds, instance: [''] } }, 2 * apIds.length),
     nbs.length === 0 ? Promise.resolve([] as SeriesPoint[]) : aggregateChunked(store, { ...base, metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'max', where: { neighborhood: nbs } }, nbs.length),
     nbs.length === 0 ? Promise.resolve([] as SeriesPoint[]) : aggregateChunked(store, { ...base, metric: 'wifi_clients', groupBy: 'neighborhood', fn: 'mean', where: { neighborhood: nbs } }, nbs.length),
+    // byte counter intervals the collector left out as possibly wrapped more than once
+    apIds.length === 0
+      ? Promise.resolve([] as SeriesPoint[])
+      : aggregateChunked(store, { ...base, stepMs: spanStep, metric: 'counter_wrap_gaps', groupBy: 'device', fn: 'sum', where: { device: apIds } }, 2 * apIds.length),
   ])
+  const wrapGapsByAp = new Map<string, number>()
+  for (const p of wrapGaps) if (p.value > 0) wrapGapsByAp.set(p.group, (wrapGapsByAp.get(p.group) ?? 0) + p.value)
 
   const bytesByAp = new Map<string, number | null>(apIds.map((id) => [id, null]))
   for (const p of apBytes) if (bytesByAp.has(p.group)) bytesByAp.set(p.group, addOrNull(bytesByAp.get(p.group)!, p.value))
@@ -164,6 +172,7 @@ export async function usage(q: UsageQuery, deps: { store: MetricStore }): Promis
 
   return {
     bytesByAp,
+    wrapGapsByAp,
     bytesByNeighborhood,
     bytesByNeighborhoodDay,
     bytesTotal,

@@ -177,6 +177,7 @@ sim('polled every 5 minutes (inside the 343 s bound), every AP interval is exact
   assert.ok(exact >= 105, `${exact} exact intervals`)
   assert.ok(wraps >= 3, `the Rx counters wrapped ${wraps} times`)
   assert.is(counters.stats().mayHaveWrapped, 0)
+  assert.equal(polls.flatMap((r) => r.samples).filter((x) => x.metric === 'counter_wrap_gaps'), [], 'no gap marked')
 })
 
 sim('polled every hour, a busy AP really counts 2^32 bytes or more: no AP gets a sample, each interval is counted missing, none is a wrong value', async () => {
@@ -203,6 +204,14 @@ sim('polled every hour, a busy AP really counts 2^32 bytes or more: no AP gets a
   assert.ok(overTwo32 >= 2, `${overTwo32} AP-hours of 2^32 bytes or more down`)
   // Rx and Tx of each AP in each interval
   assert.is(counters.stats().mayHaveWrapped, 2 * intervals)
+  // and the mark is stored with the poll: the AP's counter_wrap_gaps sample says both
+  // counters of that interval were left out, so a report can say why it has no bytes
+  for (const ap of LIGHTWEIGHT) {
+    for (let i = 1; i < polls.length; i++) {
+      assert.equal(polls[i]!.samples.filter((x) => x.metric === 'counter_wrap_gaps' && x.device === ap).map((x) => [x.value, x.neighborhood]), [[2, 'north']], `${ap} interval ${i}: marked`)
+    }
+    assert.equal(polls[0]!.samples.filter((x) => x.metric === 'counter_wrap_gaps'), [], 'the first reading is a baseline, not a gap')
+  }
 })
 
 sim.run()
