@@ -48,6 +48,7 @@ test('the public gets neighborhood series of clients, data used and APs up only,
     poll_duration_ms: [401, 401],
     poll_timeouts: [401, 401],
     poll_errors: [401, 401],
+    counter_wrap_gaps: [401, 401],
   })
   // the probe's request: the core router's per-port traffic
   const probe = await h.app.inject({ method: 'GET', url: '/api/series?metric=if_in_bytes&neighborhood=north&instance=Te0/0/2' })
