@@ -198,7 +198,8 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
 
     const collector = createCollector(
       {
-        poller: { intervalMs: config.pollIntervalMs, timeoutMs: 1500, retries: 1 },
+        // digest keys of open periods kept in data/keys: a restart within a day keeps counting it
+        poller: { intervalMs: config.pollIntervalMs, timeoutMs: 1500, retries: 1, keyDir: join(config.dataDir, 'keys') },
         writer: { spoolDir: join(config.dataDir, 'spool') },
         traps: { host: '127.0.0.1', port: config.trapPort },
       },

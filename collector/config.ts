@@ -67,6 +67,7 @@ export function loadCollectorConfig(env: Record<string, string | undefined> = pr
       retries: int('CIVICNET_SNMP_RETRIES', env.CIVICNET_SNMP_RETRIES, 1, 0, 10),
       ...(shard ? { shard } : {}),
       uniquePeriod: uniquePeriod(env.CIVICNET_UNIQUE_PERIOD),
+      keyDir: env.CIVICNET_KEY_DIR ? resolve(env.CIVICNET_KEY_DIR) : join(dataDir, 'keys'),
     },
     writer: {
       spoolDir: env.CIVICNET_SPOOL_DIR ? resolve(env.CIVICNET_SPOOL_DIR) : join(dataDir, 'spool'),

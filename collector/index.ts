@@ -109,6 +109,7 @@ function sharedMacHasher(inventory: Inventory | (() => Inventory), config: Polle
       timezone: (typeof inventory === 'function' ? inventory() : inventory).city.timezone || 'UTC',
       ...(config.uniquePeriod ? { uniquePeriod: config.uniquePeriod } : {}),
       ...(config.keyGraceMs !== undefined ? { graceMs: config.keyGraceMs } : {}),
+      ...(config.keyDir ? { keyDir: config.keyDir } : {}),
     }))
   return {
     get timezone() {

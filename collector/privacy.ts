@@ -17,10 +17,20 @@
  * (metric station_key) so unique counts can see a key change within a period (a restart,
  * or two collectors) instead of counting a client twice.
  *
+ * With `keyDir` a key is also kept on disk while its period is open (a file only the
+ * collector's user can read, in a directory only it can enter), so a collector restarted
+ * within a period reads stations under the same key and id: the day's (and the quarter's)
+ * unique counts go on instead of ending at the restart. When the period closes the file is
+ * overwritten with zeros and removed, as the memory is; a key file left by a collector that
+ * was down when its period closed is removed the same way at the next close(). Without
+ * `keyDir`, keys are in memory only and a restart starts new ones.
+ *
  * The raw MAC is never kept, logged, spooled or stored: only the digests leave here, and an
  * input that is not a MAC is refused without being echoed.
  */
 import { createHmac, randomBytes } from 'node:crypto'
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
 import { isLocalDate, localDate, nextDate, periodOf, quarterDates, startOfLocalDate, type LocalDate } from '../core/calendar.ts'
 
 /** The longer counting period: period-unique counts are kept for it alone. */
@@ -36,6 +46,29 @@ export interface MacHasherConfig {
   graceMs?: number
   /** for tests only: a fixed key source; production keys are 32 random bytes per period */
   keyFor?: (scope: KeyScope, period: string) => Buffer
+  /** where open periods' keys are kept across restarts (mode 0700, files 0600); default: memory only */
+  keyDir?: string
+}
+
+const KEY_FILE = /^(day|month|quarter)-(\d{4}-\d{2}-\d{2}|\d{4}-\d{2}|\d{4}Q[1-4])\.key$/
+/** a key file: 4 bytes of id, then the key */
+const keyFileName = (scope: KeyScope, period: string) => `${scope}-${period}.key`
+
+/** Overwrites a key file with zeros, flushes, removes it. */
+function shred(path: string) {
+  try {
+    const size = statSync(path).size
+    const fd = openSync(path, 'r+')
+    try {
+      writeSync(fd, Buffer.alloc(size), 0, size, 0)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    // gone already, or unreadable: removing it is what matters
+  }
+  rmSync(path, { force: true })
 }
 
 export interface MacDigest {
@@ -104,6 +137,39 @@ export function createMacHasher(config: MacHasherConfig = {}): MacHasher {
   if (!(graceMs >= 0)) throw new RangeError(`graceMs must be >= 0, got ${graceMs}`)
   const keyFor = config.keyFor ?? (() => randomBytes(32))
 
+  const keyDir = config.keyDir
+  if (keyDir) {
+    mkdirSync(keyDir, { recursive: true, mode: 0o700 })
+    chmodSync(keyDir, 0o700)
+  }
+
+  /** The key of a period from keyDir, or a new one (written there first, atomically, 0600). */
+  function keyOf(scope: KeyScope, period: string): { key: Buffer; id: number } {
+    if (!keyDir) return { key: keyFor(scope, period), id: randomBytes(4).readUInt32BE(0) }
+    const path = join(keyDir, keyFileName(scope, period))
+    try {
+      const raw = readFileSync(path)
+      if (raw.length >= 4 + 16) return { id: raw.readUInt32BE(0), key: Buffer.from(raw.subarray(4)) }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read the digest key file ${path}: ${(err as Error).message}`)
+    }
+    const made = { key: keyFor(scope, period), id: randomBytes(4).readUInt32BE(0) }
+    const buf = Buffer.alloc(4 + made.key.length)
+    buf.writeUInt32BE(made.id, 0)
+    made.key.copy(buf, 4)
+    const tmp = `${path}.${process.pid}.tmp`
+    const fd = openSync(tmp, 'w', 0o600)
+    try {
+      writeSync(fd, buf)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+      buf.fill(0)
+    }
+    renameSync(tmp, path)
+    return made
+  }
+
   const held: Record<KeyScope, Key[]> = { day: [], month: [], quarter: [] }
   /** per scope: every period ending at or before this has had its key destroyed */
   const closedUntil: Record<KeyScope, number> = { day: -Infinity, month: -Infinity, quarter: -Infinity }
@@ -131,7 +197,7 @@ export function createMacHasher(config: MacHasherConfig = {}): MacHasher {
     for (const k of held[scope]) if (k.startMs <= t && t < k.endMs) return k
     const b = bounds(scope, localDate(t, tz))
     if (b.endMs <= closedUntil[scope]) throw new PeriodClosedError(`${scope} ${b.period}`)
-    const k: Key = { ...b, key: keyFor(scope, b.period), id: randomBytes(4).readUInt32BE(0) }
+    const k: Key = { ...b, ...keyOf(scope, b.period) }
     if (k.key.length < 16) throw new RangeError('a digest key must be at least 16 bytes')
     held[scope].push(k)
     return k
@@ -144,9 +210,33 @@ export function createMacHasher(config: MacHasherConfig = {}): MacHasher {
       else {
         k.key.fill(0)
         closedUntil[scope] = Math.max(closedUntil[scope], k.endMs)
+        if (keyDir) shred(join(keyDir, keyFileName(scope, k.period)))
       }
     }
     held[scope] = still
+  }
+
+  /** Key files of periods closed while no collector held them (it was down at the close). */
+  function shredClosedFiles(nowMs: number) {
+    if (!keyDir) return
+    let names: string[]
+    try {
+      names = readdirSync(keyDir)
+    } catch {
+      return
+    }
+    for (const name of names) {
+      const m = KEY_FILE.exec(name)
+      if (!m) continue
+      const scope = m[1] as KeyScope
+      const date = scope === 'day' ? m[2]! : scope === 'month' ? `${m[2]}-01` : quarterDates(m[2]!)?.from
+      if (!date || !isLocalDate(date)) continue
+      const b = bounds(scope, date)
+      if (b.endMs + graceMs <= nowMs && !held[scope].some((k) => k.period === b.period)) {
+        shred(join(keyDir, name))
+        closedUntil[scope] = Math.max(closedUntil[scope], b.endMs)
+      }
+    }
   }
 
   const digestOf = (k: Key, norm: string) => createHmac('sha256', k.key).update(norm).digest('hex')
@@ -181,6 +271,7 @@ export function createMacHasher(config: MacHasherConfig = {}): MacHasher {
     },
     close(nowMs) {
       for (const scope of ['day', 'month', 'quarter'] as const) destroy(scope, (k) => k.endMs + graceMs > nowMs)
+      shredClosedFiles(nowMs)
     },
     openPeriods: () => (['day', 'month', 'quarter'] as const).flatMap((s) => held[s].map((k) => `${s} ${k.period}`)),
   }

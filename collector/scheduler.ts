@@ -61,6 +61,8 @@ export interface PollerConfig {
   uniquePeriod?: UniquePeriod
   /** how long after its period ends a digest key still serves a poll that began in it, clock ms (default 120 000) */
   keyGraceMs?: number
+  /** where the collector keeps open periods' digest keys across restarts (data/keys; default: memory only) */
+  keyDir?: string
 }
 
 /** One finished poll, for tests, logs and the demo's live view. Holds no raw MAC. */

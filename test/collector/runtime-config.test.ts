@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import { loadCollectorConfig } from '../../collector/config.ts'
 import { createCredentialResolver } from '../../collector/credentials.ts'
 
-test('defaults: 60 s interval, 256 in flight, traps on 127.0.0.1:1162, spool under the data dir', () => {
+test('defaults: 60 s interval, 256 in flight, traps on 127.0.0.1:1162, spool and digest keys under the data dir', () => {
   const c = loadCollectorConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet' }, [])
-  assert.equal(c.poller, { intervalMs: 60_000, maxInFlight: 256, timeoutMs: 2000, retries: 1, uniquePeriod: 'quarter' })
+  assert.equal(c.poller, { intervalMs: 60_000, maxInFlight: 256, timeoutMs: 2000, retries: 1, uniquePeriod: 'quarter', keyDir: '/var/lib/civicnet/keys' })
+  assert.is(loadCollectorConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet', CIVICNET_KEY_DIR: '/secure/keys' }, []).poller?.keyDir, '/secure/keys')
   assert.equal(c.traps, { port: 1162, address: '127.0.0.1' })
   assert.is(c.writer.spoolDir, '/var/lib/civicnet/spool')
   assert.ok(Object.isFrozen(c))

@@ -1,6 +1,9 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createHmac } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createMacHasher, PeriodClosedError } from '../../collector/privacy.ts'
 
 const HOUR = 3_600_000
@@ -112,6 +115,41 @@ test('something that is not a MAC is refused without echoing it', () => {
     assert.unreachable()
   } catch (err) {
     assert.is((err as Error).message, 'not a MAC address (5 hex digits, expected 12)')
+  }
+})
+
+test('with a key dir, a restart within the day reads stations under the same keys and ids; files are owner-only; a closed period is shredded, on disk too', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'civicnet-keys-')), 'keys')
+  try {
+    const first = createMacHasher({ timezone: NY, keyDir: dir })
+    const a = first.hash('AA:BB:CC:00:11:22', t0)
+    const ids = first.keyIds(t0)
+    assert.equal(readdirSync(dir).sort(), ['day-2026-11-24.key', 'quarter-2026Q4.key'])
+    assert.is(statSync(dir).mode & 0o777, 0o700)
+    for (const f of readdirSync(dir)) assert.is(statSync(join(dir, f)).mode & 0o777, 0o600, f)
+    assert.not.match(readFileSync(join(dir, 'day-2026-11-24.key')).toString('hex'), /aabbcc001122/)
+    // the collector restarts two hours later: a new hasher on the same dir
+    const second = createMacHasher({ timezone: NY, keyDir: dir })
+    const b = second.hash('aa-bb-cc-00-11-22', t0 + 2 * HOUR)
+    assert.equal([b.digest, b.periodDigest], [a.digest, a.periodDigest], 'the same digests: the client is counted once over the restart')
+    assert.equal(second.keyIds(t0 + 2 * HOUR), ids, 'the same key ids: the unique counts see no key change')
+    // without the dir, a restart starts new keys
+    assert.is.not(createMacHasher({ timezone: NY }).hash('aa:bb:cc:00:11:22', t0).digest, createMacHasher({ timezone: NY }).hash('aa:bb:cc:00:11:22', t0).digest)
+    // the next day: the day key is destroyed in memory and on disk; the quarter's stays
+    const nextDay = t0 + 24 * HOUR
+    second.hash('aa:bb:cc:00:11:22', nextDay)
+    second.close(nextDay)
+    assert.equal(readdirSync(dir).sort(), ['day-2026-11-25.key', 'quarter-2026Q4.key'])
+    assert.throws(() => second.hash('aa:bb:cc:00:11:22', t0), (e: unknown) => e instanceof PeriodClosedError)
+    // a key file a stopped collector left for a day that has closed since: shredded at the next close
+    writeFileSync(join(dir, 'day-2026-11-20.key'), Buffer.alloc(36, 1), { mode: 0o600 })
+    const third = createMacHasher({ timezone: NY, keyDir: dir })
+    third.close(nextDay)
+    assert.equal(readdirSync(dir).sort(), ['day-2026-11-25.key', 'quarter-2026Q4.key'])
+    assert.throws(() => third.hash('aa:bb:cc:00:11:22', Date.UTC(2026, 10, 20, 15)), (e: unknown) => e instanceof PeriodClosedError, 'its period is closed: never a key again')
+    assert.is(third.hash('aa:bb:cc:00:11:22', nextDay).periodDigest, a.periodDigest, 'the quarter key held over both restarts')
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true })
   }
 })
 

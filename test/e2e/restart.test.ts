@@ -6,12 +6,18 @@
  *
  * The second run is watched from the moment its API listens through its first scheduled
  * polls: GET /api/devices every 200 ms for about two poll intervals.
+ *
+ * And the restart keeps counting unique clients: the station sources read under the same
+ * day and quarter keys (the same key ids in station_key) before and after it, so the day's
+ * unique figure is not cut in two by the restart.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { localDate } from '../../core/calendar.ts'
+import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import { spawnDemo, type DemoProcess } from '../support/demo-cli.ts'
 
 const POLL_MS = 5000
@@ -40,6 +46,17 @@ async function get<T>(url: string, token: string): Promise<T> {
   return (await res.json()) as T
 }
 
+/** The newest station_key id per station source and key scope, from the stopped demo's store. */
+async function keyIds(dataDir: string): Promise<Map<string, { id: number; timeMs: number }>> {
+  const store = await openDuckDbStore({ path: join(dataDir, 'metrics.duckdb') })
+  try {
+    const latest = await store.latest({ metric: 'station_key' })
+    return new Map(latest.map((v) => [`${v.device} ${v.instance}`, { id: v.value, timeMs: v.timeMs }]))
+  } finally {
+    await store.close()
+  }
+}
+
 test('a restart on the same data dir never reports a device down while its agent answers, and stores no deviceDown', async (ctx) => {
   const env = { CIVICNET_COLLECT_INTERVAL_MS: String(POLL_MS), LOG_FORMAT: 'json' }
 
@@ -50,6 +67,8 @@ test('a restart on the same data dir never reports a device down while its agent
   assert.is(await demo.stop(), 0, `first run did not stop cleanly:\n${demo.stderr().slice(-2000)}`)
   ctx.running = null
   const stoppedAtMs = Date.now()
+  const keysBefore = await keyIds(ctx.dataDir)
+  assert.equal([...keysBefore.keys()].sort(), ['unifi-1 day', 'unifi-1 quarter', 'wlc-1 day', 'wlc-1 quarter'])
 
   // Let every stored status grow older than two poll intervals before the restart.
   await sleep(2 * POLL_MS + 1000)
@@ -93,6 +112,19 @@ test('a restart on the same data dir never reports a device down while its agent
 
   assert.is(await demo.stop(), 0, `second run did not stop cleanly:\n${demo.stderr().slice(-2000)}`)
   ctx.running = null
+
+  // the same digest keys on both sides of the restart (a new one only where a local day or
+  // quarter began in between)
+  const keysAfter = await keyIds(ctx.dataDir)
+  for (const [k, before] of keysBefore) {
+    const after = keysAfter.get(k)!
+    assert.ok(after.timeMs > before.timeMs, `${k}: read again after the restart`)
+    const [a, b] = [localDate(before.timeMs, 'America/New_York'), localDate(after.timeMs, 'America/New_York')]
+    const samePeriod = k.endsWith(' day') ? a === b : `${a.slice(0, 4)}Q${Math.ceil(Number(a.slice(5, 7)) / 3)}` === `${b.slice(0, 4)}Q${Math.ceil(Number(b.slice(5, 7)) / 3)}`
+    if (samePeriod) assert.is(after.id, before.id, `${k}: the same key id after the restart`)
+    else assert.is.not(after.id, before.id, `${k}: a new period, a new key`)
+  }
+  assert.equal(readdirSync(join(ctx.dataDir, 'keys')).sort().map((f) => f.replace(/\d{4}-\d{2}-\d{2}|\d{4}Q\d/, 'P')), ['day-P.key', 'quarter-P.key'], 'only the open periods\' keys are on disk')
 })
 
 test.run()
