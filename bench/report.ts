@@ -12,14 +12,11 @@
  *
  *   node --import tsx bench/report.ts      BENCH_SCALE=0.25 -> 23 days instead of 92
  */
-import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { datesIn, nextDate, quarterDates, startOfLocalDate } from '../core/calendar.ts'
+import { nextDate, startOfLocalDate } from '../core/calendar.ts'
 import { manualClock } from '../core/clock.ts'
-import type { DeviceEvent, Sample, StationSighting } from '../core/metrics.ts'
-import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { buildReport } from '../reports/index.ts'
 import { renderCsv } from '../reports/render/csv.ts'
 import { renderHtml } from '../reports/render/html.ts'
@@ -29,78 +26,8 @@ import { openDuckDbStore } from '../store/duckdb/index.ts'
 import { openInfluxStore } from '../store/influx/index.ts'
 import type { MetricStore } from '../store/types.ts'
 import { startInfluxd } from '../test/support/influxd.ts'
-import { benchScale, fmt } from './store-common.ts'
-
-const TZ = 'America/New_York'
-const POLL_MS = 5 * 60_000
-const DAY_MS = 86_400_000
-const scale = benchScale()
-const quarter = quarterDates('2026Q3')!
-const allDays = datesIn(quarter.from, quarter.to)
-const days = allDays.slice(0, Math.max(1, Math.min(allDays.length, Math.round(allDays.length * scale))))
-const period = days.length === allDays.length ? { quarter: '2026Q3' } : { from: days[0]!, to: days.at(-1)! }
-const startMs = startOfLocalDate(days[0]!, TZ)
-const endMs = startOfLocalDate(nextDate(days.at(-1)!), TZ)
-
-const inventory = hartfordInventory(1)
-const bySite = new Map(inventory.sites.map((s) => [s.id, s.neighborhood]))
-const aps = inventory.devices.filter((d) => d.kind === 'ap').map((d, i) => ({ id: d.id, n: bySite.get(d.site)!, i, source: d.controller ?? d.managedBy ?? d.id }))
-const sources = [...new Set(aps.map((a) => a.source))]
-
-/** A deterministic hash in [0, 1). */
-const rnd = (...k: (string | number)[]) => createHash('sha256').update(k.join('|')).digest().readUInt32BE(0) / 2 ** 32
-
-/** Outages: about one AP in ten is down once a week, for 10 minutes to 4 hours. */
-function down(ap: { id: string }, t: number): boolean {
-  const week = Math.floor(t / (7 * DAY_MS))
-  if (rnd(ap.id, week, 'o') > 0.1) return false
-  const at = week * 7 * DAY_MS + Math.floor(rnd(ap.id, week, 's') * 7 * DAY_MS)
-  const len = 600_000 + Math.floor(rnd(ap.id, week, 'l') * 4 * 3_600_000)
-  return t >= at && t < at + len
-}
-function clients(ap: { id: string; i: number }, t: number): number {
-  const hour = new Date(t - 4 * 3_600_000).getUTCHours()
-  const diurnal = 0.3 + 0.7 * Math.max(0, Math.sin(((hour - 6) / 16) * Math.PI))
-  return Math.round((20 + (ap.i % 17)) * diurnal * (0.8 + 0.4 * rnd(ap.id, t)))
-}
-
-function samplesOf(fromMs: number, toMs: number): { samples: Sample[]; events: DeviceEvent[] } {
-  const samples: Sample[] = []
-  const events: DeviceEvent[] = []
-  for (let t = fromMs; t < toMs; t += POLL_MS) {
-    for (const ap of aps) {
-      const d = down(ap, t)
-      if (d !== down(ap, t - POLL_MS)) events.push({ timeMs: t, device: ap.id, neighborhood: ap.n, type: d ? 'deviceDown' : 'deviceUp', severity: d ? 'critical' : 'info', detail: d ? 'no answer to SNMP (timeout)' : 'answering again' })
-      samples.push({ metric: 'device_up', device: ap.id, neighborhood: ap.n, instance: '', value: d ? 0 : 1, timeMs: t })
-      if (d) continue
-      const c = clients(ap, t)
-      samples.push({ metric: 'wifi_clients', device: ap.id, neighborhood: ap.n, instance: '', value: c, timeMs: t })
-      samples.push({ metric: 'wifi_bytes', device: ap.id, neighborhood: ap.n, instance: '', value: c * 2_000_000 + Math.floor(rnd(ap.id, t, 'b') * 1_000_000), timeMs: t })
-    }
-    for (const s of sources) {
-      const dayKey = Math.floor((t - 4 * 3_600_000) / DAY_MS) // one key per local day (EDT all quarter)
-      samples.push({ metric: 'station_key', device: s, neighborhood: '', instance: 'day', value: dayKey, timeMs: t })
-      samples.push({ metric: 'station_key', device: s, neighborhood: '', instance: 'quarter', value: 20263, timeMs: t })
-    }
-  }
-  return { samples, events }
-}
-
-/** One local day's station sightings: ~60 devices per AP, shared within a neighborhood, some roaming across. */
-function sightingsOf(date: string): StationSighting[] {
-  const out: StationSighting[] = []
-  for (const ap of aps) {
-    for (let k = 0; k < 60; k++) {
-      const pool = rnd(ap.id, date, k, 'p') < 0.1 ? 'city' : ap.n
-      const id = Math.floor(rnd(ap.id, date, k) * (pool === 'city' ? 3000 : 2500))
-      const digest = createHash('sha256').update(`${pool}|${id}|${date}`).digest('hex')
-      const randomized = id % 4 === 0
-      out.push({ scope: 'day', period: date, device: ap.id, neighborhood: ap.n, digest, randomized })
-      out.push({ scope: 'quarter', period: '2026Q3', device: ap.id, neighborhood: ap.n, digest: createHash('sha256').update(`${pool}|${id}|q`).digest('hex'), randomized })
-    }
-  }
-  return out
-}
+import { fmt } from './store-common.ts'
+import { DAY_MS, POLL_MS, TZ, aps, days, endMs, inventory, period, samplesOf, scale, sightingsOf, startMs } from './quarter-data.ts'
 
 async function load(store: MetricStore): Promise<{ samples: number; loadS: number; rollupS: number }> {
   await store.init()

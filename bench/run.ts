@@ -8,6 +8,7 @@ const BENCHES = [
   './simulator.ts',
   './uniques-miss.ts',
   './report.ts',
+  './sightings.ts',
 ]
 
 for (const b of BENCHES) {

@@ -260,6 +260,8 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
       await dedupeOnce()
       // a merge stages its batch here; a TEMP table lives in memory, never in the file's WAL
       await conn.run(`CREATE TEMP TABLE IF NOT EXISTS samples_stage (seq BIGINT NOT NULL, ${SAMPLE_COLUMNS})`)
+      await conn.run(`CREATE TEMP TABLE IF NOT EXISTS sightings_stage (seq BIGINT NOT NULL, scope VARCHAR NOT NULL, period VARCHAR NOT NULL, device VARCHAR NOT NULL,
+        neighborhood VARCHAR NOT NULL, digest VARCHAR NOT NULL, randomized BOOLEAN NOT NULL)`)
       const newestRow = await rows('SELECT max(ts)::DOUBLE AS t FROM samples')
       baseMs = Math.max(baseMs, (newestRow[0]!.t as number | null) ?? -Infinity)
       maxMs = Math.max(maxMs, baseMs)
@@ -409,17 +411,33 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
       list.forEach(validateSighting)
       if (list.length === 0) return
       await serial(async () => {
-        // chunks of bound parameters; INSERT OR IGNORE keeps what is stored (and the first of
-        // duplicates within the batch)
-        for (let i = 0; i < list.length; i += 500) {
-          const chunk = list.slice(i, i + 500)
-          const params: DuckDBValue[] = []
-          for (const r of chunk) params.push(r.scope, r.period, r.device, r.neighborhood, r.digest, r.randomized)
+        // Appended to a staging table, then one INSERT OR IGNORE: what is stored stays (a
+        // sighting written twice is one), and of duplicates within the batch the first wins.
+        try {
+          await conn.run('DELETE FROM temp.main.sightings_stage') // a write cut short leaves nothing behind
+          const app = await conn.createAppender('sightings_stage', 'main', 'temp')
           try {
-            await conn.run(`INSERT OR IGNORE INTO sightings VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, params)
-          } catch (err) {
-            throw writeError(err, chunk.length)
+            let seq = 0
+            for (const r of list) {
+              app.appendBigInt(BigInt(seq++))
+              app.appendVarchar(r.scope)
+              app.appendVarchar(r.period)
+              app.appendVarchar(r.device)
+              app.appendVarchar(r.neighborhood)
+              app.appendVarchar(r.digest)
+              app.appendBoolean(r.randomized)
+              app.endRow()
+            }
+            app.flushSync()
+          } finally {
+            app.closeSync()
           }
+          await conn.run(`INSERT OR IGNORE INTO sightings SELECT scope, period, device, neighborhood, digest, randomized FROM temp.main.sightings_stage
+            QUALIFY row_number() OVER (PARTITION BY scope, period, device, digest ORDER BY seq) = 1`)
+        } catch (err) {
+          throw writeError(err, list.length)
+        } finally {
+          await conn.run('DELETE FROM temp.main.sightings_stage').catch(() => undefined)
         }
       })
     },
