@@ -10,6 +10,7 @@
  * them. simulators/README.md says how these figures were calibrated to Hartford's.
  */
 import type { Device, Inventory } from '../core/inventory.ts'
+import { buildNetworkTree } from '../core/topology.ts'
 import type { FaultBook } from './faults.ts'
 
 export const MINUTE_MS = 60_000
@@ -178,31 +179,13 @@ export function buildTopology(inv: Inventory): Topology {
     adj.get(d.id)!.push({ peer: d.uplink.device, edgeId, myPort: own, peerPort: d.uplink.port })
     adj.get(d.uplink.device)!.push({ peer: d.id, edgeId, myPort: d.uplink.port, peerPort: own })
   }
-  // roots: routers without an uplink, else every device without one
-  let roots = inv.devices.filter((d) => d.kind === 'router' && !d.uplink).map((d) => d.id)
-  if (roots.length === 0) roots = inv.devices.filter((d) => !d.uplink).map((d) => d.id)
-  const parentEdge = new Map<string, EdgeDef>()
-  const edges = new Map<string, EdgeDef>()
-  const order: string[] = []
-  const seen = new Set<string>()
-  const bfs = (start: string) => {
-    const queue = [start]
-    seen.add(start)
-    while (queue.length) {
-      const id = queue.shift()!
-      order.push(id)
-      for (const a of adj.get(id)!.sort((x, y) => x.peer.localeCompare(y.peer))) {
-        if (seen.has(a.peer)) continue
-        seen.add(a.peer)
-        const e: EdgeDef = { id: a.edgeId, parent: id, child: a.peer, ...(a.link ? { link: a.link } : {}) }
-        parentEdge.set(a.peer, e)
-        edges.set(e.id, e)
-        queue.push(a.peer)
-      }
-    }
-  }
-  for (const r of roots.sort()) if (!seen.has(r)) bfs(r)
-  for (const d of [...devices.keys()].sort()) if (!seen.has(d)) bfs(d)
+  // the tree itself is core/topology.ts's (the same one incidents reason on); the
+  // adjacency above only names the simulated agents' own ports
+  const tree = buildNetworkTree(inv)
+  const roots = tree.roots
+  const order = tree.order
+  const edges = new Map<string, EdgeDef>([...tree.edges].map(([id, e]) => [id, { id, parent: e.parent, child: e.child, ...(e.link ? { link: e.link } : {}) }]))
+  const parentEdge = new Map<string, EdgeDef>([...tree.parentEdge].map(([child, e]) => [child, edges.get(e.id)!]))
 
   const aps = inv.devices.filter((d) => d.kind === 'ap').sort((a, b) => a.id.localeCompare(b.id))
   const apIndex = new Map(aps.map((d, i) => [d.id, i]))
