@@ -508,8 +508,10 @@ export async function readProfile(session: SnmpSession, profile: DeviceProfile):
         break
       case 'aps':
         await attempt(`aps (${r.name.name})`, async () => {
+          // an empty table read without error is an answer: every AP has left the
+          // controller (they are down); only a failed read leaves them unknown
           const aps = await readAps(f, r)
-          if (aps.length) result.aps = [...(result.aps ?? []), ...aps]
+          result.aps = [...(result.aps ?? []), ...aps]
         })
         break
       case 'stations':
