@@ -1,0 +1,123 @@
+/**
+ * The incident engine: every `evaluateMs` it reads each device's newest poll (device_up)
+ * and each port's newest ifOperStatus from the metric store, counts the consecutive failed
+ * polls of each device (a poll is counted once, by its time), groups the devices that
+ * missed `consecutiveMisses` polls in a row (default 2) by root cause (root-cause.ts), and
+ * reconciles the stored incidents with the groups (store.ts).
+ *
+ * A device already in an open incident counts as down from its first failed poll (after a
+ * restart, too: the incident is in the database, the miss counts are not), so an incident
+ * never closes and reopens because the engine restarted. A device with no poll yet, or
+ * whose newest poll is older than `staleMs`, is unknown: neither down nor up.
+ */
+import type { Inventory } from '../core/inventory.ts'
+import { buildNetworkTree, type NetworkTree } from '../core/topology.ts'
+import type { MetricStore } from '../store/types.ts'
+import { groupFailures, type PortStatus, type Status } from './root-cause.ts'
+import type { IncidentChange, IncidentStore } from './store.ts'
+
+export interface IncidentEngineConfig {
+  /** failed polls in a row before a device counts as down (default 2) */
+  consecutiveMisses?: number
+  /** how often the store is read, ms (default 10 000) */
+  evaluateMs?: number
+  /** a newest poll older than this makes the device unknown, ms (default 3 poll intervals; required) */
+  staleMs: number
+}
+
+export interface IncidentEngineDeps {
+  store: Pick<MetricStore, 'latest'>
+  incidents: IncidentStore
+  inventory: () => Inventory
+  clock: { now(): number }
+  log: { info(o: object, msg: string): void; warn(o: object, msg: string): void }
+}
+
+export interface IncidentEngine {
+  /** one evaluation now; resolves with what changed */
+  evaluate(): Promise<IncidentChange[]>
+  start(): void
+  stop(): Promise<void>
+}
+
+interface DeviceState {
+  lastPollMs: number
+  misses: number
+  /** time of the first failed poll of the current run of misses */
+  downSinceMs: number | null
+  /** time of the first good poll after a failure */
+  upSinceMs: number | null
+}
+
+export function createIncidentEngine(config: IncidentEngineConfig, deps: IncidentEngineDeps): IncidentEngine {
+  const need = config.consecutiveMisses ?? 2
+  if (!Number.isInteger(need) || need < 1) throw new RangeError(`consecutiveMisses must be an integer >= 1, got ${need}`)
+  const every = config.evaluateMs ?? 10_000
+  const states = new Map<string, DeviceState>()
+  let tree: { inv: Inventory; tree: NetworkTree } | undefined
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<unknown> = Promise.resolve()
+
+  async function evaluate(): Promise<IncidentChange[]> {
+    const inv = deps.inventory()
+    if (tree?.inv !== inv) tree = { inv, tree: buildNetworkTree(inv) }
+    const now = deps.clock.now()
+    const [ups, ports] = await Promise.all([deps.store.latest({ metric: 'device_up' }), deps.store.latest({ metric: 'if_oper_status' })])
+    for (const v of ups) {
+      const s = states.get(v.device) ?? { lastPollMs: -Infinity, misses: 0, downSinceMs: null, upSinceMs: null }
+      if (v.timeMs > s.lastPollMs) {
+        if (v.value === 0) {
+          if (s.misses === 0) s.downSinceMs = v.timeMs
+          s.misses++
+          s.upSinceMs = null
+        } else {
+          if (s.misses > 0 || s.upSinceMs === null) s.upSinceMs = v.timeMs
+          s.misses = 0
+          s.downSinceMs = null
+        }
+        s.lastPollMs = v.timeMs
+      }
+      states.set(v.device, s)
+    }
+    const inOpen = new Set(deps.incidents.list({ state: 'open' }).flatMap((i) => i.down))
+    const portOf = new Map(ports.map((p) => [`${p.device}\u0000${p.instance}`, p.value]))
+    const status = (d: string): Status => {
+      const s = states.get(d)
+      if (!s || now - s.lastPollMs > config.staleMs) return 'unknown'
+      if (s.misses === 0) return 'up'
+      return s.misses >= need || inOpen.has(d) ? 'down' : 'unknown'
+    }
+    const port = (d: string, p: string): PortStatus => {
+      const v = portOf.get(`${d}\u0000${p}`)
+      return v === undefined ? undefined : v === 1 ? 'up' : 'down'
+    }
+    const groups = groupFailures(tree.tree, inv, { status, port })
+    const changes = deps.incidents.update(groups, now, {
+      sinceMs: (d) => states.get(d)?.downSinceMs ?? undefined,
+      recoveredMs: (d) => states.get(d)?.upSinceMs ?? undefined,
+    })
+    for (const c of changes) {
+      const i = deps.incidents.get(c.id)!
+      deps.log.info({ incident: c.id, change: c.change, rootCause: `${i.rootCause.kind} ${i.rootCause.id}`, probable: i.rootCause.probable, down: i.down.length, neighborhoods: i.affected.neighborhoods }, `incident ${c.change}`)
+    }
+    return changes
+  }
+
+  const tick = () => {
+    running = evaluate().catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'incident evaluation failed; trying again next round'))
+  }
+
+  return {
+    evaluate,
+    start() {
+      if (timer) return
+      timer = setInterval(tick, every)
+      timer.unref()
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      await running
+    },
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * Incidents in the app-state database (tables incident_*), with their whole history: what
+ * opened them, which devices joined and recovered, root-cause changes, acknowledgements,
+ * notes, the close. `update(groups, nowMs)` reconciles the open incidents with the current
+ * failure groups (root-cause.ts) in one transaction:
+ *
+ * - a group whose root cause is an open incident's is that incident (devices join and
+ *   recover in it);
+ * - else a group that shares a device with open incidents is the oldest of them: its root
+ *   cause moves (a probable cause seen at last, or a failure higher up that now explains
+ *   it), and the others are closed as merged into it;
+ * - else the group opens a new incident;
+ * - an open incident no group matches is closed: service is back.
+ *
+ * Nothing is ever deleted: a restart reads them back as they were.
+ */
+import type Database from 'better-sqlite3'
+import type { FailureGroup, RootCause } from './root-cause.ts'
+
+export type IncidentState = 'open' | 'closed'
+
+export interface IncidentEvent {
+  timeMs: number
+  kind: 'opened' | 'joined' | 'recovered' | 'root-cause' | 'merged' | 'closed' | 'ack' | 'note'
+  /** who, for acknowledgements and notes (a token's label or role); null for the system */
+  actor: string | null
+  text: string
+}
+
+export interface Incident {
+  id: number
+  state: IncidentState
+  openedMs: number
+  closedMs: number | null
+  rootCause: RootCause
+  /** every device the incident ever covered, and their APs and neighborhoods */
+  affected: { devices: string[]; aps: string[]; neighborhoods: string[] }
+  /** the devices still down (empty once closed) */
+  down: string[]
+  acknowledged: { by: string; atMs: number } | null
+  /** oldest first */
+  history: IncidentEvent[]
+}
+
+export interface IncidentQuery {
+  state?: IncidentState
+  /** incidents open at some time in [fromMs, toMs) */
+  fromMs?: number
+  toMs?: number
+}
+
+export interface IncidentChange {
+  id: number
+  change: 'opened' | 'changed' | 'closed'
+}
+
+export interface IncidentStore {
+  /**
+   * Reconciles the open incidents with the failure groups seen at nowMs. `sinceMs` says when
+   * each device's failure began (its first failed poll), for an incident's open time;
+   * `recoveredMs` when it answered again (its first good poll), for the close time.
+   */
+  update(groups: readonly FailureGroup[], nowMs: number, times?: { sinceMs?: (device: string) => number | undefined; recoveredMs?: (device: string) => number | undefined }): IncidentChange[]
+  list(q?: IncidentQuery): Incident[]
+  get(id: number): Incident | undefined
+  /** throws IncidentNotFoundError */
+  acknowledge(id: number, actor: string, nowMs: number): Incident
+  /** throws IncidentNotFoundError */
+  note(id: number, actor: string, text: string, nowMs: number): Incident
+}
+
+export class IncidentNotFoundError extends Error {
+  constructor(readonly id: number) {
+    super(`no incident ${id}`)
+    this.name = 'IncidentNotFoundError'
+  }
+}
+
+interface Row {
+  id: number
+  state: IncidentState
+  opened_ms: number
+  closed_ms: number | null
+  root_kind: 'device' | 'link'
+  root_id: string
+  probable: number
+  why: string
+  affected: string
+  down: string
+  ack_by: string | null
+  ack_ms: number | null
+}
+
+const sameRoot = (a: RootCause, b: RootCause) => a.kind === b.kind && a.id === b.id
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])]
+const list = (xs: readonly string[]) => (xs.length <= 10 ? xs.join(', ') : `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more`)
+
+export function openIncidentStore(db: Database.Database): IncidentStore {
+  db.exec(`CREATE TABLE IF NOT EXISTS incident_incidents (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      state TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+      opened_ms INTEGER NOT NULL,
+      closed_ms INTEGER,
+      root_kind TEXT NOT NULL,
+      root_id TEXT NOT NULL,
+      probable INTEGER NOT NULL,
+      why TEXT NOT NULL,
+      affected TEXT NOT NULL,
+      down TEXT NOT NULL,
+      ack_by TEXT,
+      ack_ms INTEGER
+    );
+    CREATE INDEX IF NOT EXISTS incident_incidents_state ON incident_incidents (state, opened_ms);
+    CREATE TABLE IF NOT EXISTS incident_history (
+      incident INTEGER NOT NULL REFERENCES incident_incidents (id),
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      time_ms INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      actor TEXT,
+      text TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS incident_history_incident ON incident_history (incident, seq);`)
+
+  const insert = db.prepare(`INSERT INTO incident_incidents (state, opened_ms, closed_ms, root_kind, root_id, probable, why, affected, down, ack_by, ack_ms)
+    VALUES ('open', ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL)`)
+  const save = db.prepare(`UPDATE incident_incidents SET state = ?, closed_ms = ?, root_kind = ?, root_id = ?, probable = ?, why = ?, affected = ?, down = ? WHERE id = ?`)
+  const saveAck = db.prepare('UPDATE incident_incidents SET ack_by = ?, ack_ms = ? WHERE id = ?')
+  const log = db.prepare('INSERT INTO incident_history (incident, time_ms, kind, actor, text) VALUES (?, ?, ?, ?, ?)')
+  const openRows = db.prepare("SELECT * FROM incident_incidents WHERE state = 'open' ORDER BY opened_ms, id")
+  const byId = db.prepare('SELECT * FROM incident_incidents WHERE id = ?')
+  const historyOf = db.prepare('SELECT time_ms, kind, actor, text FROM incident_history WHERE incident = ? ORDER BY seq')
+
+  const toIncident = (r: Row): Incident => {
+    const affected = JSON.parse(r.affected) as Incident['affected']
+    return {
+      id: r.id,
+      state: r.state,
+      openedMs: r.opened_ms,
+      closedMs: r.closed_ms,
+      rootCause: { kind: r.root_kind, id: r.root_id, probable: r.probable === 1, why: r.why },
+      affected,
+      down: JSON.parse(r.down) as string[],
+      acknowledged: r.ack_by === null ? null : { by: r.ack_by, atMs: r.ack_ms! },
+      history: (historyOf.all(r.id) as { time_ms: number; kind: IncidentEvent['kind']; actor: string | null; text: string }[]).map((h) => ({ timeMs: h.time_ms, kind: h.kind, actor: h.actor, text: h.text })),
+    }
+  }
+  const write = (i: Incident) => save.run(i.state, i.closedMs, i.rootCause.kind, i.rootCause.id, i.rootCause.probable ? 1 : 0, i.rootCause.why, JSON.stringify(i.affected), JSON.stringify(i.down), i.id)
+  const describe = (c: RootCause) => `${c.kind === 'link' ? 'fiber link' : 'device'} ${c.id}${c.probable ? ' (probable)' : ''}: ${c.why}`
+
+  const update = db.transaction((groups: readonly FailureGroup[], nowMs: number, times: Parameters<IncidentStore['update']>[2] = {}): IncidentChange[] => {
+    const open = (openRows.all() as Row[]).map(toIncident)
+    const taken = new Set<number>()
+    const changes = new Map<number, IncidentChange['change']>()
+    const earliest = (devices: readonly string[]) => {
+      const ts = devices.map((d) => times.sinceMs?.(d)).filter((t): t is number => t !== undefined && t <= nowMs)
+      return ts.length > 0 ? Math.min(...ts) : nowMs
+    }
+    for (const g of groups) {
+      let inc = open.find((i) => !taken.has(i.id) && sameRoot(i.rootCause, g.rootCause))
+      const overlapping = open.filter((i) => !taken.has(i.id) && i !== inc && i.down.some((d) => g.devices.includes(d)))
+      if (!inc) inc = overlapping.shift()
+      if (!inc) {
+        const affected = { devices: [...g.devices], aps: [...g.aps], neighborhoods: [...g.neighborhoods] }
+        const openedMs = earliest(g.devices)
+        const id = Number(insert.run(openedMs, g.rootCause.kind, g.rootCause.id, g.rootCause.probable ? 1 : 0, g.rootCause.why, JSON.stringify(affected), JSON.stringify(g.devices)).lastInsertRowid)
+        log.run(id, openedMs, 'opened', null, `${g.devices.length} device(s) down (${list(g.devices)}) in ${g.neighborhoods.join(', ') || 'no neighborhood'}; root cause ${describe(g.rootCause)}`)
+        taken.add(id)
+        changes.set(id, 'opened')
+        continue
+      }
+      taken.add(inc.id)
+      let changed = false
+      if (!sameRoot(inc.rootCause, g.rootCause) || inc.rootCause.probable !== g.rootCause.probable) {
+        log.run(inc.id, nowMs, 'root-cause', null, `root cause now ${describe(g.rootCause)}`)
+        inc.rootCause = g.rootCause
+        changed = true
+      } else inc.rootCause = g.rootCause // the words may differ; the cause is the same
+      for (const other of overlapping.filter((o) => o.down.some((d) => g.devices.includes(d)))) {
+        taken.add(other.id)
+        other.state = 'closed'
+        other.closedMs = nowMs
+        other.down = []
+        write(other)
+        log.run(other.id, nowMs, 'merged', null, `part of incident ${inc.id} now: ${describe(g.rootCause)}`)
+        changes.set(other.id, 'closed')
+        inc.affected.devices = union(inc.affected.devices, other.affected.devices)
+        inc.affected.aps = union(inc.affected.aps, other.affected.aps)
+        inc.affected.neighborhoods = union(inc.affected.neighborhoods, other.affected.neighborhoods).sort()
+        inc.openedMs = Math.min(inc.openedMs, other.openedMs)
+        changed = true
+      }
+      const joined = g.devices.filter((d) => !inc.down.includes(d))
+      const recovered = inc.down.filter((d) => !g.devices.includes(d))
+      if (joined.length > 0) log.run(inc.id, nowMs, 'joined', null, `${joined.length} more device(s) down: ${list(joined)}`)
+      if (recovered.length > 0) log.run(inc.id, nowMs, 'recovered', null, `${recovered.length} device(s) answer again: ${list(recovered)}`)
+      if (joined.length > 0 || recovered.length > 0) changed = true
+      inc.down = [...g.devices]
+      inc.affected.devices = union(inc.affected.devices, g.devices)
+      inc.affected.aps = union(inc.affected.aps, g.aps)
+      inc.affected.neighborhoods = union(inc.affected.neighborhoods, g.neighborhoods).sort()
+      write(inc)
+      if (inc.openedMs !== open.find((o) => o.id === inc.id)?.openedMs) db.prepare('UPDATE incident_incidents SET opened_ms = ? WHERE id = ?').run(inc.openedMs, inc.id)
+      if (changed) changes.set(inc.id, 'changed')
+    }
+    for (const inc of open) {
+      if (taken.has(inc.id)) continue
+      const back = inc.down.map((d) => times.recoveredMs?.(d)).filter((t): t is number => t !== undefined && t <= nowMs)
+      inc.closedMs = back.length === inc.down.length && back.length > 0 ? Math.max(...back) : nowMs
+      inc.state = 'closed'
+      inc.down = []
+      write(inc)
+      log.run(inc.id, inc.closedMs, 'closed', null, `service back: every device answers (${Math.round((inc.closedMs - inc.openedMs) / 60_000)} min after it began)`)
+      changes.set(inc.id, 'closed')
+    }
+    return [...changes].map(([id, change]) => ({ id, change }))
+  })
+
+  const get = (id: number) => {
+    const r = byId.get(id) as Row | undefined
+    return r ? toIncident(r) : undefined
+  }
+  const must = (id: number) => {
+    const i = get(id)
+    if (!i) throw new IncidentNotFoundError(id)
+    return i
+  }
+
+  return {
+    update: (groups, nowMs, times) => update(groups, nowMs, times),
+    list(q = {}) {
+      const where: string[] = []
+      const params: (string | number)[] = []
+      if (q.state) (where.push('state = ?'), params.push(q.state))
+      if (q.toMs !== undefined) (where.push('opened_ms < ?'), params.push(q.toMs))
+      if (q.fromMs !== undefined) (where.push('(closed_ms IS NULL OR closed_ms >= ?)'), params.push(q.fromMs))
+      const rows = db.prepare(`SELECT * FROM incident_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_ms DESC, id DESC`).all(...params) as Row[]
+      return rows.map(toIncident)
+    },
+    get,
+    acknowledge: db.transaction((id: number, actor: string, nowMs: number) => {
+      const i = must(id)
+      if (!i.acknowledged) saveAck.run(actor, nowMs, id)
+      log.run(id, nowMs, 'ack', actor, i.acknowledged ? `acknowledged again (first by ${i.acknowledged.by})` : 'acknowledged')
+      return must(id)
+    }),
+    note: db.transaction((id: number, actor: string, text: string, nowMs: number) => {
+      must(id)
+      log.run(id, nowMs, 'note', actor, text)
+      return must(id)
+    }),
+  }
+}
