@@ -230,9 +230,13 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
     list(q = {}) {
       const where: string[] = []
       const params: (string | number)[] = []
-      if (q.state) (where.push('state = ?'), params.push(q.state))
-      if (q.toMs !== undefined) (where.push('opened_ms < ?'), params.push(q.toMs))
-      if (q.fromMs !== undefined) (where.push('(closed_ms IS NULL OR closed_ms >= ?)'), params.push(q.fromMs))
+      const and = (sql: string, v: string | number) => {
+        where.push(sql)
+        params.push(v)
+      }
+      if (q.state) and('state = ?', q.state)
+      if (q.toMs !== undefined) and('opened_ms < ?', q.toMs)
+      if (q.fromMs !== undefined) and('(closed_ms IS NULL OR closed_ms >= ?)', q.fromMs)
       const rows = db.prepare(`SELECT * FROM incident_incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_ms DESC, id DESC`).all(...params) as Row[]
       return rows.map(toIncident)
     },
