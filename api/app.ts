@@ -39,6 +39,7 @@ import links from './routes/links/index.ts'
 import meta from './routes/meta/index.ts'
 import neighborhoods from './routes/neighborhoods/index.ts'
 import reports from './routes/reports/index.ts'
+import incidents from './routes/incidents/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -282,6 +283,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(series, { prefix: '/api/series' })
   await app.register(events, { prefix: '/api/events' })
   await app.register(reports, { prefix: '/api/reports' })
+  await app.register(incidents, { prefix: '/api/incidents' })
   await app.register(tokens, { prefix: '/api/tokens' })
   await app.register(signin, { prefix: '/api/signin' })
 

@@ -16,6 +16,8 @@ import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { steppedClock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
+import { createIncidentEngine } from '../incidents/engine.ts'
+import { openIncidentStore } from '../incidents/store.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
 import type { UnifiSecret } from '../collector/unifi/credentials.ts'
 import { UnifiConfigError } from '../collector/unifi/errors.ts'
@@ -56,6 +58,8 @@ export interface DemoConfig {
   historyStepMs: number
   /** live poll interval (CIVICNET_COLLECT_INTERVAL_MS, default 60 000 ms) */
   pollIntervalMs: number
+  /** failed polls in a row before a device is in an incident (CIVICNET_INCIDENT_MISSES, default 2) */
+  incidentMisses: number
   /** simulator control API port on 127.0.0.1 (CIVICNET_SIM_CONTROL_PORT, default 8161; 0 = free) */
   controlPort: number
   /** trap port the collector listens on and the simulator sends to (CIVICNET_TRAP_PORT, default 1162; 0 = free) */
@@ -84,6 +88,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     historyDays: intEnv(env, 'CIVICNET_DEMO_HISTORY_DAYS', 2, 0, 90),
     historyStepMs: intEnv(env, 'CIVICNET_DEMO_HISTORY_STEP_MS', 5 * MINUTE_MS, 60_000, DAY_MS),
     pollIntervalMs: intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS),
+    incidentMisses: intEnv(env, 'CIVICNET_INCIDENT_MISSES', 2, 1, 100),
     controlPort: intEnv(env, 'CIVICNET_SIM_CONTROL_PORT', 8161, 0, 65535),
     trapPort: intEnv(env, 'CIVICNET_TRAP_PORT', 1162, 0, 65535),
     ephemeralAgentPorts: env.CIVICNET_DEMO_EPHEMERAL_PORTS === '1',
@@ -276,6 +281,14 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     )
     const baseUrl = await api.start()
     stops.push(['API', () => api.stop()])
+
+    // incidents: what is down, grouped by root cause, from the stored polls
+    const incidents = createIncidentEngine(
+      { consecutiveMisses: config.incidentMisses, staleMs: 3 * config.pollIntervalMs, evaluateMs: Math.min(10_000, Math.max(500, Math.floor(config.pollIntervalMs / 2))) },
+      { store, incidents: openIncidentStore(appState.db), inventory: () => appState.inventory(), clock, log: log.child({ part: 'incidents' }) },
+    )
+    incidents.start()
+    stops.push(['incidents', () => incidents.stop()])
 
     return {
       baseUrl,

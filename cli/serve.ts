@@ -8,6 +8,8 @@ import { wallClock } from '../core/clock.ts'
 import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer } from '../api/server.ts'
 import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
+import { createIncidentEngine } from '../incidents/engine.ts'
+import { openIncidentStore } from '../incidents/store.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
@@ -28,6 +30,7 @@ Environment (see .env.example):
   HOST                        address to bind (default 127.0.0.1)
   CIVICNET_DATA_DIR           app state (state.sqlite) and the embedded store (default ./data)
   CIVICNET_COLLECT_INTERVAL_MS  the collector's poll interval: status freshness (default 60000)
+  CIVICNET_INCIDENT_MISSES    failed polls in a row before a device is in an incident (default 2)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
@@ -70,12 +73,14 @@ export const command: Command = {
     }
     let port: number
     let pollIntervalMs: number
+    let misses: number
     let storeConfig
     let allowedHosts
     try {
       allowedHosts = allowedHostsFromEnv()
       port = intEnv('PORT', 8080, 0, 65535)
       pollIntervalMs = intEnv('CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, 86_400_000)
+      misses = intEnv('CIVICNET_INCIDENT_MISSES', 2, 1, 100)
       storeConfig = loadStoreConfig()
     } catch (err) {
       console.error(`civicnet serve: ${(err as Error).message}`)
@@ -117,11 +122,18 @@ export const command: Command = {
       state.close()
       return 1
     }
+    // incidents: what is down, grouped by root cause, from the polls the collector stores
+    const engine = createIncidentEngine(
+      { consecutiveMisses: misses, staleMs: 3 * pollIntervalMs, evaluateMs: Math.min(10_000, Math.max(1000, Math.floor(pollIntervalMs / 2))) },
+      { store, incidents: openIncidentStore(state.db), inventory: () => state.inventory(), clock: wallClock, log: log.child({ part: 'incidents' }) },
+    )
+    engine.start()
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done())
       process.once('SIGTERM', () => done())
     })
     log.info('stopping')
+    await engine.stop()
     await server.stop()
     await store.close()
     state.close()

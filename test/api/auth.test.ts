@@ -3,6 +3,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createSigninCode } from '../../api/auth/signin-codes.ts'
 import { createToken, listTokens, verifyToken } from '../../api/auth/tokens.ts'
+import { openIncidentStore } from '../../incidents/store.ts'
 import { saveRun } from '../../reports/runs.ts'
 import { T, bearer, harness, type Harness } from './support.ts'
 
@@ -20,6 +21,15 @@ interface Row {
   body?: object | ((h: Harness) => object)
   allowed: Scope[]
   ok: number
+}
+
+/** An open incident in the harness's app state (sw-1 down), made once. */
+function anIncident(h: Harness): number {
+  const store = openIncidentStore(h.appState.db)
+  const open = store.list({ state: 'open' })
+  if (open.length > 0) return open[0]!.id
+  store.update([{ rootCause: { kind: 'device', id: 'sw-1', probable: false, why: 'made by the role table' }, top: 'sw-1', devices: ['sw-1'], aps: [], neighborhoods: [] }], T)
+  return store.list({ state: 'open' })[0]!.id
 }
 
 /** Every route x every scope: who gets an answer, who gets 401 (no token) or 403 (wrong role). */
@@ -51,6 +61,10 @@ const TABLE: Row[] = [
     allowed: ['admin', 'analyst'],
     ok: 200,
   },
+  { method: 'GET', name: '/api/incidents', route: '/api/incidents', url: () => '/api/incidents', allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'GET', name: '/api/incidents/:id', route: '/api/incidents/{id}', url: (h) => `/api/incidents/${anIncident(h)}`, allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'POST', name: '/api/incidents/:id/ack', route: '/api/incidents/{id}/ack', url: (h) => `/api/incidents/${anIncident(h)}/ack`, allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'POST', name: '/api/incidents/:id/notes', route: '/api/incidents/{id}/notes', url: (h) => `/api/incidents/${anIncident(h)}/notes`, body: { text: 'checked in the role table' }, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },
   { method: 'POST', name: '/api/signin', route: '/api/signin', url: () => '/api/signin', body: (h) => ({ code: createSigninCode(h.appState.db, 'planner', 'role table') }), allowed: ALL, ok: 200 },
