@@ -60,6 +60,8 @@ export interface DemoConfig {
   pollIntervalMs: number
   /** failed polls in a row before a device is in an incident (CIVICNET_INCIDENT_MISSES, default 2) */
   incidentMisses: number
+  /** how long a new failure waits for the devices above it before it opens an incident (CIVICNET_INCIDENT_SETTLE_MS, default the poll interval + 15 s) */
+  incidentSettleMs: number
   /** simulator control API port on 127.0.0.1 (CIVICNET_SIM_CONTROL_PORT, default 8161; 0 = free) */
   controlPort: number
   /** trap port the collector listens on and the simulator sends to (CIVICNET_TRAP_PORT, default 1162; 0 = free) */
@@ -89,6 +91,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     historyStepMs: intEnv(env, 'CIVICNET_DEMO_HISTORY_STEP_MS', 5 * MINUTE_MS, 60_000, DAY_MS),
     pollIntervalMs: intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS),
     incidentMisses: intEnv(env, 'CIVICNET_INCIDENT_MISSES', 2, 1, 100),
+    incidentSettleMs: intEnv(env, 'CIVICNET_INCIDENT_SETTLE_MS', intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS) + 15_000, 0, DAY_MS),
     controlPort: intEnv(env, 'CIVICNET_SIM_CONTROL_PORT', 8161, 0, 65535),
     trapPort: intEnv(env, 'CIVICNET_TRAP_PORT', 1162, 0, 65535),
     ephemeralAgentPorts: env.CIVICNET_DEMO_EPHEMERAL_PORTS === '1',
@@ -284,7 +287,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
 
     // incidents: what is down, grouped by root cause, from the stored polls
     const incidents = createIncidentEngine(
-      { consecutiveMisses: config.incidentMisses, staleMs: 3 * config.pollIntervalMs, evaluateMs: Math.min(10_000, Math.max(500, Math.floor(config.pollIntervalMs / 2))) },
+      { consecutiveMisses: config.incidentMisses, staleMs: 3 * config.pollIntervalMs, settleMs: config.incidentSettleMs, evaluateMs: Math.min(10_000, Math.max(500, Math.floor(config.pollIntervalMs / 2))) },
       { store, incidents: openIncidentStore(appState.db), inventory: () => appState.inventory(), clock, log: log.child({ part: 'incidents' }) },
     )
     incidents.start()

@@ -31,6 +31,7 @@ Environment (see .env.example):
   CIVICNET_DATA_DIR           app state (state.sqlite) and the embedded store (default ./data)
   CIVICNET_COLLECT_INTERVAL_MS  the collector's poll interval: status freshness (default 60000)
   CIVICNET_INCIDENT_MISSES    failed polls in a row before a device is in an incident (default 2)
+  CIVICNET_INCIDENT_SETTLE_MS how long a new failure waits for the devices above it (default interval + 15 s)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
@@ -74,6 +75,7 @@ export const command: Command = {
     let port: number
     let pollIntervalMs: number
     let misses: number
+    let settleMs: number | undefined
     let storeConfig
     let allowedHosts
     try {
@@ -81,6 +83,7 @@ export const command: Command = {
       port = intEnv('PORT', 8080, 0, 65535)
       pollIntervalMs = intEnv('CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, 86_400_000)
       misses = intEnv('CIVICNET_INCIDENT_MISSES', 2, 1, 100)
+      settleMs = process.env.CIVICNET_INCIDENT_SETTLE_MS ? intEnv('CIVICNET_INCIDENT_SETTLE_MS', 0, 0, 86_400_000) : undefined
       storeConfig = loadStoreConfig()
     } catch (err) {
       console.error(`civicnet serve: ${(err as Error).message}`)
@@ -124,7 +127,7 @@ export const command: Command = {
     }
     // incidents: what is down, grouped by root cause, from the polls the collector stores
     const engine = createIncidentEngine(
-      { consecutiveMisses: misses, staleMs: 3 * pollIntervalMs, evaluateMs: Math.min(10_000, Math.max(1000, Math.floor(pollIntervalMs / 2))) },
+      { consecutiveMisses: misses, staleMs: 3 * pollIntervalMs, settleMs: settleMs ?? pollIntervalMs + 15_000, evaluateMs: Math.min(10_000, Math.max(1000, Math.floor(pollIntervalMs / 2))) },
       { store, incidents: openIncidentStore(state.db), inventory: () => state.inventory(), clock: wallClock, log: log.child({ part: 'incidents' }) },
     )
     engine.start()

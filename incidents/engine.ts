@@ -13,7 +13,7 @@
 import type { Inventory } from '../core/inventory.ts'
 import { buildNetworkTree, type NetworkTree } from '../core/topology.ts'
 import type { MetricStore } from '../store/types.ts'
-import { groupFailures, type PortStatus, type Status } from './root-cause.ts'
+import { cutOff, groupFailures, type PortStatus, type Status } from './root-cause.ts'
 import type { IncidentChange, IncidentStore } from './store.ts'
 
 export interface IncidentEngineConfig {
@@ -21,8 +21,16 @@ export interface IncidentEngineConfig {
   consecutiveMisses?: number
   /** how often the store is read, ms (default 10 000) */
   evaluateMs?: number
-  /** a newest poll older than this makes the device unknown, ms (default 3 poll intervals; required) */
+  /** a newest poll older than this makes the device unknown, ms (3 poll intervals, say) */
   staleMs: number
+  /**
+   * how long a new failure waits before it opens an incident, ms (default 0): polls are
+   * spread over the interval, so the devices behind a failed switch can miss their polls
+   * before it misses its own; one poll interval plus a timed-out poll lets the switch's
+   * own poll say whether it is the root cause, so a fiber cut opens one incident, not one
+   * per AP. The incident's open time is still the first failed poll.
+   */
+  settleMs?: number
 }
 
 export interface IncidentEngineDeps {
@@ -47,6 +55,8 @@ interface DeviceState {
   downSinceMs: number | null
   /** time of the first good poll after a failure */
   upSinceMs: number | null
+  /** time of the poll that made the misses reach consecutiveMisses */
+  confirmedMs: number | null
 }
 
 export function createIncidentEngine(config: IncidentEngineConfig, deps: IncidentEngineDeps): IncidentEngine {
@@ -64,16 +74,18 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     const now = deps.clock.now()
     const [ups, ports] = await Promise.all([deps.store.latest({ metric: 'device_up' }), deps.store.latest({ metric: 'if_oper_status' })])
     for (const v of ups) {
-      const s = states.get(v.device) ?? { lastPollMs: -Infinity, misses: 0, downSinceMs: null, upSinceMs: null }
+      const s = states.get(v.device) ?? { lastPollMs: -Infinity, misses: 0, downSinceMs: null, upSinceMs: null, confirmedMs: null }
       if (v.timeMs > s.lastPollMs) {
         if (v.value === 0) {
           if (s.misses === 0) s.downSinceMs = v.timeMs
           s.misses++
+          if (s.misses === need) s.confirmedMs = v.timeMs
           s.upSinceMs = null
         } else {
           if (s.misses > 0 || s.upSinceMs === null) s.upSinceMs = v.timeMs
           s.misses = 0
           s.downSinceMs = null
+          s.confirmedMs = null
         }
         s.lastPollMs = v.timeMs
       }
@@ -81,20 +93,39 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     }
     const inOpen = new Set(deps.incidents.list({ state: 'open' }).flatMap((i) => i.down))
     const portOf = new Map(ports.map((p) => [`${p.device}\u0000${p.instance}`, p.value]))
+    const fresh = (s: DeviceState | undefined): s is DeviceState => s !== undefined && now - s.lastPollMs <= config.staleMs
+    /** missed a poll but not yet `need` in a row: undecided */
+    const suspect = (d: string) => {
+      const s = states.get(d)
+      return fresh(s) && s.misses > 0 && s.misses < need && !inOpen.has(d)
+    }
     const status = (d: string): Status => {
       const s = states.get(d)
-      if (!s || now - s.lastPollMs > config.staleMs) return 'unknown'
+      // a device of an open incident stays down until a fresh good poll says otherwise
+      if (inOpen.has(d)) return fresh(s) && s.misses === 0 ? 'up' : 'down'
+      if (!fresh(s)) return 'unknown'
       if (s.misses === 0) return 'up'
-      return s.misses >= need || inOpen.has(d) ? 'down' : 'unknown'
+      if (s.misses < need) return 'unknown'
+      // polls are spread over the interval, so the devices behind a failed switch can miss
+      // their polls before it misses its own: while anything above is undecided, wait for it
+      // (one whose fiber uplink is reported dark is decided: it is cut off)
+      for (let e = tree!.tree.parentEdge.get(d); e; e = tree!.tree.parentEdge.get(e.parent)) if (suspect(e.parent) && !cutOff(tree!.tree, e.parent, { status, port })) return 'unknown'
+      return 'down'
     }
-    const port = (d: string, p: string): PortStatus => {
+    function port(d: string, p: string): PortStatus {
       const v = portOf.get(`${d}\u0000${p}`)
       return v === undefined ? undefined : v === 1 ? 'up' : 'down'
     }
-    const groups = groupFailures(tree.tree, inv, { status, port })
+    // a failure new to every open incident waits settleMs from its first confirmed device
+    const settle = config.settleMs ?? 0
+    const groups = groupFailures(tree.tree, inv, { status, port }).filter((g) => {
+      if (settle === 0 || g.devices.some((d) => inOpen.has(d))) return true
+      const first = Math.min(...g.devices.map((d) => states.get(d)?.confirmedMs ?? now))
+      return now - first >= settle
+    })
     const changes = deps.incidents.update(groups, now, {
       sinceMs: (d) => states.get(d)?.downSinceMs ?? undefined,
-      recoveredMs: (d) => states.get(d)?.upSinceMs ?? undefined,
+      recoveredMs: (d) => (status(d) === 'up' ? states.get(d)!.upSinceMs ?? states.get(d)!.lastPollMs : undefined),
     })
     for (const c of changes) {
       const i = deps.incidents.get(c.id)!

@@ -14,7 +14,8 @@
  *
  * A device whose status is unknown (not polled yet, a stale answer, a lightweight AP whose
  * controller does not answer) is neither down nor healthy: it never opens a group and never
- * joins one, and a group under it is probable.
+ * joins one, and a group under it is probable; except that a device behind a fiber link its
+ * answering far end reports down is cut off, so down, whatever its own polls said so far.
  *
  * Pure domain code: statuses in, groups out; no store, no clock.
  */
@@ -58,11 +59,12 @@ export function groupFailures(tree: NetworkTree, inventory: Pick<Inventory, 'dev
   const kind = new Map(inventory.devices.map((d) => [d.id, d.kind]))
   const siteHood = new Map(inventory.sites.map((s) => [s.id, s.neighborhood]))
   const hood = new Map(inventory.devices.map((d) => [d.id, siteHood.get(d.site) ?? '']))
+  const down = (id: string) => obs.status(id) === 'down' || cutOff(tree, id, obs)
   const groups = new Map<string, string[]>()
   for (const id of tree.order) {
-    if (obs.status(id) !== 'down') continue
+    if (!down(id)) continue
     let top = id
-    for (let e = tree.parentEdge.get(top); e && obs.status(e.parent) === 'down'; e = tree.parentEdge.get(top)) top = e.parent
+    for (let e = tree.parentEdge.get(top); e && down(e.parent); e = tree.parentEdge.get(top)) top = e.parent
     const g = groups.get(top)
     if (g) g.push(id)
     else groups.set(top, [id])
@@ -74,6 +76,16 @@ export function groupFailures(tree: NetworkTree, inventory: Pick<Inventory, 'dev
     aps: devices.filter((d) => kind.get(d) === 'ap'),
     neighborhoods: [...new Set(devices.map((d) => hood.get(d) ?? '').filter((n) => n !== ''))].sort(),
   }))
+}
+
+/**
+ * Cut off: the device hangs from a fiber link whose other end (answering) reports its port
+ * down. The link carries no light, so nothing behind it can answer, whatever the device's
+ * own polls have said so far (a dead device's poll takes its timeouts to fail).
+ */
+export function cutOff(tree: NetworkTree, id: string, obs: Observations): boolean {
+  const e = tree.parentEdge.get(id)
+  return e?.link !== undefined && obs.status(e.parent) === 'up' && obs.port(e.parent, e.parentPort) === 'down'
 }
 
 function causeOf(top: string, e: TreeEdge | undefined, obs: Observations): RootCause {

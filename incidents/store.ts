@@ -58,7 +58,9 @@ export interface IncidentStore {
   /**
    * Reconciles the open incidents with the failure groups seen at nowMs. `sinceMs` says when
    * each device's failure began (its first failed poll), for an incident's open time;
-   * `recoveredMs` when it answered again (its first good poll), for the close time.
+   * `recoveredMs` when it answered again (its first good poll), for the close time, and
+   * undefined while it is not up (down, or no fresh poll: an incident never closes on an
+   * unknown status).
    */
   update(groups: readonly FailureGroup[], nowMs: number, times?: { sinceMs?: (device: string) => number | undefined; recoveredMs?: (device: string) => number | undefined }): IncidentChange[]
   list(q?: IncidentQuery): Incident[]
@@ -190,11 +192,14 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
         changed = true
       }
       const joined = g.devices.filter((d) => !inc.down.includes(d))
-      const recovered = inc.down.filter((d) => !g.devices.includes(d))
+      // a device leaves the incident when it answers again; one whose status is unknown (no
+      // fresh poll) stays in it
+      const recovered = inc.down.filter((d) => !g.devices.includes(d) && times.recoveredMs?.(d) !== undefined)
+      const stillOut = inc.down.filter((d) => !g.devices.includes(d) && !recovered.includes(d))
       if (joined.length > 0) log.run(inc.id, nowMs, 'joined', null, `${joined.length} more device(s) down: ${list(joined)}`)
       if (recovered.length > 0) log.run(inc.id, nowMs, 'recovered', null, `${recovered.length} device(s) answer again: ${list(recovered)}`)
       if (joined.length > 0 || recovered.length > 0) changed = true
-      inc.down = [...g.devices]
+      inc.down = [...g.devices, ...stillOut]
       inc.affected.devices = union(inc.affected.devices, g.devices)
       inc.affected.aps = union(inc.affected.aps, g.aps)
       inc.affected.neighborhoods = union(inc.affected.neighborhoods, g.neighborhoods).sort()
@@ -204,8 +209,20 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
     }
     for (const inc of open) {
       if (taken.has(inc.id)) continue
-      const back = inc.down.map((d) => times.recoveredMs?.(d)).filter((t): t is number => t !== undefined && t <= nowMs)
-      inc.closedMs = back.length === inc.down.length && back.length > 0 ? Math.max(...back) : nowMs
+      // closed when every device of it answers again; while any has no fresh poll, the
+      // incident stays open as it was (unknown is not back)
+      const back = inc.down.map((d) => times.recoveredMs?.(d))
+      if (back.some((t) => t === undefined)) {
+        const up = inc.down.filter((_, i) => back[i] !== undefined)
+        if (up.length > 0) {
+          inc.down = inc.down.filter((d) => !up.includes(d))
+          write(inc)
+          log.run(inc.id, nowMs, 'recovered', null, `${up.length} device(s) answer again: ${list(up)}`)
+          changes.set(inc.id, 'changed')
+        }
+        continue
+      }
+      inc.closedMs = Math.min(nowMs, Math.max(...(back as number[])))
       inc.state = 'closed'
       inc.down = []
       write(inc)

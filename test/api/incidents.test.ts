@@ -15,7 +15,7 @@ test.before(async (ctx) => {
   const group = (id: string, kind: 'device' | 'link', devices: string[]) => ({ rootCause: { kind, id, probable: false, why: `${id} test` }, top: devices[0]!, devices, aps: devices.filter((d) => d.startsWith('ap-')), neighborhoods: ['north'] })
   // one incident opened and closed an hour before T, one open since 10 min before T
   store.update([group('ap-2', 'device', ['ap-2'])], T - 3_600_000)
-  store.update([], T - 3_000_000)
+  store.update([], T - 3_000_000, { recoveredMs: () => T - 3_000_000 })
   store.update([group('fib-1', 'link', ['sw-1', 'ap-1'])], T - 600_000)
   ctx.closed = store.list({ state: 'closed' })[0]!.id
   ctx.open = store.list({ state: 'open' })[0]!.id

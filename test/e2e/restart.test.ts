@@ -109,6 +109,8 @@ test('a restart on the same data dir never reports a device down while its agent
   assert.equal(downs.events, [], 'no deviceDown event in the restart')
   const ups = await get<{ events: { device: string; timeMs: number; detail: string }[] }>(`${url}/api/events?type=deviceUp&${q}`, token)
   assert.equal(ups.events.slice(0, 5), [], 'no deviceUp event in the restart (nothing was down)')
+  const incidents = await get<{ incidents: unknown[] }>(`${url}/api/incidents`, token)
+  assert.equal(incidents.incidents, [], 'no incident opened by the restart')
 
   assert.is(await demo.stop(), 0, `second run did not stop cleanly:\n${demo.stderr().slice(-2000)}`)
   ctx.running = null

@@ -3,10 +3,10 @@
  * on loopback, the collector's poller reads it every minute into a DuckDB store, and the
  * incident engine reads the store after each round and keeps incidents in an app-state
  * database. Against the simulator's truth:
- * - a fiber cut opens exactly one incident after two missed polls, root cause the link,
- *   the devices the truth has out; restored, it closes, its duration within one poll
- *   interval of the truth's outage;
- * - an AP down alone under a healthy switch is its own incident;
+ * - a fiber cut opens exactly one incident at the first poll that sees it (the core reports
+ *   its port on the link down), root cause the link, the devices the truth has out;
+ *   restored, it closes, its duration within one poll interval of the truth's outage;
+ * - an AP down alone under a healthy switch is its own incident, after two missed polls;
  * - a new engine on the same database (a restart) opens nothing and keeps the open one;
  * - acknowledgements and notes are kept in the history.
  */
@@ -30,7 +30,7 @@ import { smallCity, silentLog } from '../simulators/fixture.ts'
 const MIN = 60_000
 const START = Date.parse('2026-11-24T17:00:00Z')
 
-test('a fiber cut is one incident with the link as root cause, opened after two missed polls and closed within a poll of the truth; an AP alone is its own; a restart opens nothing', async () => {
+test('a fiber cut is one incident with the link as root cause, opened at the first poll that sees it and closed within a poll of the truth; an AP alone is its own after two missed polls; a restart opens nothing', async () => {
   const inventory = smallCity()
   const clock = steppedClock(START)
   const city = createSimulatedCity(inventory, { seed: 7, clock, originMs: START - 3_600_000, bindHostOverride: '127.0.0.1', ephemeralPorts: true }, silentLog)
@@ -63,10 +63,13 @@ test('a fiber cut is one incident with the link as root cause, opened after two 
     const cutAt = t - 30_000 // half a poll interval before the next poll
     clock.set(cutAt)
     const cut = city.faults.inject({ type: 'link-cut', target: 'fl-north' })
-    assert.equal(await round(), [], 'one missed poll: not yet an incident')
+    // the core reports its port on the link down at once: like a linkDown trap, that is
+    // evidence enough, with no second missed poll
     const opened = await round()
     assert.is(opened.length, 1)
     assert.equal(opened[0]!.change, 'opened')
+    // the controller's APs behind the cut join the same incident at their second miss
+    assert.equal(await round(), [{ id: opened[0]!.id, change: 'changed' }], 'the APs joined the incident, no new one')
     const [inc] = incidents.list({ state: 'open' })
     const out = city.truth.outages().filter((o) => o.endMs === null).map((o) => o.device).sort()
     assert.equal(out, ['ap-n1', 'ap-n2', 'ap-n3', 'sw-north'])
@@ -76,10 +79,10 @@ test('a fiber cut is one incident with the link as root cause, opened after two 
     assert.equal(inc!.affected.neighborhoods, ['north'])
     assert.is(inc!.openedMs, cutAt + 30_000, 'opened at the first failed poll')
 
-    // an AP alone under the healthy south switch: its own incident
+    // an AP alone under the healthy south switch: its own incident, after two missed polls
     clock.set(t - 30_000)
     const lone = city.faults.inject({ type: 'device-down', target: 'ap-s2' })
-    await round()
+    assert.equal(await round(), [], 'one missed poll: not yet an incident')
     const second = await round()
     assert.equal(second.map((c) => c.change), ['opened'])
     const open = incidents.list({ state: 'open' })
@@ -108,8 +111,8 @@ test('a fiber cut is one incident with the link as root cause, opened after two 
     assert.equal(done.state, 'closed')
     assert.equal(done.down, [])
     assert.equal(done.acknowledged, { by: 'engineer:demo', atMs: restoredAt + 20_000 - MIN })
-    assert.equal(done.history.map((h) => h.kind), ['opened', 'ack', 'note', 'closed'])
-    assert.is(done.history[2]!.text, 'crew dispatched to the north cabinet')
+    assert.equal(done.history.map((h) => h.kind), ['opened', 'joined', 'ack', 'note', 'closed'])
+    assert.is(done.history[3]!.text, 'crew dispatched to the north cabinet')
     assert.equal(incidents.list({ state: 'open' }), [])
     assert.is(incidents.list().length, 2, 'nothing else was ever opened')
   } finally {

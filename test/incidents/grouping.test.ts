@@ -51,6 +51,14 @@ test('the root of the tree down: everything below it through down devices is its
   assert.equal(g![4], ['north', 'south'])
 })
 
+test('a device behind a fiber link its answering far end reports dark is cut off: down, whatever its own polls said so far', () => {
+  // sw-north's own failed poll has not come in yet (unknown); core-1 says Te0/0/1 is dark
+  assert.equal(causes(['ap-n1', 'ap-n2'], { 'core-1 Te0/0/1': 'down' }, ['sw-north']), [['link', 'fl-north', false, ['sw-north', 'ap-n1', 'ap-n2'], ['north']]])
+  assert.equal(causes([], { 'core-1 Te0/0/1': 'down' }, ['sw-north']), [['link', 'fl-north', false, ['sw-north'], ['north']]])
+  // a dark port on a bare uplink is no such evidence (the device or its cable)
+  assert.equal(causes([], { 'sw-south Gi1/0/2': 'down' }), [])
+})
+
 test('an unknown status neither opens nor joins a group; a down device under it is probable', () => {
   // sw-north not read yet: its APs down are each under an unknown parent
   assert.equal(causes(['ap-n1'], {}, ['sw-north']), [['device', 'ap-n1', true, ['ap-n1'], ['north']]])
