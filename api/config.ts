@@ -1,6 +1,7 @@
 /**
  * The API's configuration: typed, with defaults beside each field, validated once and frozen.
  */
+import { DEFAULT_SLA_TARGETS, SEVERITIES, type SlaTargets } from '../incidents/sla.ts'
 export interface ApiConfig {
   /** the collector's poll interval; a device_up sample stays fresh for 2 of them (default 60000 ms) */
   pollIntervalMs: number
@@ -34,6 +35,8 @@ export interface ApiConfig {
   allowedHosts: readonly string[]
   /** failed authentications per client address before 429 (default 10 in 60 000 ms) */
   authFailures: { max: number; windowMs: number }
+  /** target time to restore per incident severity, ms (CIVICNET_INCIDENT_SLA; default critical 4 h, major 8 h, minor 24 h) */
+  incidentSla: SlaTargets
 }
 
 /** The loopback names every server answers to. */
@@ -64,6 +67,7 @@ export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   history: null,
   allowedHosts: LOOPBACK_HOSTS,
   authFailures: Object.freeze({ max: 10, windowMs: 60_000 }),
+  incidentSla: Object.freeze({ ...DEFAULT_SLA_TARGETS }),
 })
 
 /** Fills defaults and checks each field, naming the one that is wrong. */
@@ -84,6 +88,10 @@ export function apiConfig(partial: Partial<ApiConfig> = {}): Readonly<ApiConfig>
   const { max, windowMs } = c.authFailures
   if (!Number.isInteger(max) || max < 1 || !Number.isInteger(windowMs) || windowMs < 1000) {
     throw new RangeError(`api config: authFailures must be { max >= 1, windowMs >= 1000 }, got ${JSON.stringify(c.authFailures)}`)
+  }
+  for (const sev of SEVERITIES) {
+    const v = c.incidentSla[sev]
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`api config: incidentSla.${sev} must be an integer >= 1 ms, got ${String(v)}`)
   }
   return Object.freeze(c)
 }

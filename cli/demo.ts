@@ -17,6 +17,7 @@ import type { Logger } from 'pino'
 import { steppedClock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
 import { createIncidentEngine } from '../incidents/engine.ts'
+import { parseSlaTargets, type SlaTargets } from '../incidents/sla.ts'
 import { openIncidentStore } from '../incidents/store.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
 import type { UnifiSecret } from '../collector/unifi/credentials.ts'
@@ -62,6 +63,8 @@ export interface DemoConfig {
   incidentMisses: number
   /** how long a new failure waits for the devices above it before it opens an incident (CIVICNET_INCIDENT_SETTLE_MS, default the poll interval + 15 s) */
   incidentSettleMs: number
+  /** target time to restore per incident severity (CIVICNET_INCIDENT_SLA, default critical=4h,major=8h,minor=24h) */
+  incidentSla: SlaTargets
   /** simulator control API port on 127.0.0.1 (CIVICNET_SIM_CONTROL_PORT, default 8161; 0 = free) */
   controlPort: number
   /** trap port the collector listens on and the simulator sends to (CIVICNET_TRAP_PORT, default 1162; 0 = free) */
@@ -92,6 +95,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     pollIntervalMs: intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS),
     incidentMisses: intEnv(env, 'CIVICNET_INCIDENT_MISSES', 2, 1, 100),
     incidentSettleMs: intEnv(env, 'CIVICNET_INCIDENT_SETTLE_MS', intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS) + 15_000, 0, DAY_MS),
+    incidentSla: parseSlaTargets(env.CIVICNET_INCIDENT_SLA),
     controlPort: intEnv(env, 'CIVICNET_SIM_CONTROL_PORT', 8161, 0, 65535),
     trapPort: intEnv(env, 'CIVICNET_TRAP_PORT', 1162, 0, 65535),
     ephemeralAgentPorts: env.CIVICNET_DEMO_EPHEMERAL_PORTS === '1',
@@ -275,6 +279,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
         port: config.port,
         ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
         pollIntervalMs: config.pollIntervalMs,
+        incidentSla: config.incidentSla,
         // a fault must reach the map within two poll intervals: reuse a computed summary
         // for a fifth of one at most
         summaryCacheMs: Math.min(60_000, Math.floor(config.pollIntervalMs / 5)),

@@ -9,6 +9,7 @@ import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer } from '../api/server.ts'
 import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
 import { createIncidentEngine } from '../incidents/engine.ts'
+import { parseSlaTargets, type SlaTargets } from '../incidents/sla.ts'
 import { openIncidentStore } from '../incidents/store.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
@@ -32,6 +33,7 @@ Environment (see .env.example):
   CIVICNET_COLLECT_INTERVAL_MS  the collector's poll interval: status freshness (default 60000)
   CIVICNET_INCIDENT_MISSES    failed polls in a row before a device is in an incident (default 2)
   CIVICNET_INCIDENT_SETTLE_MS how long a new failure waits for the devices above it (default interval + 15 s)
+  CIVICNET_INCIDENT_SLA       target time to restore by severity (default critical=4h,major=8h,minor=24h)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
@@ -76,6 +78,7 @@ export const command: Command = {
     let pollIntervalMs: number
     let misses: number
     let settleMs: number | undefined
+    let incidentSla: SlaTargets
     let storeConfig
     let allowedHosts
     try {
@@ -83,6 +86,7 @@ export const command: Command = {
       port = intEnv('PORT', 8080, 0, 65535)
       pollIntervalMs = intEnv('CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, 86_400_000)
       misses = intEnv('CIVICNET_INCIDENT_MISSES', 2, 1, 100)
+      incidentSla = parseSlaTargets(process.env.CIVICNET_INCIDENT_SLA)
       settleMs = process.env.CIVICNET_INCIDENT_SETTLE_MS ? intEnv('CIVICNET_INCIDENT_SETTLE_MS', 0, 0, 86_400_000) : undefined
       storeConfig = loadStoreConfig()
     } catch (err) {
@@ -113,7 +117,7 @@ export const command: Command = {
     // web/dist is git-ignored: built when missing or stale, unless CIVICNET_WEB_DIR names another
     if (!process.env.CIVICNET_WEB_DIR) await ensureWebBuild({ log })
     const server = createApiServer(
-      { host, port, pollIntervalMs, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
+      { host, port, pollIntervalMs, incidentSla, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
       { store, appState: state, clock: wallClock, log },
     )
     try {

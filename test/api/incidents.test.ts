@@ -51,6 +51,22 @@ test('one incident, acknowledged and noted: the history keeps who and what', asy
   ])
 })
 
+test('each answer carries its SLA clock at the API\'s now: the cut is critical (4 h), breached only once past its due time', async ({ h, open, closed }) => {
+  const at = async () => (await get(h, `/api/incidents/${open}`)).json().sla
+  assert.equal(await at(), { severity: 'critical', targetMs: 4 * 3_600_000, dueMs: T - 600_000 + 4 * 3_600_000, elapsedMs: 600_000, remainingMs: 4 * 3_600_000 - 600_000, breached: false })
+  const due = T - 600_000 + 4 * 3_600_000
+  try {
+    h.clock.set(due)
+    assert.equal([(await at()).remainingMs, (await at()).breached], [0, false])
+    h.clock.set(due + 1)
+    assert.equal([(await at()).remainingMs, (await at()).breached], [-1, true])
+  } finally {
+    h.clock.set(T)
+  }
+  // the closed one (one AP, minor: 24 h) ran 10 minutes
+  assert.equal((await get(h, `/api/incidents/${closed}`)).json().sla, { severity: 'minor', targetMs: 24 * 3_600_000, dueMs: T - 3_600_000 + 24 * 3_600_000, elapsedMs: 600_000, remainingMs: null, breached: false })
+})
+
 test('bad input: each a 4xx naming what is wrong', async ({ h }) => {
   const cases: [string, string, object | undefined, number, string, RegExp][] = [
     ['GET', '/api/incidents/999', undefined, 404, 'CN_ERR_INCIDENT_NOT_FOUND', /incident '999' not found \(field 'id'\)/],

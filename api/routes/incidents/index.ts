@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { slaClock } from '../../../incidents/sla.ts'
 import { IncidentNotFoundError, openIncidentStore, type Incident } from '../../../incidents/store.ts'
 import { ENGINEER } from '../../auth/guard.ts'
 import { CN_ERR_BAD_RANGE, CN_ERR_INCIDENT_NOT_FOUND } from '../../errors.ts'
@@ -32,6 +33,14 @@ const IncidentBody = Type.Object(
     }, { additionalProperties: false }),
     down: Type.Array(Type.String(), { description: 'the devices still down (empty once closed)' }),
     acknowledged: Type.Union([Type.Object({ by: Type.String(), atMs: EpochMs }, { additionalProperties: false }), Type.Null()]),
+    sla: Type.Object({
+      severity: Type.Union([Type.Literal('critical'), Type.Literal('major'), Type.Literal('minor')], { description: 'critical: a fiber link, 10 APs or more, or several neighborhoods; major: 2-9 APs or a switch, controller or router; minor: one AP' }),
+      targetMs: Type.Integer({ description: 'target time to restore for the severity' }),
+      dueMs: EpochMs,
+      elapsedMs: Type.Integer({ description: 'time the clock ran: to the close, or to now' }),
+      remainingMs: Type.Union([Type.Integer(), Type.Null()], { description: 'left before the target while open (negative once past); null once closed' }),
+      breached: Type.Boolean({ description: 'ran longer than the target' }),
+    }, { additionalProperties: false }),
     history: Type.Array(Type.Object({
       timeMs: EpochMs,
       kind: Type.String({ description: 'opened, joined, recovered, root-cause, merged, closed, ack or note' }),
@@ -58,6 +67,8 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     if (!i) throw new CN_ERR_INCIDENT_NOT_FOUND(id, 'id')
     return i
   }
+  /** the incident as answered: with its SLA clock at the API's now */
+  const shown = (i: Incident) => ({ ...i, sla: slaClock(i, civic.clock.now(), civic.config.incidentSla) })
 
   app.get('', {
     config: { roles: ENGINEER },
@@ -75,13 +86,13 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const q = request.query
     if (q.fromMs !== undefined && q.toMs !== undefined && q.toMs <= q.fromMs) throw new CN_ERR_BAD_RANGE(`toMs (${q.toMs}) must be after fromMs (${q.fromMs})`)
-    return { incidents: store.list({ ...(q.state ? { state: q.state } : {}), ...(q.fromMs !== undefined ? { fromMs: q.fromMs } : {}), ...(q.toMs !== undefined ? { toMs: q.toMs } : {}) }) }
+    return { incidents: store.list({ ...(q.state ? { state: q.state } : {}), ...(q.fromMs !== undefined ? { fromMs: q.fromMs } : {}), ...(q.toMs !== undefined ? { toMs: q.toMs } : {}) }).map(shown) }
   })
 
   app.get('/:id', {
     config: { roles: ENGINEER },
     schema: { tags: ['incidents'], summary: 'One incident with its whole history', security: [{ bearer: [] }], params: IdParams, response: { 200: IncidentBody, ...errors } },
-  }, async (request) => must(request.params.id))
+  }, async (request) => shown(must(request.params.id)))
 
   app.post('/:id/ack', {
     config: { roles: ENGINEER },
@@ -92,7 +103,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     must(request.params.id)
     try {
-      return store.acknowledge(Number(request.params.id), actor(request), civic.clock.now())
+      return shown(store.acknowledge(Number(request.params.id), actor(request), civic.clock.now()))
     } catch (err) {
       if (err instanceof IncidentNotFoundError) throw new CN_ERR_INCIDENT_NOT_FOUND(request.params.id, 'id')
       throw err
@@ -108,7 +119,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     must(request.params.id)
-    return store.note(Number(request.params.id), actor(request), request.body.text, civic.clock.now())
+    return shown(store.note(Number(request.params.id), actor(request), request.body.text, civic.clock.now()))
   })
 }
 
