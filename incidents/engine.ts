@@ -13,6 +13,7 @@
 import type { Inventory } from '../core/inventory.ts'
 import { buildNetworkTree, type NetworkTree } from '../core/topology.ts'
 import type { MetricStore } from '../store/types.ts'
+import { clientHoursLost } from './client-hours.ts'
 import { cutOff, groupFailures, type PortStatus, type Status } from './root-cause.ts'
 import type { IncidentChange, IncidentStore } from './store.ts'
 
@@ -23,6 +24,8 @@ export interface IncidentEngineConfig {
   evaluateMs?: number
   /** a newest poll older than this makes the device unknown, ms (3 poll intervals, say) */
   staleMs: number
+  /** how often an open incident's client-hours lost is computed again, ms (default 60 000; at its close always) */
+  clientHoursEveryMs?: number
   /**
    * how long a new failure waits before it opens an incident, ms (default 0): polls are
    * spread over the interval, so the devices behind a failed switch can miss their polls
@@ -34,7 +37,7 @@ export interface IncidentEngineConfig {
 }
 
 export interface IncidentEngineDeps {
-  store: Pick<MetricStore, 'latest'>
+  store: Pick<MetricStore, 'latest' | 'aggregate'>
   incidents: IncidentStore
   inventory: () => Inventory
   clock: { now(): number }
@@ -127,6 +130,14 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
       sinceMs: (d) => states.get(d)?.downSinceMs ?? undefined,
       recoveredMs: (d) => (status(d) === 'up' ? states.get(d)!.upSinceMs ?? states.get(d)!.lastPollMs : undefined),
     })
+    // client-hours lost: for each open incident now and then, and once more at its close
+    const closedNow = new Set(changes.filter((c) => c.change === 'closed').map((c) => c.id))
+    for (const i of [...deps.incidents.list({ state: 'open' }), ...[...closedNow].map((id) => deps.incidents.get(id)!)]) {
+      if (!closedNow.has(i.id) && i.clientHoursLost && now - i.clientHoursLost.atMs < (config.clientHoursEveryMs ?? 60_000)) continue
+      const end = i.closedMs ?? now
+      const lost = await clientHoursLost({ aps: i.affected.aps, fromMs: i.openedMs, toMs: end }, { store: deps.store })
+      deps.incidents.setClientHours(i.id, lost.clientHours, lost.unknownApHours, end)
+    }
     for (const c of changes) {
       const i = deps.incidents.get(c.id)!
       deps.log.info({ incident: c.id, change: c.change, rootCause: `${i.rootCause.kind} ${i.rootCause.id}`, probable: i.rootCause.probable, down: i.down.length, neighborhoods: i.affected.neighborhoods }, `incident ${c.change}`)

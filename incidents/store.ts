@@ -38,6 +38,8 @@ export interface Incident {
   /** the devices still down (empty once closed) */
   down: string[]
   acknowledged: { by: string; atMs: number } | null
+  /** client-hours the incident took (client-hours.ts), as of atMs; null until first computed */
+  clientHoursLost: { value: number; unknownApHours: number; atMs: number } | null
   /** oldest first */
   history: IncidentEvent[]
 }
@@ -65,6 +67,8 @@ export interface IncidentStore {
   update(groups: readonly FailureGroup[], nowMs: number, times?: { sinceMs?: (device: string) => number | undefined; recoveredMs?: (device: string) => number | undefined }): IncidentChange[]
   list(q?: IncidentQuery): Incident[]
   get(id: number): Incident | undefined
+  /** records the incident's client-hours lost as of atMs */
+  setClientHours(id: number, value: number, unknownApHours: number, atMs: number): void
   /** throws IncidentNotFoundError */
   acknowledge(id: number, actor: string, nowMs: number): Incident
   /** throws IncidentNotFoundError */
@@ -91,6 +95,9 @@ interface Row {
   down: string
   ack_by: string | null
   ack_ms: number | null
+  client_hours: number | null
+  client_hours_unknown: number | null
+  client_hours_at_ms: number | null
 }
 
 const sameRoot = (a: RootCause, b: RootCause) => a.kind === b.kind && a.id === b.id
@@ -110,7 +117,10 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       affected TEXT NOT NULL,
       down TEXT NOT NULL,
       ack_by TEXT,
-      ack_ms INTEGER
+      ack_ms INTEGER,
+      client_hours REAL,
+      client_hours_unknown INTEGER,
+      client_hours_at_ms INTEGER
     );
     CREATE INDEX IF NOT EXISTS incident_incidents_state ON incident_incidents (state, opened_ms);
     CREATE TABLE IF NOT EXISTS incident_history (
@@ -143,6 +153,7 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       affected,
       down: JSON.parse(r.down) as string[],
       acknowledged: r.ack_by === null ? null : { by: r.ack_by, atMs: r.ack_ms! },
+      clientHoursLost: r.client_hours === null ? null : { value: r.client_hours, unknownApHours: r.client_hours_unknown ?? 0, atMs: r.client_hours_at_ms! },
       history: (historyOf.all(r.id) as { time_ms: number; kind: IncidentEvent['kind']; actor: string | null; text: string }[]).map((h) => ({ timeMs: h.time_ms, kind: h.kind, actor: h.actor, text: h.text })),
     }
   }
@@ -258,6 +269,9 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       return rows.map(toIncident)
     },
     get,
+    setClientHours(id, value, unknownApHours, atMs) {
+      db.prepare('UPDATE incident_incidents SET client_hours = ?, client_hours_unknown = ?, client_hours_at_ms = ? WHERE id = ?').run(value, unknownApHours, atMs, id)
+    },
     acknowledge: db.transaction((id: number, actor: string, nowMs: number) => {
       const i = must(id)
       if (!i.acknowledged) saveAck.run(actor, nowMs, id)

@@ -109,6 +109,8 @@ test('a fiber cut is one incident with the link as root cause, opened at the fir
     const truthMs = truth.endMs! - truth.startMs
     assert.ok(Math.abs(done.closedMs! - done.openedMs - truthMs) <= MIN, `measured ${(done.closedMs! - done.openedMs) / MIN} min, truth ${truthMs / MIN} min`)
     assert.equal(done.state, 'closed')
+    // client-hours lost, computed at the close: no history 1-4 weeks before, so none is made up
+    assert.equal(done.clientHoursLost, { value: 0, unknownApHours: 3, atMs: done.closedMs })
     assert.equal(done.down, [])
     assert.equal(done.acknowledged, { by: 'engineer:demo', atMs: restoredAt + 20_000 - MIN })
     assert.equal(done.history.map((h) => h.kind), ['opened', 'joined', 'ack', 'note', 'closed'])

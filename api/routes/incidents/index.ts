@@ -6,6 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { CLIENT_HOURS_METHOD } from '../../../incidents/client-hours.ts'
 import { slaClock } from '../../../incidents/sla.ts'
 import { IncidentNotFoundError, openIncidentStore, type Incident } from '../../../incidents/store.ts'
 import { ENGINEER } from '../../auth/guard.ts'
@@ -33,6 +34,12 @@ const IncidentBody = Type.Object(
     }, { additionalProperties: false }),
     down: Type.Array(Type.String(), { description: 'the devices still down (empty once closed)' }),
     acknowledged: Type.Union([Type.Object({ by: Type.String(), atMs: EpochMs }, { additionalProperties: false }), Type.Null()]),
+    clientHoursLost: Type.Union([Type.Object({
+      value: Type.Number({ description: 'client-hours lost, to one decimal' }),
+      unknownApHours: Type.Integer({ description: 'AP-hours with no usual figure (no sample in any of the 4 weeks before), left out' }),
+      atMs: EpochMs,
+      method: Type.String(),
+    }, { additionalProperties: false }), Type.Null()], { description: 'null until the engine first computed it' }),
     sla: Type.Object({
       severity: Type.Union([Type.Literal('critical'), Type.Literal('major'), Type.Literal('minor')], { description: 'critical: a fiber link, 10 APs or more, or several neighborhoods; major: 2-9 APs or a switch, controller or router; minor: one AP' }),
       targetMs: Type.Integer({ description: 'target time to restore for the severity' }),
@@ -68,7 +75,11 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     return i
   }
   /** the incident as answered: with its SLA clock at the API's now */
-  const shown = (i: Incident) => ({ ...i, sla: slaClock(i, civic.clock.now(), civic.config.incidentSla) })
+  const shown = (i: Incident) => ({
+    ...i,
+    clientHoursLost: i.clientHoursLost && { ...i.clientHoursLost, value: Math.round(i.clientHoursLost.value * 10) / 10, method: CLIENT_HOURS_METHOD },
+    sla: slaClock(i, civic.clock.now(), civic.config.incidentSla),
+  })
 
   app.get('', {
     config: { roles: ENGINEER },
