@@ -30,6 +30,9 @@ export async function startDemo(
     CIVICNET_DEMO_HISTORY_DAYS: String(opts.historyDays ?? 1),
     CIVICNET_DEMO_HISTORY_STEP_MS: String(opts.historyStepMs ?? 3_600_000),
     CIVICNET_COLLECT_INTERVAL_MS: String(opts.pollIntervalMs ?? 5000),
+    // a new failure waits one poll interval and a second for the devices above it, not the
+    // default 15 s more: tests see an incident soon after its fault
+    CIVICNET_INCIDENT_SETTLE_MS: String((opts.pollIntervalMs ?? 5000) + 1000),
     ...opts.env,
   }
   const log = pino({ level: process.env.CIVICNET_TEST_LOG ?? 'warn' })

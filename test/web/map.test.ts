@@ -255,6 +255,18 @@ test('an AP fault shows as down on the next refresh, without a reload, and is an
     const item = `[data-testid=outage-item][data-id="${victim}"][data-since="${sinceMs}"]`
     await page.waitForSelector(item, { timeout: 10_000 })
     assert.match((await page.textContent(item))!, /· down since \d\d:\d\d \(\d+ min\)/)
+    // and it is an incident of its own, root cause the AP, as the API has it
+    const incident = `[data-testid=incident-item][data-root-kind="device"][data-root="${victim}"]`
+    await page.waitForSelector(incident, { timeout: 60_000 })
+    const open = (await api(ctx, '/api/incidents?state=open')).incidents.filter((i: { rootCause: { id: string } }) => i.rootCause.id === victim)
+    assert.is(open.length, 1)
+    assert.equal(open[0].down, [victim])
+    assert.is(await page.getAttribute(incident, 'data-id'), String(open[0].id))
+    assert.is((await page.evaluate(() => window.__civicnet.incidents.byDevice))[victim], open[0].id)
+    const hood = (await api(ctx, '/api/neighborhoods')).features.find((f: { properties: { id: string } }) => f.properties.id === open[0].affected.neighborhoods[0]).properties.name
+    const incidentText = (await page.textContent(incident))!.replace(/\s+/g, ' ')
+    assert.match(incidentText, new RegExp(`down(?: \\(probable\\))?: 1 device\\(s\\), 1 AP\\(s\\) in ${hood} · since \\d\\d:\\d\\d \\(\\d+ min\\) · SLA minor: `))
+    assert.is(await page.textContent('[data-testid=incident-count]'), String((await api(ctx, '/api/incidents?state=open')).incidents.length))
     await page.screenshot({ path: `${ARTIFACTS}web-ap-fault.png` })
   } finally {
     await page.close()

@@ -3,7 +3,7 @@
  * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
  * the page never reads a raw answer.
  */
-import type { DeviceRow, DeviceStatus, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportDoc, ReportParams, SeriesData } from './types.ts'
+import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportDoc, ReportParams, SeriesData } from './types.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -119,6 +119,24 @@ export function normalizeEvent(e: Json): EventRow {
   }
 }
 
+export function normalizeIncident(i: Json): IncidentRow {
+  const rc = obj(i.rootCause)
+  const aff = obj(i.affected)
+  const sla = obj(i.sla)
+  const strs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+  return {
+    id: num(i, 'id') ?? 0,
+    openedMs: num(i, 'openedMs') ?? 0,
+    rootCause: { kind: rc.kind === 'link' ? 'link' : 'device', id: str(rc, 'id'), probable: rc.probable === true, why: str(rc, 'why') },
+    down: strs(i.down),
+    aps: strs(aff.aps),
+    neighborhoods: strs(aff.neighborhoods),
+    acknowledged: i.acknowledged !== null && i.acknowledged !== undefined,
+    sla: { severity: str(sla, 'severity'), dueMs: num(sla, 'dueMs') ?? 0, remainingMs: num(sla, 'remainingMs'), breached: sla.breached === true },
+    clientHoursLost: num(obj(i.clientHoursLost), 'value'),
+  }
+}
+
 export interface ApiClientOptions {
   /** origin + path prefix of the API, '' for the page's own origin */
   baseUrl: string
@@ -217,6 +235,10 @@ export function createApiClient(opts: ApiClientOptions) {
     },
     async events(fromMs: number, toMs: number): Promise<EventRow[]> {
       return list(await get(`/api/events?fromMs=${Math.floor(fromMs)}&toMs=${Math.ceil(toMs)}`), 'events').map(normalizeEvent)
+    },
+    /** Open incidents (engineers), newest first. */
+    async openIncidents(): Promise<IncidentRow[]> {
+      return list(await get('/api/incidents?state=open'), 'incidents').map(normalizeIncident)
     },
     /** One series: metric over time for one neighborhood or device. */
     async series(q: { metric: string; groupBy: 'neighborhood' | 'device'; id: string; fromMs: number; toMs: number; stepMs: number; fn?: string }): Promise<SeriesData> {

@@ -66,6 +66,19 @@ export interface EventRow {
   detail: string
 }
 
+/** An open incident as the map shows it (GET /api/incidents?state=open). */
+export interface IncidentRow {
+  id: number
+  openedMs: number
+  rootCause: { kind: 'device' | 'link'; id: string; probable: boolean; why: string }
+  down: string[]
+  aps: string[]
+  neighborhoods: string[]
+  acknowledged: boolean
+  sla: { severity: string; dueMs: number; remainingMs: number | null; breached: boolean }
+  clientHoursLost: number | null
+}
+
 export interface SeriesData {
   /** epoch seconds (uPlot's unit) */
   times: number[]
@@ -90,6 +103,8 @@ export interface TestHooks {
   /** ms the newest redraw of the AP canvas took in JavaScript (the raster is on top) */
   apDrawMs: number | null
   lastError: string | null
+  /** open incidents: their root causes ('link:<id>' | 'device:<id>') and, per device still down, its incident id */
+  incidents: { roots: string[]; byDevice: Record<string, number> }
 }
 
 /** One row of a report (reports/schema.ts ReportRow): a neighborhood, or the total. */

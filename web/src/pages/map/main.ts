@@ -20,10 +20,10 @@
  *   ap-filter, public-note, whoami, token-form, updated, conn-state.
  */
 import { ApiError, createApiClient } from '../../api-client.ts'
-import { classify, fmtAgo, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
+import { classify, fmtAgo, fmtDuration, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
 import { createCityMap, escapeHtml } from './map.ts'
 import { createPanel } from './panel.ts'
-import type { DeviceRow, EventRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from '../../types.ts'
+import type { DeviceRow, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from '../../types.ts'
 
 const TOKEN_KEY = 'civicnet.token'
 
@@ -32,7 +32,7 @@ declare global {
     __civicnet: TestHooks
   }
 }
-const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null }
+const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null, incidents: { roots: [], byDevice: {} } }
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
@@ -67,6 +67,7 @@ const state = {
   byDevice: new Map<string, DeviceRow>(),
   links: [] as LinkRow[],
   events: [] as EventRow[],
+  incidents: [] as IncidentRow[],
   engineer: false,
   serverNowMs: null as number | null,
   metric: 'clientsNow' as ChoroplethMetric,
@@ -242,6 +243,28 @@ function drawOutages() {
     : '<li class="muted">No events in the last 24 h.</li>')
 }
 
+/**
+ * Open incidents: one line per root cause (a fiber cut darkening a street of APs is one),
+ * what it takes out, since when, and its SLA clock; on the map the root cause is marked and
+ * each affected AP carries its incident (hooks.incidents for tests).
+ */
+function drawIncidents() {
+  const list = state.incidents
+  $('[data-testid=incident-count]').textContent = String(list.length)
+  const cause = (i: IncidentRow) => (i.rootCause.kind === 'link' ? `Fiber <strong>${escapeHtml(i.rootCause.id)}</strong> cut` : `<strong>${escapeHtml(state.byDevice.get(i.rootCause.id)?.name ?? i.rootCause.id)}</strong> down`)
+  const sla = (i: IncidentRow) => (i.sla.breached ? '<span class="bad">SLA breached</span>' : i.sla.remainingMs === null ? '' : `SLA ${escapeHtml(i.sla.severity)}: ${fmtDuration(i.sla.remainingMs)} left`)
+  setHtml($('[data-testid=incident-list]'), list.length
+    ? list.map((i) => `<li class="incident" data-testid="incident-item" data-id="${i.id}" data-root-kind="${i.rootCause.kind}" data-root="${escapeHtml(i.rootCause.id)}" title="${escapeHtml(i.rootCause.why)}">
+        <span class="sym sym-down" aria-hidden="true"></span>
+        <span>${cause(i)}${i.rootCause.probable ? ' <span class="muted">(probable)</span>' : ''}: ${fmtInt(i.down.length)} device(s), ${fmtInt(i.aps.length)} AP(s) in ${escapeHtml(i.neighborhoods.map(nameOf).join(', ') || 'no neighborhood')}
+        <span class="muted">· ${fmtSince(i.openedMs, nowMs())} · ${sla(i)}${i.clientHoursLost === null ? '' : ` · ${fmtInt(Math.round(i.clientHoursLost))} client-hours lost`}${i.acknowledged ? ' · acknowledged' : ''}</span></span></li>`).join('')
+    : '<li class="muted">No open incident.</li>')
+  const byAp: Record<string, number> = {}
+  for (const i of list) for (const d of i.down) byAp[d] = i.id
+  hooks.incidents = { roots: list.map((i) => `${i.rootCause.kind}:${i.rootCause.id}`), byDevice: byAp }
+  cityMap.markIncidentRoots(list.map((i) => i.rootCause))
+}
+
 /** Tells screen-reader users what changed since the last refresh, once per change. */
 function announce() {
   const downNow = new Set(state.devices.filter((d) => d.status === 'down').map((d) => d.id))
@@ -342,7 +365,10 @@ async function load() {
       engineer = true
       if (nb.nowMs === null && dl.nowMs !== null) state.serverNowMs = dl.nowMs
       const to = nowMs()
-      state.events = await api.events(to - 24 * 3600_000, to + 60_000).catch(() => [] as EventRow[])
+      ;[state.events, state.incidents] = await Promise.all([
+        api.events(to - 24 * 3600_000, to + 60_000).catch(() => [] as EventRow[]),
+        api.openIncidents().catch(() => [] as IncidentRow[]),
+      ])
       state.events.sort((a, b) => b.timeMs - a.timeMs)
     } catch (err) {
       if (!(err instanceof ApiError && (err.status === 401 || err.status === 403))) {
@@ -355,6 +381,7 @@ async function load() {
         state.byDevice = new Map()
         state.links = []
         state.events = []
+        state.incidents = []
       }
     }
     setEngineer(engineer)
@@ -369,6 +396,7 @@ async function load() {
     $('[data-testid=ap-count]').textContent = fmtInt(aps.length)
     $('[data-testid=ap-down-count]').textContent = fmtInt(aps.filter((d) => d.status === 'down').length)
     drawOutages()
+    drawIncidents()
     drawApTable()
     announce()
     panel.refresh(state.byNeighborhood, state.byDevice)

@@ -308,6 +308,22 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
     }
   }
 
+  // Root causes of open incidents: a cut link drawn wide under its dashes, a failed device
+  // ringed in red, so the eye goes to the cause, not to the dark APs behind it.
+  const rootLayer = L.layerGroup().addTo(map)
+  function markIncidentRoots(roots: readonly { kind: 'device' | 'link'; id: string }[]) {
+    rootLayer.clearLayers()
+    for (const r of roots) {
+      if (r.kind === 'link') {
+        const line = links.get(r.id)
+        if (line) rootLayer.addLayer(L.polyline(line.getLatLngs() as L.LatLngExpression[], { renderer: linkRenderer, pane: 'links', color: '#b91c1c', weight: 10, opacity: 0.35, interactive: false }))
+      } else {
+        const m = markers.get(r.id)
+        if (m) rootLayer.addLayer(L.circleMarker(m.marker.getLatLng(), { renderer: apRenderer, pane: 'aps', radius: 15, color: '#b91c1c', weight: 3, fill: false, interactive: false }))
+      }
+    }
+  }
+
   function fitNeighborhoods() {
     const b = L.latLngBounds([])
     for (const p of areas.values()) b.extend(p.getBounds())
@@ -349,6 +365,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
     setNeighborhoods,
     setDevices,
     setLinks,
+    markIncidentRoots,
     select,
     selectDevice,
     fitNeighborhoods,
