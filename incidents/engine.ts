@@ -75,7 +75,10 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     const inv = deps.inventory()
     if (tree?.inv !== inv) tree = { inv, tree: buildNetworkTree(inv) }
     const now = deps.clock.now()
-    const [ups, ports] = await Promise.all([deps.store.latest({ metric: 'device_up' }), deps.store.latest({ metric: 'if_oper_status' })])
+    // only what can still count: an older newest poll makes a device unknown anyway (and a
+    // store of years must not be read whole every few seconds)
+    const sinceMs = now - config.staleMs
+    const [ups, ports] = await Promise.all([deps.store.latest({ metric: 'device_up', sinceMs }), deps.store.latest({ metric: 'if_oper_status', sinceMs })])
     for (const v of ups) {
       const s = states.get(v.device) ?? { lastPollMs: -Infinity, misses: 0, downSinceMs: null, upSinceMs: null, confirmedMs: null }
       if (v.timeMs > s.lastPollMs) {
@@ -145,8 +148,13 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     return changes
   }
 
+  let busy = false
   const tick = () => {
-    running = evaluate().catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'incident evaluation failed; trying again next round'))
+    if (busy) return // a slow round (a loaded store) is not overtaken by the next
+    busy = true
+    running = evaluate()
+      .catch((err: unknown) => deps.log.warn({ err: (err as Error).message }, 'incident evaluation failed; trying again next round'))
+      .finally(() => (busy = false))
   }
 
   return {
