@@ -1,6 +1,6 @@
 /**
- * The incident engine: every `evaluateMs` it reads each device's newest poll (device_up)
- * and each port's newest ifOperStatus from the metric store, counts the consecutive failed
+ * The incident engine: every `evaluateMs` it reads each device's newest poll (device_up),
+ * each port's newest ifOperStatus and the linkDown/linkUp traps since from the metric store, counts the consecutive failed
  * polls of each device (a poll is counted once, by its time), groups the devices that
  * missed `consecutiveMisses` polls in a row (default 2) by root cause (root-cause.ts), and
  * reconciles the stored incidents with the groups (store.ts).
@@ -37,7 +37,7 @@ export interface IncidentEngineConfig {
 }
 
 export interface IncidentEngineDeps {
-  store: Pick<MetricStore, 'latest' | 'aggregate'>
+  store: Pick<MetricStore, 'latest' | 'aggregate' | 'events'>
   incidents: IncidentStore
   inventory: () => Inventory
   clock: { now(): number }
@@ -78,7 +78,13 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     // only what can still count: an older newest poll makes a device unknown anyway (and a
     // store of years must not be read whole every few seconds)
     const sinceMs = now - config.staleMs
-    const [ups, ports] = await Promise.all([deps.store.latest({ metric: 'device_up', sinceMs }), deps.store.latest({ metric: 'if_oper_status', sinceMs })])
+    const [ups, ports, traps] = await Promise.all([
+      deps.store.latest({ metric: 'device_up', sinceMs }),
+      deps.store.latest({ metric: 'if_oper_status', sinceMs }),
+      // linkDown / linkUp traps name the port (ifName) in their detail: newer than the port's
+      // last poll, a trap says its state first
+      deps.store.events({ fromMs: sinceMs, toMs: now + 1, type: ['linkDown', 'linkUp'], limit: 1000 }),
+    ])
     for (const v of ups) {
       const s = states.get(v.device) ?? { lastPollMs: -Infinity, misses: 0, downSinceMs: null, upSinceMs: null, confirmedMs: null }
       if (v.timeMs > s.lastPollMs) {
@@ -98,7 +104,13 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
       states.set(v.device, s)
     }
     const inOpen = new Set(deps.incidents.list({ state: 'open' }).flatMap((i) => i.down))
-    const portOf = new Map(ports.map((p) => [`${p.device}\u0000${p.instance}`, p.value]))
+    const portOf = new Map(ports.map((p) => [`${p.device}\u0000${p.instance}`, { up: p.value === 1, timeMs: p.timeMs }]))
+    for (const e of traps) {
+      // newest first: the first trap of a port is its newest
+      const k = `${e.device}\u0000${e.detail}`
+      const polled = portOf.get(k)
+      if (e.timeMs > (polled?.timeMs ?? -Infinity)) portOf.set(k, { up: e.type === 'linkUp', timeMs: e.timeMs })
+    }
     const fresh = (s: DeviceState | undefined): s is DeviceState => s !== undefined && now - s.lastPollMs <= config.staleMs
     /** missed a poll but not yet `need` in a row: undecided */
     const suspect = (d: string) => {
@@ -120,17 +132,24 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     }
     function port(d: string, p: string): PortStatus {
       const v = portOf.get(`${d}\u0000${p}`)
-      return v === undefined ? undefined : v === 1 ? 'up' : 'down'
+      return v === undefined ? undefined : v.up ? 'up' : 'down'
     }
     // a failure new to every open incident waits settleMs from its first confirmed device
     const settle = config.settleMs ?? 0
+    // (a fiber link seen dark needs no waiting: its far end says so itself)
     const groups = groupFailures(tree.tree, inv, { status, port }).filter((g) => {
-      if (settle === 0 || g.devices.some((d) => inOpen.has(d))) return true
+      if (settle === 0 || g.devices.some((d) => inOpen.has(d)) || (g.rootCause.kind === 'link' && !g.rootCause.probable)) return true
       const first = Math.min(...g.devices.map((d) => states.get(d)?.confirmedMs ?? now))
       return now - first >= settle
     })
+    // when a device's failure began: its first failed poll, or for one cut off before any
+    // of its polls failed, when its fiber link was seen dark (the trap, or the far end's poll)
+    const darkSince = (d: string) => {
+      const e = tree!.tree.parentEdge.get(d)
+      return e && cutOff(tree!.tree, d, { status, port }) ? portOf.get(`${e.parent}\u0000${e.parentPort}`)?.timeMs : undefined
+    }
     const changes = deps.incidents.update(groups, now, {
-      sinceMs: (d) => states.get(d)?.downSinceMs ?? undefined,
+      sinceMs: (d) => states.get(d)?.downSinceMs ?? darkSince(d),
       recoveredMs: (d) => (status(d) === 'up' ? states.get(d)!.upSinceMs ?? states.get(d)!.lastPollMs : undefined),
     })
     // client-hours lost: for each open incident now and then, and once more at its close

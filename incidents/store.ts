@@ -233,7 +233,10 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
         }
         continue
       }
-      inc.closedMs = Math.min(nowMs, Math.max(...(back as number[])))
+      // the last device's first good poll; when that predates the opening (the incident came
+      // from a trap and no poll ever failed), the round that saw it back
+      const last = Math.max(...(back as number[]))
+      inc.closedMs = last >= inc.openedMs ? Math.min(nowMs, last) : nowMs
       inc.state = 'closed'
       inc.down = []
       write(inc)

@@ -1,8 +1,9 @@
 /**
  * Incidents in the running demo (simulated Hartford, cut down to three neighborhoods' APs,
  * the collector polling every 2 s, the API with its incident engine), asked over HTTP as
- * an engineer: a fiber cut injected in the simulator opens exactly one incident, root cause
- * the link, listing exactly the devices the simulator's truth has out because of it; when
+ * an engineer: a fiber cut injected in the simulator opens exactly one incident (at once,
+ * from the core's linkDown trap), root cause the link, listing exactly the devices the
+ * simulator's truth has out because of it as their polls fail; when
  * the link is back the incident closes, its duration within one poll interval of the
  * truth's outage (plus, at the end, a poll that was still timing out when the link came back).
  */
@@ -76,14 +77,19 @@ test('a fiber cut is one incident, root cause the link, the truth\'s devices; it
   const link = inv.links.filter((l) => tree.edges.has(l.id) && apsBehind(l.id) >= 5).sort((a, b) => apsBehind(a.id) - apsBehind(b.id) || a.id.localeCompare(b.id))[0]!
   const cut = demo.city.faults.inject({ type: 'link-cut', target: link.id })
   const opened = await until('the incident', async () => (await incidents(demo, '?state=open'))[0], 60_000)
-  await sleep(3 * POLL_MS) // every device behind the cut has missed its polls by now
+  // the core's linkDown trap opens it at once; the devices behind join as their polls fail
+  const truthOut = demo.city.truth.outages().filter((o) => o.endMs === null)
+  const want = truthOut.map((o) => o.device).sort()
+  await until('every device behind the cut in the incident', async () => {
+    const open = await incidents(demo, '?state=open')
+    return open.length === 1 && JSON.stringify([...open[0]!.down].sort()) === JSON.stringify(want) ? true : undefined
+  }, 60_000).catch(() => undefined)
   const [inc, ...more] = await incidents(demo, '?state=open')
   const story = async () => JSON.stringify((await incidents(demo)).map((i) => [i.id, i.state, i.rootCause.id, i.history.map((h) => `${h.kind} ${h.text.slice(0, 100)}`)]))
   assert.equal(more, [], `exactly one incident: ${await story()}`)
   assert.is(inc!.id, opened.id, `the first incident is the one: ${await story()}`)
   assert.equal([inc!.rootCause.kind, inc!.rootCause.id, inc!.rootCause.probable], ['link', link.id, false])
-  const truthOut = demo.city.truth.outages().filter((o) => o.endMs === null)
-  assert.equal([...inc!.down].sort(), truthOut.map((o) => o.device).sort(), 'the devices the truth has out')
+  assert.equal([...inc!.down].sort(), want, 'the devices the truth has out')
   assert.ok(truthOut.every((o) => o.causes.some((c) => c.includes(link.id))))
   assert.equal(inc!.affected.neighborhoods, [...new Set(truthOut.map((o) => o.neighborhood))].sort())
 

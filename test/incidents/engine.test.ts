@@ -128,4 +128,50 @@ test('a fiber cut is one incident with the link as root cause, opened at the fir
   }
 })
 
+test('a linkDown trap newer than the last poll opens the link\'s incident at once, before any poll fails; a newer linkUp ends it', async () => {
+  const inventory = smallCity()
+  const T0 = Date.parse('2026-11-24T17:00:00Z')
+  const clock = steppedClock(T0)
+  const city = createSimulatedCity(inventory, { seed: 7, clock, originMs: T0 - 3_600_000, bindHostOverride: '127.0.0.1', ephemeralPorts: true }, silentLog)
+  await city.start()
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-incidents-trap-'))
+  const store = await openDuckDbStore({ path: ':memory:' })
+  await store.init()
+  const state = openAppState(join(dir, 'state.sqlite'))
+  const writer = createWriter({ spoolDir: join(dir, 'spool'), maxDelayMs: 5 }, { store, log: silentLog })
+  const poller = createPoller({ timeoutMs: 1000, retries: 0 }, {
+    inventory: () => city.inventoryWithEndpoints(), sink: writer, clock, log: silentLog,
+    poll: pollWithProbe(probeDevice, () => ({ version: '2c', community: 'public' })),
+  })
+  const incidents = openIncidentStore(state.db)
+  const engine = createIncidentEngine({ staleMs: 3 * MIN, settleMs: 5 * MIN }, { store, incidents, inventory: () => inventory, clock, log: silentLog })
+  try {
+    writer.start()
+    await poller.pollAll({ timeoutMs: 1000, retries: 0 })
+    await writer.flush()
+    assert.equal(await engine.evaluate(), [])
+    // the event the trap receiver stores for the core's IF-MIB linkDown on Te0/0/1 (its detail is the ifName)
+    clock.set(T0 + 20_000)
+    await store.writeEvents([{ timeMs: T0 + 20_000, device: 'core-1', neighborhood: '', type: 'linkDown', severity: 'critical', detail: 'Te0/0/1' }])
+    const opened = await engine.evaluate()
+    assert.equal(opened.map((c) => c.change), ['opened'], 'at once: a seen dark link does not wait for settleMs')
+    const [inc] = incidents.list({ state: 'open' })
+    assert.equal([inc!.rootCause.kind, inc!.rootCause.id, inc!.down], ['link', 'fl-north', ['sw-north']])
+    assert.is(inc!.openedMs, T0 + 20_000)
+    clock.set(T0 + 40_000)
+    await store.writeEvents([{ timeMs: T0 + 40_000, device: 'core-1', neighborhood: '', type: 'linkUp', severity: 'info', detail: 'Te0/0/1' }])
+    assert.equal((await engine.evaluate()).map((c) => c.change), ['closed'], 'the link is up again and the switch answered its last poll')
+    // no poll ever failed: closed at the round that saw the link up, 20 s after it opened
+    assert.equal([incidents.get(inc!.id)!.openedMs, incidents.get(inc!.id)!.closedMs], [T0 + 20_000, T0 + 40_000])
+  } finally {
+    await engine.stop()
+    await poller.stop()
+    await writer.stop()
+    await store.close()
+    state.close()
+    await city.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test.run()
