@@ -64,7 +64,7 @@ test('a restart on the same data dir never reports a device down while its agent
   let demo = (ctx.running = spawnDemo({ dataDir: ctx.dataDir, env }))
   await demo.url
   await sleep(POLL_MS + 1000)
-  assert.is(await demo.stop(), 0, `first run did not stop cleanly:\n${demo.stderr().slice(-2000)}`)
+  assert.is(await demo.stop(), 0, `first run did not stop cleanly: ${demo.stopReport()}`)
   ctx.running = null
   const stoppedAtMs = Date.now()
   const keysBefore = await keyIds(ctx.dataDir)
@@ -120,7 +120,7 @@ test('a restart on the same data dir never reports a device down while its agent
     assert.ok(Date.now() < until, `the station sources were not read after the restart: ${polled.join(', ')}`)
   }
 
-  assert.is(await demo.stop(), 0, `second run did not stop cleanly:\n${demo.stderr().slice(-2000)}`)
+  assert.is(await demo.stop(), 0, `second run did not stop cleanly: ${demo.stopReport()}`)
   ctx.running = null
 
   // the same digest keys on both sides of the restart (a new one only where a local day or

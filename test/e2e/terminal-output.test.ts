@@ -33,7 +33,7 @@ async function run(ctx: { dirs: string[]; running: DemoProcess[] }, opts: { tty:
   await sleep(500) // anything logged right after the banner
   const code = await demo.stop()
   ctx.running.splice(ctx.running.indexOf(demo), 1)
-  assert.is(code, 0, `the demo did not stop cleanly on Ctrl-C:\n${demo.stdout().slice(-2000)}\n${demo.stderr().slice(-2000)}`)
+  assert.is(code, 0, `the demo did not stop cleanly on Ctrl-C: ${demo.stopReport()}`)
   return demo.stdout()
 }
 

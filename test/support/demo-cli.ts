@@ -40,6 +40,12 @@ export interface DemoProcess {
   exited: Promise<number | null>
   /** sends SIGINT (Ctrl-C) and waits for the exit; SIGKILL after timeoutMs */
   stop(timeoutMs?: number): Promise<number | null>
+  /**
+   * Why a stop was not clean, facts first (a CI log shows a message's first lines): the exit
+   * code and signal, how long the stop took and whether it was killed, then what the demo
+   * printed after it was asked to stop, then the end of its output.
+   */
+  stopReport(): string
 }
 
 /** Finds the API's URL in the demo's output: pino's "Server listening at" (JSON or pretty) or the banner. */
@@ -64,6 +70,9 @@ export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>;
   const child = spawn(cmd!, args, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
+  let stopAt: { ms: number; stdoutLength: number; stderrLength: number } | null = null
+  let stoppedAfterMs: number | null = null
+  let killed = false
   child.stdout!.setEncoding('utf8')
   child.stderr!.setEncoding('utf8')
   const exited = new Promise<number | null>((resolve, reject) => {
@@ -91,16 +100,37 @@ export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>;
     exited,
     async stop(timeoutMs = 30_000) {
       if (child.exitCode === null && child.signalCode === null) {
+        stopAt = { ms: Date.now(), stdoutLength: stdout.length, stderrLength: stderr.length }
         // Ctrl-C: on a terminal the line discipline turns it into SIGINT for the demo
         if (opts.tty) child.stdin!.write('\x03')
         else child.kill('SIGINT')
       }
-      const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+      const t = setTimeout(() => {
+        killed = true
+        child.kill('SIGKILL')
+      }, timeoutMs)
       try {
         return await exited
       } finally {
         clearTimeout(t)
+        if (stopAt && stoppedAfterMs === null) stoppedAfterMs = Date.now() - stopAt.ms
       }
+    },
+    stopReport() {
+      // eslint-disable-next-line no-control-regex -- the terminal's erase-line sequence
+      const progress = /^\s*(\x1b\[K)?history: \d+\/\d+ steps/
+      const lines = (s: string) => s.split(/\r?\n|\r/).filter((l) => l.trim() !== '' && !progress.test(l))
+      const after = stopAt ? lines(stdout.slice(stopAt.stdoutLength) + '\n' + stderr.slice(stopAt.stderrLength)) : []
+      return [
+        `exit code ${child.exitCode}, signal ${child.signalCode}, ${opts.tty ? 'Ctrl-C typed on a pseudo-terminal' : 'SIGINT sent'}` +
+          (stoppedAfterMs === null ? ', never asked to stop' : `, ended ${stoppedAfterMs} ms after it${killed ? ' (SIGKILLed: it did not end in time)' : ''}`),
+        `after the stop (${after.length} lines):`,
+        ...after.slice(0, 40).map((l) => `  | ${l.slice(0, 400)}`),
+        'stderr, the end:',
+        ...lines(stderr).slice(-15).map((l) => `  | ${l.slice(0, 400)}`),
+        'stdout before the stop, the end:',
+        ...lines(stopAt ? stdout.slice(0, stopAt.stdoutLength) : stdout).slice(-10).map((l) => `  | ${l.slice(0, 400)}`),
+      ].join('\n')
     },
   }
 }

@@ -128,7 +128,7 @@ test('pasting the admin token from the file into the sign-in box signs in as adm
 
 test('after all that, no token the app-state database knows is in the log or the terminal', async (ctx) => {
   const code = await ctx.demo.stop()
-  assert.is(code, 0, `the demo did not stop cleanly on SIGINT:\n${ctx.demo.stdout().slice(-3000)}\n${ctx.demo.stderr().slice(-2000)}`)
+  assert.is(code, 0, `the demo did not stop cleanly on SIGINT: ${ctx.demo.stopReport()}`)
   const db = new Database(join(ctx.dataDir, 'state.sqlite'), { readonly: true })
   let hashes: string[]
   try {
