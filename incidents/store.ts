@@ -137,6 +137,8 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
     VALUES ('open', ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL)`)
   const save = db.prepare(`UPDATE incident_incidents SET state = ?, closed_ms = ?, root_kind = ?, root_id = ?, probable = ?, why = ?, affected = ?, down = ? WHERE id = ?`)
   const saveAck = db.prepare('UPDATE incident_incidents SET ack_by = ?, ack_ms = ? WHERE id = ?')
+  const saveOpened = db.prepare('UPDATE incident_incidents SET opened_ms = ? WHERE id = ?')
+  const saveClientHours = db.prepare('UPDATE incident_incidents SET client_hours = ?, client_hours_unknown = ?, client_hours_at_ms = ? WHERE id = ?')
   const log = db.prepare('INSERT INTO incident_history (incident, time_ms, kind, actor, text) VALUES (?, ?, ?, ?, ?)')
   const openRows = db.prepare("SELECT * FROM incident_incidents WHERE state = 'open' ORDER BY opened_ms, id")
   const byId = db.prepare('SELECT * FROM incident_incidents WHERE id = ?')
@@ -185,10 +187,11 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       let changed = false
       if (!sameRoot(inc.rootCause, g.rootCause) || inc.rootCause.probable !== g.rootCause.probable) {
         log.run(inc.id, nowMs, 'root-cause', null, `root cause now ${describe(g.rootCause)}`)
-        inc.rootCause = g.rootCause
         changed = true
-      } else inc.rootCause = g.rootCause // the words may differ; the cause is the same
-      for (const other of overlapping.filter((o) => o.down.some((d) => g.devices.includes(d)))) {
+      }
+      inc.rootCause = g.rootCause // (when only the words differ, the newest words)
+      const openedBefore = inc.openedMs
+      for (const other of overlapping) {
         taken.add(other.id)
         other.state = 'closed'
         other.closedMs = nowMs
@@ -215,7 +218,7 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       inc.affected.aps = union(inc.affected.aps, g.aps)
       inc.affected.neighborhoods = union(inc.affected.neighborhoods, g.neighborhoods).sort()
       write(inc)
-      if (inc.openedMs !== open.find((o) => o.id === inc.id)?.openedMs) db.prepare('UPDATE incident_incidents SET opened_ms = ? WHERE id = ?').run(inc.openedMs, inc.id)
+      if (inc.openedMs !== openedBefore) saveOpened.run(inc.openedMs, inc.id)
       if (changed) changes.set(inc.id, 'changed')
     }
     for (const inc of open) {
@@ -273,7 +276,7 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
     },
     get,
     setClientHours(id, value, unknownApHours, atMs) {
-      db.prepare('UPDATE incident_incidents SET client_hours = ?, client_hours_unknown = ?, client_hours_at_ms = ? WHERE id = ?').run(value, unknownApHours, atMs, id)
+      saveClientHours.run(value, unknownApHours, atMs, id)
     },
     acknowledge: db.transaction((id: number, actor: string, nowMs: number) => {
       const i = must(id)

@@ -107,9 +107,9 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
   for (const a of aps) byNb.get(a.neighborhood)!.push(avail.aps.get(a.device.id)!)
   // Why a byte figure is missing: no counter was read, or 32-bit counters were read too far
   // apart to rule out a second wrap (the collector left those intervals out, never guessed).
-  const noBytes = (apIds: readonly string[], none: string): string => {
+  const noBytes = (apIds: readonly string[], none: string, whose = "its APs'"): string => {
     const gaps = apIds.reduce((n, id) => n + (use.wrapGapsByAp.get(id) ?? 0), 0)
-    return gaps === 0 ? none : `its APs' byte counters are 32-bit and were read too far apart to rule out more than one wrap: ${gaps} counter interval(s) left out, never guessed (poll them more often)`
+    return gaps === 0 ? none : `${whose} byte counters are 32-bit and were read too far apart to rule out more than one wrap: ${gaps} counter interval(s) left out, never guessed (poll them more often)`
   }
   const apIdsOf = (nb: string | null) => aps.filter((a) => nb === null || a.neighborhood === nb).map((a) => a.device.id)
   const periodMinutes = (asOfMs - startMs) / 60_000
@@ -208,7 +208,7 @@ export async function buildReport(q: BuildReportQuery, deps: ReportDeps): Promis
       id: device.id,
       name: device.name,
       neighborhood,
-      bytes: because(`${p}.bytes`, use.bytesByAp.get(device.id) ?? null, noBytes([device.id], 'no byte counter of the AP was read in the period').replace("its APs' byte counters are", 'its byte counters are')),
+      bytes: because(`${p}.bytes`, use.bytesByAp.get(device.id) ?? null, noBytes([device.id], 'no byte counter of the AP was read in the period', 'its')),
       availabilityPct: because(`${p}.availabilityPct`, round(s.availabilityPct, 3), unobserved),
       outageMinutes: because(`${p}.outageMinutes`, round(s.outageMinutes, 1), unobserved),
       outages: s.outages,

@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
-import type { DuckDBValue } from '@duckdb/node-api'
+import type { DuckDBAppender, DuckDBValue } from '@duckdb/node-api'
 import type { DeviceEvent, Sample, SeriesPoint } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
@@ -161,30 +161,40 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
    * two samples of one key inside the batch wins, by seq). The rows it replaces lie within
    * its own time span, so the DELETE's ts bounds let DuckDB skip every other row group.
    */
+  /**
+   * Appends rows to a temp staging table (emptied first: a write cut short leaves nothing
+   * behind), each after its seq, the row's position in the batch.
+   */
+  async function stage<T>(table: 'samples_stage' | 'sightings_stage', list: readonly T[], append: (app: DuckDBAppender, row: T) => void): Promise<void> {
+    await conn.run(`DELETE FROM temp.main.${table}`)
+    const app = await conn.createAppender(table, 'main', 'temp')
+    try {
+      let seq = 0
+      for (const row of list) {
+        app.appendBigInt(BigInt(seq++))
+        append(app, row)
+        app.endRow()
+      }
+      app.flushSync()
+    } finally {
+      app.closeSync()
+    }
+  }
+
   async function mergeReplacing(samples: readonly Sample[]): Promise<void> {
     let minTs = Infinity
     let maxTs = -Infinity
     try {
-      await conn.run('DELETE FROM temp.main.samples_stage') // a merge cut short leaves nothing behind
-      const app = await conn.createAppender('samples_stage', 'main', 'temp')
-      try {
-        let seq = 0
-        for (const s of samples) {
-          if (s.timeMs < minTs) minTs = s.timeMs
-          if (s.timeMs > maxTs) maxTs = s.timeMs
-          app.appendBigInt(BigInt(seq++))
-          app.appendBigInt(BigInt(s.timeMs))
-          app.appendVarchar(s.metric)
-          app.appendVarchar(s.device)
-          app.appendVarchar(s.neighborhood)
-          app.appendVarchar(s.instance)
-          app.appendDouble(s.value)
-          app.endRow()
-        }
-        app.flushSync()
-      } finally {
-        app.closeSync()
-      }
+      await stage('samples_stage', samples, (app, s) => {
+        if (s.timeMs < minTs) minTs = s.timeMs
+        if (s.timeMs > maxTs) maxTs = s.timeMs
+        app.appendBigInt(BigInt(s.timeMs))
+        app.appendVarchar(s.metric)
+        app.appendVarchar(s.device)
+        app.appendVarchar(s.neighborhood)
+        app.appendVarchar(s.instance)
+        app.appendDouble(s.value)
+      })
       await conn.run('BEGIN TRANSACTION')
       try {
         await conn.run(`DELETE FROM samples USING temp.main.samples_stage AS n WHERE samples.ts >= ? AND samples.ts <= ?
@@ -414,24 +424,14 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
         // Appended to a staging table, then one INSERT OR IGNORE: what is stored stays (a
         // sighting written twice is one), and of duplicates within the batch the first wins.
         try {
-          await conn.run('DELETE FROM temp.main.sightings_stage') // a write cut short leaves nothing behind
-          const app = await conn.createAppender('sightings_stage', 'main', 'temp')
-          try {
-            let seq = 0
-            for (const r of list) {
-              app.appendBigInt(BigInt(seq++))
-              app.appendVarchar(r.scope)
-              app.appendVarchar(r.period)
-              app.appendVarchar(r.device)
-              app.appendVarchar(r.neighborhood)
-              app.appendVarchar(r.digest)
-              app.appendBoolean(r.randomized)
-              app.endRow()
-            }
-            app.flushSync()
-          } finally {
-            app.closeSync()
-          }
+          await stage('sightings_stage', list, (app, r) => {
+            app.appendVarchar(r.scope)
+            app.appendVarchar(r.period)
+            app.appendVarchar(r.device)
+            app.appendVarchar(r.neighborhood)
+            app.appendVarchar(r.digest)
+            app.appendBoolean(r.randomized)
+          })
           await conn.run(`INSERT OR IGNORE INTO sightings SELECT scope, period, device, neighborhood, digest, randomized FROM temp.main.sightings_stage
             QUALIFY row_number() OVER (PARTITION BY scope, period, device, digest ORDER BY seq) = 1`)
         } catch (err) {

@@ -30,7 +30,8 @@ import { smallCity, silentLog } from '../simulators/fixture.ts'
 const MIN = 60_000
 const START = Date.parse('2026-11-24T17:00:00Z')
 
-test('a fiber cut is one incident with the link as root cause, opened at the first poll that sees it and closed within a poll of the truth; an AP alone is its own after two missed polls; a restart opens nothing', async () => {
+/** The small city on loopback at START, a DuckDB store fed by the real poller through the writer, an app-state database. */
+async function rig() {
   const inventory = smallCity()
   const clock = steppedClock(START)
   const city = createSimulatedCity(inventory, { seed: 7, clock, originMs: START - 3_600_000, bindHostOverride: '127.0.0.1', ephemeralPorts: true }, silentLog)
@@ -44,6 +45,23 @@ test('a fiber cut is one incident with the link as root cause, opened at the fir
     inventory: () => city.inventoryWithEndpoints(), sink: writer, clock, log: silentLog,
     poll: pollWithProbe(probeDevice, () => ({ version: '2c', community: 'public' })),
   })
+  writer.start()
+  return {
+    inventory, clock, city, store, state, writer, poller,
+    async close() {
+      await poller.stop()
+      await writer.stop()
+      await store.close()
+      state.close()
+      await city.stop()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+test('a fiber cut is one incident with the link as root cause, opened at the first poll that sees it and closed within a poll of the truth; an AP alone is its own after two missed polls; a restart opens nothing', async () => {
+  const r = await rig()
+  const { inventory, clock, city, store, state, writer, poller } = r
   const engineOf = () => createIncidentEngine({ staleMs: 3 * MIN }, { store, incidents: openIncidentStore(state.db), inventory: () => inventory, clock, log: silentLog })
   let engine = engineOf()
   const incidents = openIncidentStore(state.db)
@@ -57,7 +75,6 @@ test('a fiber cut is one incident with the link as root cause, opened at the fir
     return changes
   }
   try {
-    writer.start()
     for (let i = 0; i < 3; i++) assert.equal(await round(), [], 'all up: no incident')
 
     const cutAt = t - 30_000 // half a poll interval before the next poll
@@ -119,34 +136,17 @@ test('a fiber cut is one incident with the link as root cause, opened at the fir
     assert.is(incidents.list().length, 2, 'nothing else was ever opened')
   } finally {
     await engine.stop()
-    await poller.stop()
-    await writer.stop()
-    await store.close()
-    state.close()
-    await city.stop()
-    rmSync(dir, { recursive: true, force: true })
+    await r.close()
   }
 })
 
 test('a linkDown trap newer than the last poll opens the link\'s incident at once, before any poll fails; a newer linkUp ends it', async () => {
-  const inventory = smallCity()
-  const T0 = Date.parse('2026-11-24T17:00:00Z')
-  const clock = steppedClock(T0)
-  const city = createSimulatedCity(inventory, { seed: 7, clock, originMs: T0 - 3_600_000, bindHostOverride: '127.0.0.1', ephemeralPorts: true }, silentLog)
-  await city.start()
-  const dir = mkdtempSync(join(tmpdir(), 'civicnet-incidents-trap-'))
-  const store = await openDuckDbStore({ path: ':memory:' })
-  await store.init()
-  const state = openAppState(join(dir, 'state.sqlite'))
-  const writer = createWriter({ spoolDir: join(dir, 'spool'), maxDelayMs: 5 }, { store, log: silentLog })
-  const poller = createPoller({ timeoutMs: 1000, retries: 0 }, {
-    inventory: () => city.inventoryWithEndpoints(), sink: writer, clock, log: silentLog,
-    poll: pollWithProbe(probeDevice, () => ({ version: '2c', community: 'public' })),
-  })
+  const T0 = START
+  const r = await rig()
+  const { inventory, clock, store, state, writer, poller } = r
   const incidents = openIncidentStore(state.db)
   const engine = createIncidentEngine({ staleMs: 3 * MIN, settleMs: 5 * MIN }, { store, incidents, inventory: () => inventory, clock, log: silentLog })
   try {
-    writer.start()
     await poller.pollAll({ timeoutMs: 1000, retries: 0 })
     await writer.flush()
     assert.equal(await engine.evaluate(), [])
@@ -165,12 +165,7 @@ test('a linkDown trap newer than the last poll opens the link\'s incident at onc
     assert.equal([incidents.get(inc!.id)!.openedMs, incidents.get(inc!.id)!.closedMs], [T0 + 20_000, T0 + 40_000])
   } finally {
     await engine.stop()
-    await poller.stop()
-    await writer.stop()
-    await store.close()
-    state.close()
-    await city.stop()
-    rmSync(dir, { recursive: true, force: true })
+    await r.close()
   }
 })
 
