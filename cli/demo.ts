@@ -19,6 +19,9 @@ import type { Inventory } from '../core/inventory.ts'
 import { createIncidentEngine } from '../incidents/engine.ts'
 import { parseSlaTargets, type SlaTargets } from '../incidents/sla.ts'
 import { openIncidentStore } from '../incidents/store.ts'
+import { loadAlertsConfig, type AlertsConfig } from '../alerts/config.ts'
+import { createAlertEngine } from '../alerts/engine.ts'
+import { openAlertStore } from '../alerts/store.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
 import type { UnifiSecret } from '../collector/unifi/credentials.ts'
 import { UnifiConfigError } from '../collector/unifi/errors.ts'
@@ -74,6 +77,8 @@ export interface DemoConfig {
   /** names the API answers to besides the loopback ones (CIVICNET_ALLOWED_HOSTS) */
   allowedHosts: string[] | undefined
   store: StoreConfig
+  /** alert rules and channels (CIVICNET_ALERTS_FILE, alerts/config.ts); null: no alerts */
+  alerts: AlertsConfig | null
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
@@ -101,6 +106,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     ephemeralAgentPorts: env.CIVICNET_DEMO_EPHEMERAL_PORTS === '1',
     allowedHosts: allowedHostsFromEnv(env),
     store: loadStoreConfig(env),
+    alerts: env.CIVICNET_ALERTS_FILE ? loadAlertsConfig(resolve(env.CIVICNET_ALERTS_FILE), env) : null,
   })
 }
 
@@ -291,12 +297,32 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     stops.push(['API', () => api.stop()])
 
     // incidents: what is down, grouped by root cause, from the stored polls
+    const incidentStore = openIncidentStore(appState.db)
     const incidents = createIncidentEngine(
       { consecutiveMisses: config.incidentMisses, staleMs: 3 * config.pollIntervalMs, settleMs: config.incidentSettleMs, evaluateMs: Math.min(10_000, Math.max(500, Math.floor(config.pollIntervalMs / 2))) },
-      { store, incidents: openIncidentStore(appState.db), inventory: () => appState.inventory(), clock, log: log.child({ part: 'incidents' }) },
+      { store, incidents: incidentStore, inventory: () => appState.inventory(), clock, log: log.child({ part: 'incidents' }) },
     )
     incidents.start()
     stops.push(['incidents', () => incidents.stop()])
+
+    // alerts: what the rules find, sent once per condition to the configured channels
+    const alerts = config.alerts
+      ? createAlertEngine({
+          config: config.alerts,
+          alerts: openAlertStore(appState.db),
+          store,
+          incidents: incidentStore,
+          inventory: () => appState.inventory(),
+          slaTargets: config.incidentSla,
+          pollIntervalMs: config.pollIntervalMs,
+          clock,
+          log: log.child({ part: 'alerts' }),
+        })
+      : null
+    if (alerts) {
+      alerts.start()
+      stops.push(['alerts', () => alerts.stop()])
+    } else log.info('alerts: none configured (CIVICNET_ALERTS_FILE names a rules file; provisioning/alerts.example.yml)')
 
     return {
       baseUrl,

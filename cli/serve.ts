@@ -11,6 +11,9 @@ import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
 import { createIncidentEngine } from '../incidents/engine.ts'
 import { parseSlaTargets, type SlaTargets } from '../incidents/sla.ts'
 import { openIncidentStore } from '../incidents/store.ts'
+import { loadAlertsConfig, type AlertsConfig } from '../alerts/config.ts'
+import { createAlertEngine } from '../alerts/engine.ts'
+import { openAlertStore } from '../alerts/store.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
@@ -34,6 +37,7 @@ Environment (see .env.example):
   CIVICNET_INCIDENT_MISSES    failed polls in a row before a device is in an incident (default 2)
   CIVICNET_INCIDENT_SETTLE_MS how long a new failure waits for the devices above it (default interval + 15 s)
   CIVICNET_INCIDENT_SLA       target time to restore by severity (default critical=4h,major=8h,minor=24h)
+  CIVICNET_ALERTS_FILE        alert rules and channels, YAML (provisioning/alerts.example.yml; default: no alerts)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
@@ -81,6 +85,7 @@ export const command: Command = {
     let incidentSla: SlaTargets
     let storeConfig
     let allowedHosts
+    let alertsConfig: AlertsConfig | null
     try {
       allowedHosts = allowedHostsFromEnv()
       port = intEnv('PORT', 8080, 0, 65535)
@@ -89,6 +94,7 @@ export const command: Command = {
       incidentSla = parseSlaTargets(process.env.CIVICNET_INCIDENT_SLA)
       settleMs = process.env.CIVICNET_INCIDENT_SETTLE_MS ? intEnv('CIVICNET_INCIDENT_SETTLE_MS', 0, 0, 86_400_000) : undefined
       storeConfig = loadStoreConfig()
+      alertsConfig = process.env.CIVICNET_ALERTS_FILE ? loadAlertsConfig(resolve(process.env.CIVICNET_ALERTS_FILE)) : null
     } catch (err) {
       console.error(`civicnet serve: ${(err as Error).message}`)
       return 2
@@ -130,16 +136,24 @@ export const command: Command = {
       return 1
     }
     // incidents: what is down, grouped by root cause, from the polls the collector stores
+    const incidents = openIncidentStore(state.db)
     const engine = createIncidentEngine(
       { consecutiveMisses: misses, staleMs: 3 * pollIntervalMs, settleMs: settleMs ?? pollIntervalMs + 15_000, evaluateMs: Math.min(10_000, Math.max(1000, Math.floor(pollIntervalMs / 2))) },
-      { store, incidents: openIncidentStore(state.db), inventory: () => state.inventory(), clock: wallClock, log: log.child({ part: 'incidents' }) },
+      { store, incidents, inventory: () => state.inventory(), clock: wallClock, log: log.child({ part: 'incidents' }) },
     )
     engine.start()
+    // alerts: what the rules find, sent once per condition to the configured channels
+    const alerts = alertsConfig
+      ? createAlertEngine({ config: alertsConfig, alerts: openAlertStore(state.db), store, incidents, inventory: () => state.inventory(), slaTargets: incidentSla, pollIntervalMs, clock: wallClock, log: log.child({ part: 'alerts' }) })
+      : null
+    alerts?.start()
+    if (!alerts) log.info('alerts: none configured (CIVICNET_ALERTS_FILE names a rules file; provisioning/alerts.example.yml)')
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done())
       process.once('SIGTERM', () => done())
     })
     log.info('stopping')
+    await alerts?.stop()
     await engine.stop()
     await server.stop()
     await store.close()

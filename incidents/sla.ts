@@ -11,6 +11,7 @@
  * the defaults). The clock runs from the incident's open time to its close (or now):
  * breached when it ran longer than the target (exactly the target is met).
  */
+import { parseDuration } from '../core/duration.ts'
 import type { Incident } from './store.ts'
 
 export const SEVERITIES = ['critical', 'major', 'minor'] as const
@@ -61,12 +62,16 @@ export function slaClock(i: Pick<Incident, 'rootCause' | 'affected' | 'openedMs'
 export function parseSlaTargets(text: string | undefined, name = 'CIVICNET_INCIDENT_SLA'): SlaTargets {
   const out: SlaTargets = { ...DEFAULT_SLA_TARGETS }
   if (text === undefined || text.trim() === '') return out
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: HOUR, d: 24 * HOUR }
   for (const part of text.split(',')) {
-    const m = /^\s*([a-z]+)\s*=\s*(\d{1,6})(ms|s|m|h|d)\s*$/.exec(part)
-    if (!m) throw new Error(`${name}: '${part.trim().slice(0, 40)}' must be severity=duration, like critical=4h (units ms, s, m, h, d)`)
+    const m = /^\s*([a-z]+)\s*=\s*(.*)$/.exec(part)
+    let ms = NaN
+    try {
+      if (m) ms = parseDuration(m[2]!)
+    } catch {
+      // named below
+    }
+    if (!m || !Number.isFinite(ms)) throw new Error(`${name}: '${part.trim().slice(0, 40)}' must be severity=duration, like critical=4h (units ms, s, m, h, d)`)
     if (!(SEVERITIES as readonly string[]).includes(m[1]!)) throw new Error(`${name}: unknown severity '${m[1]}' (one of ${SEVERITIES.join(', ')})`)
-    const ms = Number(m[2]) * units[m[3]!]!
     if (ms <= 0) throw new Error(`${name}: the target of ${m[1]} must be more than 0`)
     out[m[1] as Severity] = ms
   }

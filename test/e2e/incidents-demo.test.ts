@@ -16,19 +16,11 @@ import * as assert from 'uvu/assert'
 import type { Inventory } from '../../core/inventory.ts'
 import { buildNetworkTree, subtree } from '../../core/topology.ts'
 import { loadDemoConfig, startDemo, type Demo } from '../../cli/demo.ts'
-import { hartfordInventory } from '../../provisioning/city/hartford.ts'
 import { openAppState } from '../../store/app-state.ts'
+import { smallHartford } from '../support/small-hartford.ts'
 
 const POLL_MS = 2000
-const NBS = ['northeast', 'blue-hills', 'asylum-hill']
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** Hartford with the APs of three neighborhoods; every other device and link kept. */
-function smallHartford(): Inventory {
-  const inv = hartfordInventory(1)
-  const bySite = new Map(inv.sites.map((s) => [s.id, s.neighborhood]))
-  return { ...inv, devices: inv.devices.filter((d) => d.kind !== 'ap' || NBS.includes(bySite.get(d.site)!)) }
-}
 
 interface Incident { id: number; state: string; openedMs: number; closedMs: number | null; rootCause: { kind: string; id: string; probable: boolean; why: string }; down: string[]; affected: { devices: string[]; neighborhoods: string[] }; history: { kind: string; text: string }[] }
 
