@@ -185,11 +185,17 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       }
       taken.add(inc.id)
       let changed = false
-      if (!sameRoot(inc.rootCause, g.rootCause) || inc.rootCause.probable !== g.rootCause.probable) {
-        log.run(inc.id, nowMs, 'root-cause', null, `root cause now ${describe(g.rootCause)}`)
-        changed = true
+      // A root cause moves up (a failure higher up explains it now) or from probable to seen,
+      // never down to a device the incident already covers: when a cut link is back and an
+      // AP behind it still times out, the link is still why.
+      const below = !inc.rootCause.probable && g.rootCause.kind === 'device' && g.rootCause.id !== inc.rootCause.id && inc.affected.devices.includes(g.rootCause.id)
+      if (!below) {
+        if (!sameRoot(inc.rootCause, g.rootCause) || inc.rootCause.probable !== g.rootCause.probable) {
+          log.run(inc.id, nowMs, 'root-cause', null, `root cause now ${describe(g.rootCause)}`)
+          changed = true
+        }
+        inc.rootCause = g.rootCause // (when only the words differ, the newest words)
       }
-      inc.rootCause = g.rootCause // (when only the words differ, the newest words)
       const openedBefore = inc.openedMs
       for (const other of overlapping) {
         taken.add(other.id)
