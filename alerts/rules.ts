@@ -161,13 +161,19 @@ const rules: Record<RuleConfig['kind'], Rule> = {
     if (ctx.nowMs - fromMs < 3 * ctx.pollIntervalMs) return null
     const expected = Math.floor((ctx.nowMs - fromMs) / ctx.pollIntervalMs)
     const polled = ctx.inventory.devices.filter((d) => d.kind !== 'ap' || d.controller === undefined)
-    const counts = await ctx.store.aggregate({ metric: 'device_up', groupBy: 'device', fn: 'count', fromMs, toMs: ctx.nowMs + 1, stepMs: ctx.nowMs + 1 - fromMs, where: { device: polled.map((d) => d.id) } })
-    const got = new Map(counts.map((c) => [c.group, c.value]))
-    // one poll less than the window holds is the window's edge, not a miss
-    const missed = polled.reduce((m, d) => m + Math.max(0, expected - 1 - (got.get(d.id) ?? 0)), 0)
-    const pct = (100 * missed) / (polled.length * Math.max(1, expected - 1))
+    const counts = await ctx.store.aggregate({ metric: 'device_up', groupBy: 'device', fn: 'count', fromMs, toMs: ctx.nowMs, stepMs: ctx.nowMs - fromMs, where: { device: polled.map((d) => d.id) } })
+    // (steps are aligned to the epoch: the window can span two of them)
+    const got = new Map<string, number>()
+    for (const c of counts) got.set(c.group, (got.get(c.group) ?? 0) + c.value)
+    // a device one poll short is at the window's edge (its polls fall late in each
+    // interval), not behind: it counts no miss
+    const missed = polled.reduce((m, d) => {
+      const short = expected - (got.get(d.id) ?? 0)
+      return m + (short > 1 ? short : 0)
+    }, 0)
+    const pct = (100 * missed) / (polled.length * expected)
     if (polled.length === 0 || pct < r.missedPct) return []
-    return [{ key: 'collector-behind', severity: 'major', title: `Collector behind: ${pct.toFixed(1)} % of polls missed in the last ${minutes(ctx.nowMs - fromMs)}`, text: `${missed} of ${polled.length * (expected - 1)} expected polls were not made (the rule warns at ${r.missedPct} %). Check the collector's load, its poll timeouts and the store's write rate.` }]
+    return [{ key: 'collector-behind', severity: 'major', title: `Collector behind: ${pct.toFixed(1)} % of polls missed in the last ${minutes(ctx.nowMs - fromMs)}`, text: `${missed} of ${polled.length * expected} expected polls were not made (the rule warns at ${r.missedPct} %). Check the collector's load, its poll timeouts and the store's write rate.` }]
   },
 
   async availability(r, ctx) {

@@ -40,6 +40,7 @@ import meta from './routes/meta/index.ts'
 import neighborhoods from './routes/neighborhoods/index.ts'
 import reports from './routes/reports/index.ts'
 import incidents from './routes/incidents/index.ts'
+import alerts from './routes/alerts/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -266,6 +267,8 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
         { name: 'links', description: 'engineer, planner: fiber links' },
         { name: 'series', description: 'time series (neighborhood: public; device: engineer)' },
         { name: 'events', description: 'engineer: traps and status changes' },
+        { name: 'incidents', description: 'engineer: what is down, grouped by root cause, with SLA clocks' },
+        { name: 'alerts', description: 'engineer: alert conditions and their deliveries' },
         { name: 'reports', description: 'analyst: the grant report (JSON, CSV, HTML, PDF) and its saved runs' },
         { name: 'tokens', description: 'admin: API tokens' },
         { name: 'meta', description: 'health, metric catalogue, caller' },
@@ -284,6 +287,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(events, { prefix: '/api/events' })
   await app.register(reports, { prefix: '/api/reports' })
   await app.register(incidents, { prefix: '/api/incidents' })
+  await app.register(alerts, { prefix: '/api/alerts' })
   await app.register(tokens, { prefix: '/api/tokens' })
   await app.register(signin, { prefix: '/api/signin' })
 

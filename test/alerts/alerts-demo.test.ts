@@ -221,6 +221,13 @@ test('an AP down while the SMTP server is down: the webhook at once, the e-mail 
   ctx.smtp = await startSmtp(ctx, ctx.smtpPort)
   await until('the e-mail once the server is back', () => ctx.mails.length > before.mails, 10_000)
   assert.is(ctx.mails.at(-1)!.subject, `[CivicNet] FIRING minor: ${ctx.hooks.at(-1)!.message.title}`)
+  // engineers see the delivery and its retries in the API
+  const res = await fetch(`${demo.baseUrl}/api/alerts`, { headers: { authorization: `Bearer ${demo.token}` } })
+  assert.is(res.status, 200)
+  const { deliveries } = (await res.json()) as { deliveries: { channel: string; key: string; state: string; attempts: number; lastError: string | null }[] }
+  const mail = deliveries.find((d) => d.channel === 'mail' && d.key === `incident:${incident!.id}`)!
+  assert.equal([mail.state, mail.attempts > 1, mail.lastError], ['delivered', true, null])
+  assert.equal(deliveries.find((d) => d.channel === 'hook' && d.key === `incident:${incident!.id}`)!.state, 'delivered')
 
   demo.city.faults.clear(down.id)
   await until('the recovery', () => ctx.hooks.some((h) => h.message.status === 'resolved' && h.message.key === `incident:${incident!.id}`))
