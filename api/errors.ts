@@ -31,6 +31,8 @@ export const CN_ERR_REPORT_RUN_NOT_FOUND = createError<'CN_ERR_REPORT_RUN_NOT_FO
   'CN_ERR_REPORT_RUN_NOT_FOUND', "report run '%s' not found (field '%s')", 404)
 export const CN_ERR_INCIDENT_NOT_FOUND = createError<'CN_ERR_INCIDENT_NOT_FOUND', 404, [string, string]>(
   'CN_ERR_INCIDENT_NOT_FOUND', "incident '%s' not found (field '%s')", 404)
+export const CN_ERR_INCIDENT_CLOSED = createError<'CN_ERR_INCIDENT_CLOSED', 409, [number]>(
+  'CN_ERR_INCIDENT_CLOSED', 'incident %d is closed: service is back, there is no restore time to expect', 409)
 export const CN_ERR_BAD_RANGE = createError<'CN_ERR_BAD_RANGE', 400, [string]>(
   'CN_ERR_BAD_RANGE', 'bad time range: %s', 400)
 export const CN_ERR_TOO_MANY_POINTS = createError<'CN_ERR_TOO_MANY_POINTS', 400, [number, number, number]>(

@@ -21,7 +21,7 @@ export type IncidentState = 'open' | 'closed'
 
 export interface IncidentEvent {
   timeMs: number
-  kind: 'opened' | 'joined' | 'recovered' | 'root-cause' | 'merged' | 'closed' | 'ack' | 'note'
+  kind: 'opened' | 'joined' | 'recovered' | 'root-cause' | 'merged' | 'closed' | 'ack' | 'note' | 'eta'
   /** who, for acknowledgements and notes (a token's label or role); null for the system */
   actor: string | null
   text: string
@@ -38,6 +38,8 @@ export interface Incident {
   /** the devices still down (empty once closed) */
   down: string[]
   acknowledged: { by: string; atMs: number } | null
+  /** when an engineer expects service back (shown on the public status page); null: not said */
+  expectedRestoreMs: number | null
   /** client-hours the incident took (client-hours.ts), as of atMs; null until first computed */
   clientHoursLost: { value: number; unknownApHours: number; atMs: number } | null
   /** oldest first */
@@ -73,6 +75,8 @@ export interface IncidentStore {
   acknowledge(id: number, actor: string, nowMs: number): Incident
   /** throws IncidentNotFoundError */
   note(id: number, actor: string, text: string, nowMs: number): Incident
+  /** sets (or with null clears) the expected restore time; throws IncidentNotFoundError */
+  setExpectedRestore(id: number, actor: string, restoreByMs: number | null, nowMs: number): Incident
 }
 
 export class IncidentNotFoundError extends Error {
@@ -98,6 +102,7 @@ interface Row {
   client_hours: number | null
   client_hours_unknown: number | null
   client_hours_at_ms: number | null
+  expected_restore_ms: number | null
 }
 
 const sameRoot = (a: RootCause, b: RootCause) => a.kind === b.kind && a.id === b.id
@@ -132,12 +137,16 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       text TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS incident_history_incident ON incident_history (incident, seq);`)
+  // added after the first release of the table: a database from before gets the column
+  const columns = (db.prepare('PRAGMA table_info(incident_incidents)').all() as { name: string }[]).map((c) => c.name)
+  if (!columns.includes('expected_restore_ms')) db.exec('ALTER TABLE incident_incidents ADD COLUMN expected_restore_ms INTEGER')
 
   const insert = db.prepare(`INSERT INTO incident_incidents (state, opened_ms, closed_ms, root_kind, root_id, probable, why, affected, down, ack_by, ack_ms)
     VALUES ('open', ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL)`)
   const save = db.prepare(`UPDATE incident_incidents SET state = ?, closed_ms = ?, root_kind = ?, root_id = ?, probable = ?, why = ?, affected = ?, down = ? WHERE id = ?`)
   const saveAck = db.prepare('UPDATE incident_incidents SET ack_by = ?, ack_ms = ? WHERE id = ?')
   const saveOpened = db.prepare('UPDATE incident_incidents SET opened_ms = ? WHERE id = ?')
+  const saveEta = db.prepare('UPDATE incident_incidents SET expected_restore_ms = ? WHERE id = ?')
   const saveClientHours = db.prepare('UPDATE incident_incidents SET client_hours = ?, client_hours_unknown = ?, client_hours_at_ms = ? WHERE id = ?')
   const log = db.prepare('INSERT INTO incident_history (incident, time_ms, kind, actor, text) VALUES (?, ?, ?, ?, ?)')
   const openRows = db.prepare("SELECT * FROM incident_incidents WHERE state = 'open' ORDER BY opened_ms, id")
@@ -155,6 +164,7 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       affected,
       down: JSON.parse(r.down) as string[],
       acknowledged: r.ack_by === null ? null : { by: r.ack_by, atMs: r.ack_ms! },
+      expectedRestoreMs: r.expected_restore_ms ?? null,
       clientHoursLost: r.client_hours === null ? null : { value: r.client_hours, unknownApHours: r.client_hours_unknown ?? 0, atMs: r.client_hours_at_ms! },
       history: (historyOf.all(r.id) as { time_ms: number; kind: IncidentEvent['kind']; actor: string | null; text: string }[]).map((h) => ({ timeMs: h.time_ms, kind: h.kind, actor: h.actor, text: h.text })),
     }
@@ -293,6 +303,12 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
     note: db.transaction((id: number, actor: string, text: string, nowMs: number) => {
       must(id)
       log.run(id, nowMs, 'note', actor, text)
+      return must(id)
+    }),
+    setExpectedRestore: db.transaction((id: number, actor: string, restoreByMs: number | null, nowMs: number) => {
+      must(id)
+      saveEta.run(restoreByMs, id)
+      log.run(id, nowMs, 'eta', actor, restoreByMs === null ? 'expected restore time cleared' : `service expected back by ${new Date(restoreByMs).toISOString()}`)
       return must(id)
     }),
   }

@@ -65,6 +65,7 @@ const TABLE: Row[] = [
   { method: 'GET', name: '/api/incidents/:id', route: '/api/incidents/{id}', url: (h) => `/api/incidents/${anIncident(h)}`, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'POST', name: '/api/incidents/:id/ack', route: '/api/incidents/{id}/ack', url: (h) => `/api/incidents/${anIncident(h)}/ack`, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'POST', name: '/api/incidents/:id/notes', route: '/api/incidents/{id}/notes', url: (h) => `/api/incidents/${anIncident(h)}/notes`, body: { text: 'checked in the role table' }, allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'POST', name: '/api/incidents/:id/eta', route: '/api/incidents/{id}/eta', url: (h) => `/api/incidents/${anIncident(h)}/eta`, body: { restoreByMs: T + 7_200_000 }, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/alerts', route: '/api/alerts', url: () => '/api/alerts', allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },

@@ -67,6 +67,25 @@ test('each answer carries its SLA clock at the API\'s now: the cut is critical (
   assert.equal((await get(h, `/api/incidents/${closed}`)).json().sla, { severity: 'minor', targetMs: 24 * 3_600_000, dueMs: T - 3_600_000 + 24 * 3_600_000, elapsedMs: 600_000, remainingMs: null, breached: false })
 })
 
+test('an expected restore time: set, shown, kept in the history, cleared; never in the past, never on a closed incident', async ({ h, open, closed }) => {
+  const set = await post(h, `/api/incidents/${open}/eta`, { restoreByMs: T + 7_200_000 })
+  assert.is(set.statusCode, 200, set.body)
+  assert.is(set.json().expectedRestoreMs, T + 7_200_000)
+  assert.equal(set.json().history.at(-1), { timeMs: T, kind: 'eta', actor: "engineer 'test engineer'", text: `service expected back by ${new Date(T + 7_200_000).toISOString()}` })
+  assert.is((await get(h, `/api/incidents/${open}`)).json().expectedRestoreMs, T + 7_200_000)
+  const past = await post(h, `/api/incidents/${open}/eta`, { restoreByMs: T })
+  assert.equal([past.statusCode, past.json().code, past.json().message], [400, 'CN_ERR_BAD_RANGE', `bad time range: restoreByMs (${T}) must be in the future (now is ${T})`])
+  const far = await post(h, `/api/incidents/${open}/eta`, { restoreByMs: T + 91 * 86_400_000 })
+  assert.equal([far.statusCode, far.json().code], [400, 'CN_ERR_BAD_RANGE'])
+  const shut = await post(h, `/api/incidents/${closed}/eta`, { restoreByMs: T + 3_600_000 })
+  assert.equal([shut.statusCode, shut.json().code, shut.json().message], [409, 'CN_ERR_INCIDENT_CLOSED', `incident ${closed} is closed: service is back, there is no restore time to expect`])
+  const bad = await post(h, `/api/incidents/${open}/eta`, { restoreByMs: 'soon' })
+  assert.is(bad.statusCode, 400)
+  assert.is((await get(h, `/api/incidents/${open}`)).json().expectedRestoreMs, T + 7_200_000, 'nothing changed by a refused request')
+  const cleared = await post(h, `/api/incidents/${open}/eta`, { restoreByMs: null })
+  assert.equal([cleared.statusCode, cleared.json().expectedRestoreMs, cleared.json().history.at(-1).text], [200, null, 'expected restore time cleared'])
+})
+
 test('bad input: each a 4xx naming what is wrong', async ({ h }) => {
   const cases: [string, string, object | undefined, number, string, RegExp][] = [
     ['GET', '/api/incidents/999', undefined, 404, 'CN_ERR_INCIDENT_NOT_FOUND', /incident '999' not found \(field 'id'\)/],

@@ -10,10 +10,10 @@ import { CLIENT_HOURS_METHOD } from '../../../incidents/client-hours.ts'
 import { slaClock } from '../../../incidents/sla.ts'
 import { IncidentNotFoundError, openIncidentStore, type Incident } from '../../../incidents/store.ts'
 import { ENGINEER } from '../../auth/guard.ts'
-import { CN_ERR_BAD_RANGE, CN_ERR_INCIDENT_NOT_FOUND } from '../../errors.ts'
+import { CN_ERR_BAD_RANGE, CN_ERR_INCIDENT_CLOSED, CN_ERR_INCIDENT_NOT_FOUND } from '../../errors.ts'
 import { EpochMs, ErrorBody } from '../../schemas.ts'
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 500: ErrorBody }
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 500: ErrorBody }
 
 const IncidentBody = Type.Object(
   {
@@ -34,6 +34,7 @@ const IncidentBody = Type.Object(
     }, { additionalProperties: false }),
     down: Type.Array(Type.String(), { description: 'the devices still down (empty once closed)' }),
     acknowledged: Type.Union([Type.Object({ by: Type.String(), atMs: EpochMs }, { additionalProperties: false }), Type.Null()]),
+    expectedRestoreMs: Type.Union([EpochMs, Type.Null()], { description: 'when an engineer expects service back (shown on the public status page); null: not said' }),
     clientHoursLost: Type.Union([Type.Object({
       value: Type.Number({ description: 'client-hours lost, to one decimal' }),
       unknownApHours: Type.Integer({ description: 'AP-hours with no usual figure (no sample in any of the 4 weeks before), left out' }),
@@ -50,7 +51,7 @@ const IncidentBody = Type.Object(
     }, { additionalProperties: false }),
     history: Type.Array(Type.Object({
       timeMs: EpochMs,
-      kind: Type.String({ description: 'opened, joined, recovered, root-cause, merged, closed, ack or note' }),
+      kind: Type.String({ description: 'opened, joined, recovered, root-cause, merged, closed, ack, note or eta' }),
       actor: Type.Union([Type.String(), Type.Null()]),
       text: Type.String(),
     }, { additionalProperties: false })),
@@ -131,6 +132,27 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     must(request.params.id)
     return shown(store.note(Number(request.params.id), actor(request), request.body.text, civic.clock.now()))
+  })
+
+  app.post('/:id/eta', {
+    config: { roles: ENGINEER },
+    schema: {
+      tags: ['incidents'],
+      summary: 'Set when service is expected back (the public status page shows it), or clear it with null',
+      security: [{ bearer: [] }],
+      params: IdParams,
+      // null first: the body's type coercion would read null as 0 for an integer
+      body: Type.Object({ restoreByMs: Type.Union([Type.Null(), EpochMs]) }, { additionalProperties: false }),
+      response: { 200: IncidentBody, ...errors },
+    },
+  }, async (request) => {
+    const i = must(request.params.id)
+    if (i.state === 'closed') throw new CN_ERR_INCIDENT_CLOSED(i.id)
+    const { restoreByMs } = request.body
+    const now = civic.clock.now()
+    if (restoreByMs !== null && restoreByMs <= now) throw new CN_ERR_BAD_RANGE(`restoreByMs (${restoreByMs}) must be in the future (now is ${now})`)
+    if (restoreByMs !== null && restoreByMs > now + 90 * 86_400_000) throw new CN_ERR_BAD_RANGE(`restoreByMs (${restoreByMs}) is more than 90 days ahead`)
+    return shown(store.setExpectedRestore(i.id, actor(request), restoreByMs, now))
   })
 }
 
