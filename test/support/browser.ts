@@ -19,7 +19,7 @@ export interface Browser {
   close(): Promise<void>
 }
 
-export async function launchBrowser(opts: { width?: number; height?: number } = {}): Promise<Browser> {
+export async function launchBrowser(opts: { width?: number; height?: number; javaScriptEnabled?: boolean; locale?: string } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'civicnet-chromium-'))
   let context: BrowserContext
   try {
@@ -29,6 +29,8 @@ export async function launchBrowser(opts: { width?: number; height?: number } = 
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: opts.width ?? 1366, height: opts.height ?? 860 },
+      ...(opts.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
+      ...(opts.locale ? { locale: opts.locale } : {}),
       timeout: 30_000,
     })
   } catch (err) {
