@@ -23,6 +23,8 @@ export interface WebBackend {
   pollIntervalMs: number | null
   /** makes one AP stop answering; resolves once the API reports it down (undefined when the backend cannot) */
   failAp?: (id: string) => Promise<void>
+  /** cuts a fiber link in the simulator; resolves with the function that repairs it (undefined when the backend cannot) */
+  cutLink?: (id: string) => Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -43,9 +45,21 @@ export async function startWebBackend(): Promise<WebBackend> {
     if (typeof inject === 'function') failAp = (id) => (inject as (id: string) => Promise<void>).call(demo, id)
     else if (controlUrl) failAp = (id) => failApThroughControl(baseUrl, token, controlUrl, id)
     const pollIntervalMs = typeof demo.pollIntervalMs === 'number' ? demo.pollIntervalMs : null
-    return { baseUrl, token, kind: 'demo', pollIntervalMs, failAp, close: () => stop.call(demo) }
+    const cutLink = controlUrl ? (id: string) => cutLinkThroughControl(controlUrl, id) : undefined
+    return { baseUrl, token, kind: 'demo', pollIntervalMs, failAp, ...(cutLink ? { cutLink } : {}), close: () => stop.call(demo) }
   }
   return startSampleBackend()
+}
+
+/** Cuts a fiber link through the simulator's control API; the returned function ends the cut. */
+async function cutLinkThroughControl(controlUrl: string, id: string): Promise<() => Promise<void>> {
+  const res = await fetch(`${controlUrl}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'link-cut', link: id }) })
+  if (!res.ok) throw new Error(`simulator control: POST /faults link-cut ${id} answered ${res.status} ${await res.text()}`)
+  const fault = (await res.json()) as { id: string }
+  return async () => {
+    const r = await fetch(`${controlUrl}/faults/${encodeURIComponent(fault.id)}`, { method: 'DELETE' })
+    if (!r.ok) throw new Error(`simulator control: DELETE /faults/${fault.id} answered ${r.status}`)
+  }
 }
 
 /**

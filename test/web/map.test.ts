@@ -273,6 +273,38 @@ test('an AP fault shows as down on the next refresh, without a reload, and is an
   }
 })
 
+test('a fiber cut: its incident on the map, the link marked and a tether drawn from it to every AP it takes out', async (ctx) => {
+  if (!ctx.backend.cutLink) return
+  const page = await openPage(ctx, '?refresh=1')
+  try {
+    const { links } = await api(ctx, '/api/links')
+    // the link to a switch with APs behind it: the one whose far end the most APs hang from
+    const devices = (await api(ctx, '/api/devices')).devices as { id: string; kind: string; uplink?: { device: string } | null }[]
+    const apsUnder = (sw: string) => devices.filter((d) => d.kind === 'ap' && d.uplink?.device === sw).length
+    const link = (links as { id: string; a: { device: string }; b: { device: string } }[]).filter((l) => apsUnder(l.a.device) > 0 || apsUnder(l.b.device) > 0).sort((x, y) => x.id.localeCompare(y.id))[0]!
+    const repair = await ctx.backend.cutLink(link.id)
+    try {
+      const root = `link:${link.id}`
+      await page.waitForFunction((r) => window.__civicnet.incidents.roots.includes(r), root, { timeout: 60_000 })
+      // the APs join as their polls fail: wait until the page has drawn every one the API lists
+      let want = -1
+      for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+        const inc = (await api(ctx, '/api/incidents?state=open')).incidents.find((i: { rootCause: { kind: string; id: string } }) => `${i.rootCause.kind}:${i.rootCause.id}` === root)
+        want = inc?.affected.aps.length ?? -1
+        const drawn = await page.evaluate((r) => window.__civicnet.incidents.tethers[r], root)
+        if (want > 0 && drawn === want && want === apsUnder(link.a.device) + apsUnder(link.b.device)) break
+      }
+      assert.is(await page.evaluate((r) => window.__civicnet.incidents.tethers[r], root), want, 'a tether to each affected AP')
+      assert.is(want, apsUnder(link.a.device) + apsUnder(link.b.device), 'every AP behind the link')
+      await page.screenshot({ path: `${ARTIFACTS}web-fiber-cut.png` })
+    } finally {
+      await repair()
+    }
+  } finally {
+    await page.close()
+  }
+})
+
 test('a refused token falls back to the public view and says why', async (ctx) => {
   const page = await ctx.browser.newPage()
   try {

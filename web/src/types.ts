@@ -104,7 +104,8 @@ export interface TestHooks {
   apDrawMs: number | null
   lastError: string | null
   /** open incidents: their root causes ('link:<id>' | 'device:<id>') and, per device still down, its incident id */
-  incidents: { roots: string[]; byDevice: Record<string, number> }
+  /** roots 'kind:id'; the incident of each down device; the AP tethers drawn per root */
+  incidents: { roots: string[]; byDevice: Record<string, number>; tethers: Record<string, number> }
 }
 
 /** One row of a report (reports/schema.ts ReportRow): a neighborhood, or the total. */

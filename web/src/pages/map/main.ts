@@ -32,7 +32,7 @@ declare global {
     __civicnet: TestHooks
   }
 }
-const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null, incidents: { roots: [], byDevice: {} } }
+const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null, incidents: { roots: [], byDevice: {}, tethers: {} } }
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
@@ -261,8 +261,8 @@ function drawIncidents() {
     : '<li class="muted">No open incident.</li>')
   const byAp: Record<string, number> = {}
   for (const i of list) for (const d of i.down) byAp[d] = i.id
-  hooks.incidents = { roots: list.map((i) => `${i.rootCause.kind}:${i.rootCause.id}`), byDevice: byAp }
-  cityMap.markIncidentRoots(list.map((i) => i.rootCause))
+  const tethers = cityMap.markIncidentRoots(list.map((i) => ({ ...i.rootCause, aps: i.aps })))
+  hooks.incidents = { roots: list.map((i) => `${i.rootCause.kind}:${i.rootCause.id}`), byDevice: byAp, tethers }
 }
 
 /** Tells screen-reader users what changed since the last refresh, once per change. */

@@ -309,19 +309,45 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
   }
 
   // Root causes of open incidents: a cut link drawn wide under its dashes, a failed device
-  // ringed in red, so the eye goes to the cause, not to the dark APs behind it.
+  // ringed in red, so the eye goes to the cause, not to the dark APs behind it; and a thin
+  // dashed tether from the cause to each AP it takes out, so the APs are drawn under it.
   const rootLayer = L.layerGroup().addTo(map)
-  function markIncidentRoots(roots: readonly { kind: 'device' | 'link'; id: string }[]) {
+  /** draws the roots and their tethers; returns the tethers drawn per root ('kind:id') */
+  function markIncidentRoots(roots: readonly { kind: 'device' | 'link'; id: string; aps: readonly string[] }[]): Record<string, number> {
     rootLayer.clearLayers()
+    const drawn: Record<string, number> = {}
     for (const r of roots) {
+      let anchor: L.LatLng | undefined
+      const aps = r.aps.map((id) => markers.get(id)?.marker.getLatLng()).filter((p): p is L.LatLng => p !== undefined)
       if (r.kind === 'link') {
         const line = links.get(r.id)
-        if (line) rootLayer.addLayer(L.polyline(line.getLatLngs() as L.LatLngExpression[], { renderer: linkRenderer, pane: 'links', color: '#b91c1c', weight: 10, opacity: 0.35, interactive: false }))
+        if (line) {
+          const pts = line.getLatLngs() as L.LatLng[]
+          rootLayer.addLayer(L.polyline(pts, { renderer: linkRenderer, pane: 'links', color: '#b91c1c', weight: 10, opacity: 0.35, interactive: false }))
+          // the end of the link nearer the APs it cut off
+          if (pts.length > 0 && aps.length > 0) {
+            const c = L.latLngBounds(aps).getCenter()
+            anchor = c.distanceTo(pts[0]!) <= c.distanceTo(pts.at(-1)!) ? pts[0]! : pts.at(-1)!
+          }
+        }
       } else {
         const m = markers.get(r.id)
-        if (m) rootLayer.addLayer(L.circleMarker(m.marker.getLatLng(), { renderer: apRenderer, pane: 'aps', radius: 15, color: '#b91c1c', weight: 3, fill: false, interactive: false }))
+        if (m) {
+          anchor = m.marker.getLatLng()
+          rootLayer.addLayer(L.circleMarker(anchor, { renderer: apRenderer, pane: 'aps', radius: 15, color: '#b91c1c', weight: 3, fill: false, interactive: false }))
+        }
       }
+      let n = 0
+      if (anchor) {
+        for (const p of aps) {
+          if (p.equals(anchor)) continue
+          rootLayer.addLayer(L.polyline([anchor, p], { renderer: linkRenderer, pane: 'links', color: '#b91c1c', weight: 1.5, opacity: 0.8, dashArray: '3 5', interactive: false }))
+          n++
+        }
+      }
+      drawn[`${r.kind}:${r.id}`] = n
     }
+    return drawn
   }
 
   function fitNeighborhoods() {
