@@ -3,7 +3,8 @@
  * a real SMTP server (smtp-server on loopback) and a real HTTP receiver, configured by a
  * YAML file through CIVICNET_ALERTS_FILE as a user would:
  * - a fiber cut sends one alert per channel (its incident's; the dark port's optics alert is
- *   suppressed), and one recovery when the link is back;
+ *   suppressed), and one recovery when the link is back; the public status page shows its
+ *   neighborhood out by the APs behind the link, with no device name, and then resolved;
  * - an AP down while the SMTP server is down: the webhook has it at once, the e-mail when the
  *   server is back;
  * - optics falling fast on a healthy link: its own alert and recovery;
@@ -131,11 +132,20 @@ async function until<T>(what: string, f: () => T | undefined | Promise<T | undef
   }
 }
 const openIncidents = (demo: Demo) => openIncidentStore(demo.appState.db).list({ state: 'open' })
-const summary = (ctx: Ctx) => JSON.stringify({ hooks: ctx.hooks.map((h) => `${h.message.status} ${h.message.key}`), mails: ctx.mails.map((m) => m.subject) })
+const summary = (ctx: Ctx) =>
+  JSON.stringify({
+    hooks: ctx.hooks.map((h) => `${h.message.status} ${h.message.key}`),
+    mails: ctx.mails.map((m) => m.subject),
+    // what the incident engine saw, for a failure's diagnosis
+    incidents: openIncidentStore(ctx.demo.appState.db).list().map((i) => [i.id, i.state, i.history.map((h) => `${new Date(h.timeMs).toISOString().slice(14, 23)} ${h.kind} ${h.text.slice(0, 240)}`)]),
+  })
 
 test('a fiber cut: one alert per channel, its optics suppressed; one recovery when the link is back', async (ctx) => {
   const { demo, inv } = ctx
-  await sleep(3 * POLL_MS)
+  // a steady start: every device's newest poll answered, twice a few polls apart, and no
+  // incident open (a loaded machine can time out a poll or two right after the start)
+  const allUp = async () => (await demo.store.latest({ metric: 'device_up', sinceMs: Date.now() - 3 * POLL_MS })).every((v) => v.value === 1) && openIncidents(demo).length === 0
+  await until('a steady start', async () => (await allUp()) && (await sleep(2 * POLL_MS), await allUp()), 90_000)
   assert.equal(ctx.hooks, [], 'all up: nothing sent')
   const tree = buildNetworkTree(inv)
   const kind = new Map(inv.devices.map((d) => [d.id, d.kind]))
@@ -157,6 +167,19 @@ test('a fiber cut: one alert per channel, its optics suppressed; one recovery wh
   assert.is(ctx.mails[0]!.subject, `[CivicNet] FIRING critical: ${m.message.title}`)
   assert.match(ctx.mails[0]!.text, /Root cause: fiber link/)
 
+  // the public status page, with no token: Blue Hills out by the APs the cut takes out,
+  // and not one device name, id, link or address
+  const bhAps = inv.devices.filter((d) => d.kind === 'ap' && inv.sites.find((x) => x.id === d.site)!.neighborhood === 'blue-hills').length
+  const pub = (await (await fetch(`${demo.baseUrl}/api/status`)).json()) as { neighborhoods: { id: string; state: string; apsOut: { value: number | null } }[]; open: { id: number; cause: string; neighborhoods: { id: string }[] }[] }
+  const bh = pub.neighborhoods.find((n) => n.id === 'blue-hills')!
+  assert.equal([bh.state, bh.apsOut.value], [2 * apsBehind(link.id) >= bhAps ? 'outage' : 'partial', apsBehind(link.id)])
+  assert.equal(pub.open.map((i) => [i.id, i.cause, i.neighborhoods.map((n) => n.id)]), [[incident!.id, 'fiber', ['blue-hills']]])
+  assert.equal(pub.neighborhoods.filter((n) => n.id !== 'blue-hills').map((n) => n.state), pub.neighborhoods.filter((n) => n.id !== 'blue-hills').map(() => 'working'))
+  const page = await (await fetch(`${demo.baseUrl}/status`)).text()
+  assert.match(page, /Blue Hills: A fiber line is damaged/)
+  const names = [...inv.devices.flatMap((d) => [d.id, d.name]), ...inv.links.map((l) => l.id), ...inv.sites.map((x) => x.id)].filter((x) => x.length >= 4)
+  assert.equal(names.filter((x) => page.includes(x) || JSON.stringify(pub).includes(x)), [], 'no device, link or site on the public page')
+
   demo.city.faults.clear(cut.id)
   await until('the recovery on both channels', () => ctx.hooks.length >= 2 && ctx.mails.length >= 2)
   await sleep(3000)
@@ -167,6 +190,10 @@ test('a fiber cut: one alert per channel, its optics suppressed; one recovery wh
   assert.equal([r.status, r.key, r.endsMs !== null], ['resolved', `incident:${incident!.id}`, true])
   assert.ok(r.text.startsWith(`Service restored at ${new Date(closed.closedMs!).toISOString()}, after ${Math.round((closed.closedMs! - closed.openedMs) / 60_000)} min.`), r.text)
   assert.is(ctx.mails[1]!.subject, `[CivicNet] RESOLVED critical: Resolved: ${m.message.title}`)
+  // resolved on the public page with the incident's own time to restore
+  const after = (await (await fetch(`${demo.baseUrl}/api/status`)).json()) as { neighborhoods: { id: string; state: string }[]; open: unknown[]; resolved: { id: number; restoreMinutes: number; endedMs: number }[] }
+  assert.equal([after.open, after.neighborhoods.find((n) => n.id === 'blue-hills')!.state], [[], 'working'])
+  assert.equal(after.resolved.map((i) => [i.id, i.restoreMinutes, i.endedMs]), [[incident!.id, Math.round((closed.closedMs! - closed.openedMs) / 60_000), closed.closedMs]])
 })
 
 /** a standalone AP whose switch stays up */
