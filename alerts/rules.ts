@@ -8,10 +8,10 @@
  * one alert (the incident's), not one per dark port or darkened neighborhood.
  */
 import type { Inventory } from '../core/inventory.ts'
-import { buildNetworkTree, subtree, type NetworkTree } from '../core/topology.ts'
 import type { MetricStore } from '../store/types.ts'
 import { availability, summarize } from '../availability/index.ts'
 import { severityOf, slaClock, type SlaTargets } from '../incidents/sla.ts'
+import { apsTakenOut } from '../incidents/scope.ts'
 import type { Incident, IncidentStore } from '../incidents/store.ts'
 import type { AlertSeverity, RuleConfig } from './config.ts'
 
@@ -64,9 +64,6 @@ function namer(inv: Inventory) {
   }
 }
 
-const trees = new WeakMap<Inventory, NetworkTree>()
-const treeOf = (inv: Inventory) => trees.get(inv) ?? trees.set(inv, buildNetworkTree(inv)).get(inv)!
-
 /**
  * Words for people about an incident. The title says what its root cause takes out by the
  * topology (every AP behind it, and their neighborhoods), known the moment it opens, so it
@@ -74,15 +71,12 @@ const treeOf = (inv: Inventory) => trees.get(inv) ?? trees.set(inv, buildNetwork
  */
 export function describeIncident(i: Incident, inv: Inventory): { title: string; text: string } {
   const n = namer(inv)
-  const tree = treeOf(inv)
   const link = i.rootCause.kind === 'link' ? inv.links.find((l) => l.id === i.rootCause.id) : undefined
   const what =
     i.rootCause.kind === 'link'
       ? `fiber link ${i.rootCause.id}${link ? ` (${n.device(link.a.device)} ${link.a.port} - ${n.device(link.b.device)} ${link.b.port})` : ''}`
       : n.device(i.rootCause.id)
-  const top = i.rootCause.kind === 'link' ? tree.edges.get(i.rootCause.id)?.child : i.rootCause.id
-  const behind = top === undefined ? [] : subtree(tree, top).filter(n.isAp)
-  const aps = [...new Set([...behind, ...i.affected.aps])]
+  const aps = [...new Set([...apsTakenOut({ ...i, state: 'open' }, inv), ...i.affected.aps])]
   const hoods = [...new Set([...aps.map(n.hoodOf), ...i.affected.neighborhoods])].filter((h) => h !== '').sort().map(n.hood).join(', ') || 'no neighborhood'
   const title = `Incident #${i.id}: ${what} ${i.rootCause.probable ? 'probably ' : ''}down, ${aps.length} AP${aps.length === 1 ? '' : 's'} out in ${hoods}`
   const text = [

@@ -20,7 +20,7 @@
  */
 import { availability, summarize } from '../availability/index.ts'
 import type { Inventory } from '../core/inventory.ts'
-import { buildNetworkTree, subtree, type NetworkTree } from '../core/topology.ts'
+import { apsTakenOut } from '../incidents/scope.ts'
 import type { Incident, IncidentStore } from '../incidents/store.ts'
 import type { MetricStore } from '../store/types.ts'
 
@@ -91,22 +91,9 @@ export interface StatusService {
   status(nowMs: number): Promise<PublicStatus>
 }
 
-const trees = new WeakMap<Inventory, NetworkTree>()
-const treeOf = (inv: Inventory) => trees.get(inv) ?? trees.set(inv, buildNetworkTree(inv)).get(inv)!
-
 function causeOf(i: Incident, inv: Inventory): IncidentCause {
   if (i.rootCause.kind === 'link') return 'fiber'
   return inv.devices.find((d) => d.id === i.rootCause.id)?.kind === 'ap' ? 'access-point' : 'equipment'
-}
-
-/** The APs an incident takes out (see the header). */
-function apsOutOf(i: Incident, inv: Inventory, isAp: (id: string) => boolean): string[] {
-  if (i.state === 'closed') return i.affected.aps
-  const down = i.down.filter(isAp)
-  if (i.rootCause.probable) return down
-  const tree = treeOf(inv)
-  const top = i.rootCause.kind === 'link' ? tree.edges.get(i.rootCause.id)?.child : i.rootCause.id
-  return [...new Set([...(top === undefined ? [] : subtree(tree, top).filter(isAp)), ...down])]
 }
 
 /** Closed as merged into another: not an outage of its own. */
@@ -136,8 +123,6 @@ export function createStatusService(deps: StatusDeps, opts: { uptimeEveryMs?: nu
     async status(nowMs) {
       const inv = deps.inventory()
       const hoodOfSite = new Map(inv.sites.map((s) => [s.id, s.neighborhood]))
-      const apIds = new Set(inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id))
-      const isAp = (id: string) => apIds.has(id)
       const hoodOf = new Map(inv.devices.map((d) => [d.id, hoodOfSite.get(d.site) ?? '']))
       const served = inv.neighborhoods.filter((n) => n.served)
       const apsOf = new Map(served.map((n) => [n.id, inv.devices.filter((d) => d.kind === 'ap' && hoodOf.get(d.id) === n.id).map((d) => d.id)]))
@@ -153,7 +138,7 @@ export function createStatusService(deps: StatusDeps, opts: { uptimeEveryMs?: nu
       const open = deps.incidents.list({ state: 'open' })
       const out = new Map<string, Set<string>>()
       for (const i of open) {
-        for (const ap of apsOutOf(i, inv, isAp)) {
+        for (const ap of apsTakenOut(i, inv)) {
           const nb = hoodOf.get(ap) ?? ''
           if (!out.has(nb)) out.set(nb, new Set())
           out.get(nb)!.add(ap)
@@ -161,7 +146,7 @@ export function createStatusService(deps: StatusDeps, opts: { uptimeEveryMs?: nu
       }
 
       const shown = (i: Incident): PublicIncident => {
-        const aps = apsOutOf(i, inv, isAp)
+        const aps = apsTakenOut(i, inv)
         const hoods = [...new Set([...aps.map((a) => hoodOf.get(a) ?? ''), ...i.affected.neighborhoods])].filter((h) => apsOf.has(h)).sort()
         return {
           id: i.id,
