@@ -42,6 +42,7 @@ import reports from './routes/reports/index.ts'
 import incidents from './routes/incidents/index.ts'
 import alerts from './routes/alerts/index.ts'
 import status from './routes/status/index.ts'
+import residentReports from './routes/resident-reports/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -270,6 +271,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
         { name: 'events', description: 'engineer: traps and status changes' },
         { name: 'incidents', description: 'engineer: what is down, grouped by root cause, with SLA clocks' },
         { name: 'alerts', description: 'engineer: alert conditions and their deliveries' },
+        { name: 'resident-reports', description: 'public: residents report problems and follow them; engineer: the list and its clusters' },
         { name: 'status', description: 'public: the status page residents read (also as HTML at /status)' },
         { name: 'reports', description: 'analyst: the grant report (JSON, CSV, HTML, PDF) and its saved runs' },
         { name: 'tokens', description: 'admin: API tokens' },
@@ -290,6 +292,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(reports, { prefix: '/api/reports' })
   await app.register(incidents, { prefix: '/api/incidents' })
   await app.register(alerts, { prefix: '/api/alerts' })
+  await app.register(residentReports, { prefix: '/api/resident-reports' })
   // the public status page and its JSON (/status, /api/status)
   await app.register(status)
   await app.register(tokens, { prefix: '/api/tokens' })

@@ -35,6 +35,8 @@ export interface ApiConfig {
   allowedHosts: readonly string[]
   /** failed authentications per client address before 429 (default 10 in 60 000 ms) */
   authFailures: { max: number; windowMs: number }
+  /** resident reports one address may send in a window (default 5 in 10 min) */
+  residentReports: { max: number; windowMs: number }
   /** target time to restore per incident severity, ms (CIVICNET_INCIDENT_SLA; default critical 4 h, major 8 h, minor 24 h) */
   incidentSla: SlaTargets
 }
@@ -67,6 +69,7 @@ export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   history: null,
   allowedHosts: LOOPBACK_HOSTS,
   authFailures: Object.freeze({ max: 10, windowMs: 60_000 }),
+  residentReports: Object.freeze({ max: 5, windowMs: 10 * 60_000 }),
   incidentSla: Object.freeze({ ...DEFAULT_SLA_TARGETS }),
 })
 
@@ -85,6 +88,10 @@ export function apiConfig(partial: Partial<ApiConfig> = {}): Readonly<ApiConfig>
   if (c.maxEvents > 10_000) throw new RangeError(`api config: maxEvents must be <= 10000, got ${c.maxEvents}`)
   if (!Array.isArray(c.allowedHosts) || c.allowedHosts.length === 0) throw new RangeError('api config: allowedHosts must name at least one host')
   c.allowedHosts = Object.freeze(c.allowedHosts.map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, '$1')))
+  const rr = c.residentReports
+  if (!Number.isInteger(rr.max) || rr.max < 1 || !Number.isInteger(rr.windowMs) || rr.windowMs < 1000) {
+    throw new RangeError(`api config: residentReports must be { max >= 1, windowMs >= 1000 }, got ${JSON.stringify(rr)}`)
+  }
   const { max, windowMs } = c.authFailures
   if (!Number.isInteger(max) || max < 1 || !Number.isInteger(windowMs) || windowMs < 1000) {
     throw new RangeError(`api config: authFailures must be { max >= 1, windowMs >= 1000 }, got ${JSON.stringify(c.authFailures)}`)

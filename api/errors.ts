@@ -33,6 +33,14 @@ export const CN_ERR_INCIDENT_NOT_FOUND = createError<'CN_ERR_INCIDENT_NOT_FOUND'
   'CN_ERR_INCIDENT_NOT_FOUND', "incident '%s' not found (field '%s')", 404)
 export const CN_ERR_INCIDENT_CLOSED = createError<'CN_ERR_INCIDENT_CLOSED', 409, [number]>(
   'CN_ERR_INCIDENT_CLOSED', 'incident %d is closed: service is back, there is no restore time to expect', 409)
+export const CN_ERR_REPORT_PLACE = createError<'CN_ERR_REPORT_PLACE', 400, [string, string]>(
+  'CN_ERR_REPORT_PLACE', "field '%s': %s", 400)
+export const CN_ERR_REPORT_REFUSED = createError<'CN_ERR_REPORT_REFUSED', 400, []>(
+  'CN_ERR_REPORT_REFUSED', 'the report was not accepted', 400)
+export const CN_ERR_TOO_MANY_REPORTS = createError<'CN_ERR_TOO_MANY_REPORTS', 429, [number, number, number]>(
+  'CN_ERR_TOO_MANY_REPORTS', 'too many reports from this address (%d in %d min): try again in %d s', 429)
+export const CN_ERR_REPORT_NOT_FOUND = createError<'CN_ERR_REPORT_NOT_FOUND', 404, [string]>(
+  'CN_ERR_REPORT_NOT_FOUND', "no report has the tracking number '%s'", 404)
 export const CN_ERR_BAD_RANGE = createError<'CN_ERR_BAD_RANGE', 400, [string]>(
   'CN_ERR_BAD_RANGE', 'bad time range: %s', 400)
 export const CN_ERR_TOO_MANY_POINTS = createError<'CN_ERR_TOO_MANY_POINTS', 400, [number, number, number]>(

@@ -56,6 +56,37 @@ export interface Words {
   feed: string
   badges: string
   count: (c: PublicCount) => string
+  report: ReportWords
+}
+
+export interface ReportWords {
+  link: string
+  title: string
+  intro: string
+  where: string
+  choose: string
+  next: string
+  known: (since: string) => string
+  notKnown: string
+  others: (n: number) => string
+  what: string
+  kinds: Record<'no-wifi' | 'slow' | 'cant-connect', string>
+  near: string
+  nearHelp: string
+  contact: string
+  contactHelp: string
+  honeypot: string
+  send: string
+  sentTitle: string
+  tracking: (t: string) => string
+  keep: string
+  attached: (id: number) => string
+  state: Record<'open' | 'resolved', string>
+  stateLine: (state: string, when: string) => string
+  received: (when: string) => string
+  back: string
+  notFound: string
+  errorTitle: string
 }
 
 const count = (c: PublicCount, fewer: string) => (c.fewerThan10 ? fewer : String(c.value))
@@ -96,6 +127,35 @@ export const WORDS: Record<Lang, Words> = {
     feed: 'Follow updates (Atom feed)',
     badges: 'Status badges for each neighborhood',
     count: (c) => count(c, 'fewer than 10'),
+    report: {
+      link: 'Report a problem',
+      title: 'Report a Wi-Fi problem',
+      intro: 'Tell us where the free Wi-Fi does not work. No account is needed and no personal data: a contact is optional and never shown.',
+      where: 'Neighborhood',
+      choose: 'Choose the neighborhood',
+      next: 'Check and continue',
+      known: (since) => `This problem is already known: crews have been working on it since ${since}. Your report will be added to it.`,
+      notKnown: 'No problem is known here yet.',
+      others: (n) => (n === 1 ? '1 other person reported a problem here in the last hour.' : `${n} others reported a problem here in the last hour.`),
+      what: 'What is wrong?',
+      kinds: { 'no-wifi': 'No Wi-Fi here', slow: 'The Wi-Fi is slow', 'cant-connect': 'I see the network but cannot connect' },
+      near: 'Where exactly (optional)',
+      nearHelp: 'A street corner or a landmark, up to 120 characters.',
+      contact: 'How to reach you (optional)',
+      contactHelp: 'E-mail or phone, only if you want an answer. Never shown to anyone else.',
+      honeypot: 'Leave this field empty',
+      send: 'Send the report',
+      sentTitle: 'Thank you: your report is in',
+      tracking: (t) => `Your tracking number is ${t}.`,
+      keep: 'Keep this page or the number to see what happens with it.',
+      attached: (id) => `It is part of known problem #${id}, and will be closed when that is fixed.`,
+      state: { open: 'open', resolved: 'resolved' },
+      stateLine: (state, when) => `Status: ${state} (${when}).`,
+      received: (when) => `Received ${when}`,
+      back: 'Back to the status page',
+      notFound: 'No report has this tracking number.',
+      errorTitle: 'The report could not be sent',
+    },
   },
   es: {
     locale: 'es-US',
@@ -132,6 +192,35 @@ export const WORDS: Record<Lang, Words> = {
     feed: 'Seguir las novedades (canal Atom)',
     badges: 'Insignias de estado de cada vecindario',
     count: (c) => count(c, 'menos de 10'),
+    report: {
+      link: 'Reportar un problema',
+      title: 'Reportar un problema con el Wi-Fi',
+      intro: 'Díganos dónde no funciona el Wi-Fi gratuito. No necesita cuenta ni datos personales: el contacto es opcional y nunca se muestra.',
+      where: 'Vecindario',
+      choose: 'Elija el vecindario',
+      next: 'Revisar y continuar',
+      known: (since) => `Este problema ya se conoce: el equipo trabaja en él desde ${since}. Su reporte se sumará a él.`,
+      notKnown: 'Todavía no se conoce ningún problema aquí.',
+      others: (n) => (n === 1 ? 'Otra persona reportó un problema aquí en la última hora.' : `Otras ${n} personas reportaron un problema aquí en la última hora.`),
+      what: '¿Qué pasa?',
+      kinds: { 'no-wifi': 'No hay Wi-Fi aquí', slow: 'El Wi-Fi está lento', 'cant-connect': 'Veo la red pero no puedo conectarme' },
+      near: 'Dónde exactamente (opcional)',
+      nearHelp: 'Una esquina o un lugar conocido, hasta 120 caracteres.',
+      contact: 'Cómo contactarle (opcional)',
+      contactHelp: 'Correo o teléfono, solo si quiere una respuesta. Nunca se muestra a nadie más.',
+      honeypot: 'Deje este campo vacío',
+      send: 'Enviar el reporte',
+      sentTitle: 'Gracias: recibimos su reporte',
+      tracking: (t) => `Su número de seguimiento es ${t}.`,
+      keep: 'Guarde esta página o el número para ver qué pasa con su reporte.',
+      attached: (id) => `Es parte del problema conocido n.º ${id} y se cerrará cuando se repare.`,
+      state: { open: 'abierto', resolved: 'resuelto' },
+      stateLine: (state, when) => `Estado: ${state} (${when}).`,
+      received: (when) => `Recibido ${when}`,
+      back: 'Volver a la página de estado',
+      notFound: 'Ningún reporte tiene este número de seguimiento.',
+      errorTitle: 'No se pudo enviar el reporte',
+    },
   },
 }
 

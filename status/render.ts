@@ -33,6 +33,12 @@ nav ul { list-style: none; display: flex; gap: 12px; margin: 0; padding: 0; }
 .state-partial { color: ${STATE_COLOURS.partial}; }
 .state-outage { color: ${STATE_COLOURS.outage}; }
 .small { font-size: 0.9rem; color: #57606a; margin: 2px 0; }
+.hp { position: absolute; left: -9999px; width: 1px; height: 1px; overflow: hidden; }
+.error { border: 2px solid ${STATE_COLOURS.outage}; border-radius: 8px; padding: 8px 12px; margin: 12px 0; }
+.error h2 { margin: 0 0 4px; font-size: 1.05rem; }
+input:not([type=radio]), select { font: inherit; padding: 6px; max-width: 100%; width: 28rem; border: 1px solid #57606a; border-radius: 4px; }
+button { font: inherit; padding: 8px 14px; border-radius: 6px; border: 1px solid #0550ae; background: #0550ae; color: #fff; }
+fieldset { border: 1px solid #d0d7de; border-radius: 8px; margin: 12px 0; }
 .incident { margin: 8px 0; }
 .incident p { margin: 4px 0; }
 table { border-collapse: collapse; width: 100%; }
@@ -75,6 +81,105 @@ function openIncident(i: PublicIncident, lang: Lang, tz: string): string {
 </article>`
 }
 
+/** The document around a page of the status site: language links, the stylesheet. */
+function shell(lang: Lang, title: string, page: string, selfPath: string, body: string): string {
+  const w = WORDS[lang]
+  const sep = selfPath.includes('?') ? '&' : '?'
+  const other = LANGS.map((l) => `<li><a href="${esc(selfPath)}${sep}lang=${l}" hreflang="${l}" lang="${l}"${l === lang ? ' aria-current="true"' : ''}>${l === 'en' ? 'English' : 'Español'}</a></li>`).join('')
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<link rel="stylesheet" href="${esc(page)}/status.css">
+</head>
+<body>
+<a class="skip" href="#main">${w.skip}</a>
+<header>
+  <h1>${esc(title)}</h1>
+  <nav aria-label="${w.languages}"><ul>${other}</ul></nav>
+</header>
+<main id="main">
+${body}
+</main>
+</body>
+</html>
+`
+}
+
+export interface ReportFormState {
+  neighborhoods: { id: string; name: string }[]
+  /** the chosen neighborhood, once chosen */
+  chosen: string | null
+  known: { incident: { id: number; sinceMs: number } | null; othersLastHour: number } | null
+  error: string | null
+  values: { kind?: string; near?: string; contact?: string }
+  timezone: string
+}
+
+/** The report form, in two steps that need no script: the neighborhood (what is known there), then the rest. */
+export function renderReportForm(f: ReportFormState, lang: Lang, page: string): string {
+  const w = WORDS[lang]
+  const r = w.report
+  const options = f.neighborhoods.map((n) => `<option value="${esc(n.id)}"${n.id === f.chosen ? ' selected' : ''}>${esc(n.name)}</option>`).join('')
+  const step1 = `<form method="get" action="${esc(page)}/report">
+  <input type="hidden" name="lang" value="${lang}">
+  <p><label for="neighborhood">${r.where}</label><br>
+  <select id="neighborhood" name="neighborhood" required><option value="">${r.choose}</option>${options}</select></p>
+  <p><button type="submit">${r.next}</button></p>
+</form>`
+  const known = f.known
+    ? `<section aria-labelledby="known"><h2 id="known">${esc(f.neighborhoods.find((n) => n.id === f.chosen)?.name ?? '')}</h2>
+  <p>${f.known.incident ? esc(r.known(formatWhen(f.known.incident.sinceMs, lang, f.timezone))) : r.notKnown}${f.known.othersLastHour > 0 ? ` ${esc(r.others(f.known.othersLastHour))}` : ''}</p>
+</section>`
+    : ''
+  const kinds = (Object.keys(r.kinds) as (keyof typeof r.kinds)[])
+    .map((k, i) => `<p><input type="radio" id="kind-${k}" name="kind" value="${k}"${(f.values.kind ?? 'no-wifi') === k ? ' checked' : ''}${i === 0 ? ' required' : ''}> <label for="kind-${k}">${r.kinds[k]}</label></p>`)
+    .join('\n')
+  const step2 = f.chosen && f.known
+    ? `<form method="post" action="${esc(page)}/report?lang=${lang}">
+  <input type="hidden" name="neighborhood" value="${esc(f.chosen)}">
+  <fieldset><legend>${r.what}</legend>
+${kinds}
+  </fieldset>
+  <p><label for="near">${r.near}</label><br><input id="near" name="near" maxlength="120" value="${esc(f.values.near ?? '')}" aria-describedby="near-help"><br><span class="small" id="near-help">${r.nearHelp}</span></p>
+  <p><label for="contact">${r.contact}</label><br><input id="contact" name="contact" maxlength="200" autocomplete="email" value="${esc(f.values.contact ?? '')}" aria-describedby="contact-help"><br><span class="small" id="contact-help">${r.contactHelp}</span></p>
+  <div class="hp"><label for="website">${r.honeypot}</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
+  <p><button type="submit">${r.send}</button></p>
+</form>`
+    : ''
+  const error = f.error ? `<div role="alert" class="error"><h2>${r.errorTitle}</h2><p>${esc(f.error)}</p></div>` : ''
+  const path = `${page}/report${f.chosen ? `?neighborhood=${encodeURIComponent(f.chosen)}` : ''}`
+  return shell(lang, r.title, page, path, `${error}<p>${r.intro}</p>
+${step1}\n${known}\n${step2}\n<p><a href="${esc(page)}?lang=${lang}">${r.back}</a></p>`)
+}
+
+export interface ReportView {
+  tracking: string
+  kind: 'no-wifi' | 'slow' | 'cant-connect'
+  neighborhood: string
+  createdMs: number
+  state: 'open' | 'resolved'
+  resolvedMs: number | null
+  incident: { id: number; state: string; sinceMs: number; expectedRestoreMs: number | null } | null
+}
+
+/** A report's own page, found by its tracking number. */
+export function renderReportStatus(v: ReportView | null, lang: Lang, page: string, timezone: string, justSent: boolean): string {
+  const w = WORDS[lang]
+  const r = w.report
+  if (!v) return shell(lang, r.title, page, `${page}/report`, `<p>${r.notFound}</p><p><a href="${esc(page)}?lang=${lang}">${r.back}</a></p>`)
+  const when = formatWhen(v.resolvedMs ?? v.createdMs, lang, timezone)
+  const body = `${justSent ? `<p role="status"><strong>${r.sentTitle}</strong></p>` : ''}
+<p>${esc(r.tracking(v.tracking))} ${r.keep}</p>
+<p>${esc(r.kinds[v.kind])} · ${esc(v.neighborhood)} · ${esc(r.received(formatWhen(v.createdMs, lang, timezone)))}</p>
+<p data-state="${v.state}">${esc(r.stateLine(r.state[v.state], when))}</p>
+${v.incident ? `<p>${esc(r.attached(v.incident.id))}${v.incident.state === 'open' && v.incident.expectedRestoreMs !== null ? ` ${esc(w.expected(formatWhen(v.incident.expectedRestoreMs, lang, timezone)))}.` : ''}</p>` : ''}
+<p><a href="${esc(page)}?lang=${lang}">${r.back}</a></p>`
+  return shell(lang, r.sentTitle && justSent ? r.sentTitle : `${r.title}: ${v.tracking}`, page, `${page}/report/${v.tracking}`, body)
+}
+
 export interface StatusLinks {
   /** the page's own path, for the language links (e.g. /status) */
   page: string
@@ -113,7 +218,7 @@ export function renderStatusHtml(s: PublicStatus, lang: Lang, links: StatusLinks
   <nav aria-label="${w.languages}"><ul>${other}</ul></nav>
 </header>
 <main id="main">
-  <p>${w.intro}</p>
+  <p>${w.intro} <a href="${esc(links.page)}/report?lang=${lang}">${w.report.link}</a></p>
   <section aria-labelledby="now"><h2 id="now">${w.now}</h2>
   <ul class="hoods">
 ${s.neighborhoods.map((n) => neighborhood(n, lang, tz)).join('\n')}

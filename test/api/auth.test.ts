@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert'
 import { createSigninCode } from '../../api/auth/signin-codes.ts'
 import { createToken, listTokens, verifyToken } from '../../api/auth/tokens.ts'
 import { openIncidentStore } from '../../incidents/store.ts'
+import { openResidentReportStore } from '../../residents/store.ts'
 import { saveRun } from '../../reports/runs.ts'
 import { T, bearer, harness, type Harness } from './support.ts'
 
@@ -30,6 +31,10 @@ function anIncident(h: Harness): number {
   if (open.length > 0) return open[0]!.id
   store.update([{ rootCause: { kind: 'device', id: 'sw-1', probable: false, why: 'made by the role table' }, top: 'sw-1', devices: ['sw-1'], aps: [], neighborhoods: [] }], T)
   return store.list({ state: 'open' })[0]!.id
+}
+
+function aReport(h: Harness): string {
+  return openResidentReportStore(h.appState.db).create({ kind: 'slow', neighborhood: 'north', lon: null, lat: null, near: null, contact: null, incidentId: null }, T).tracking
 }
 
 /** Every route x every scope: who gets an answer, who gets 401 (no token) or 403 (wrong role). */
@@ -66,6 +71,11 @@ const TABLE: Row[] = [
   { method: 'POST', name: '/api/incidents/:id/ack', route: '/api/incidents/{id}/ack', url: (h) => `/api/incidents/${anIncident(h)}/ack`, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'POST', name: '/api/incidents/:id/notes', route: '/api/incidents/{id}/notes', url: (h) => `/api/incidents/${anIncident(h)}/notes`, body: { text: 'checked in the role table' }, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'POST', name: '/api/incidents/:id/eta', route: '/api/incidents/{id}/eta', url: (h) => `/api/incidents/${anIncident(h)}/eta`, body: { restoreByMs: T + 7_200_000 }, allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'GET', name: '/api/status', route: '/api/status', url: () => '/api/status', allowed: ALL, ok: 200 },
+  { method: 'POST', name: '/api/resident-reports', route: '/api/resident-reports', url: () => '/api/resident-reports', body: { kind: 'slow', neighborhood: 'north' }, allowed: ALL, ok: 201 },
+  { method: 'GET', name: '/api/resident-reports/known', route: '/api/resident-reports/known', url: () => '/api/resident-reports/known?neighborhood=north', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/resident-reports/track/:tracking', route: '/api/resident-reports/track/{tracking}', url: (h) => `/api/resident-reports/track/${aReport(h)}`, allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/resident-reports', route: '/api/resident-reports', url: () => '/api/resident-reports', allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/alerts', route: '/api/alerts', url: () => '/api/alerts', allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },
@@ -85,7 +95,8 @@ const TABLE: Row[] = [
 
 const test = suite<{ h: Harness }>('auth: tokens and roles', {} as { h: Harness })
 test.before(async (ctx) => {
-  ctx.h = await harness()
+  // the role table sends each route once per scope: no per-address report limit in the way
+  ctx.h = await harness({ residentReports: { max: 1000, windowMs: 60_000 } })
   // a poll the day before T, so the stored data covers the report period the table asks for
   await ctx.h.store.write([{ metric: 'device_up', device: 'sw-1', neighborhood: '', instance: '', value: 1, timeMs: T - 36 * 3_600_000 }])
 })

@@ -14,7 +14,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createSigninCode } from '../../api/auth/signin-codes.ts'
 import { createToken, listTokens } from '../../api/auth/tokens.ts'
-import { harness, type Harness } from './support.ts'
+import { openResidentReportStore } from '../../residents/store.ts'
+import { T, harness, type Harness } from './support.ts'
 
 type Scope = 'public' | 'admin' | 'engineer' | 'analyst' | 'planner'
 const SCOPES: Scope[] = ['public', 'admin', 'engineer', 'analyst', 'planner']
@@ -123,6 +124,13 @@ function concrete(h: Harness, method: string, route: string): { path: () => stri
   if (route === '/api/series') return { path: () => '/api/series?metric=wifi_clients&device=ap-1&fromMs=0&toMs=86400000000&stepMs=86400000' }
   if (route === '/api/events') return { path: () => '/api/events?device=ap-2' }
   if (route === '/api/tokens' && method === 'POST') return { path: () => route, body: () => ({ role: 'admin', label: 'made by a spelling' }) }
+  if (route === '/api/resident-reports/known') return { path: () => `${route}?neighborhood=north` }
+  if (route === '/api/resident-reports' && method === 'POST') return { path: () => route, body: () => ({ kind: 'slow', neighborhood: 'north' }) }
+  if (route === '/api/resident-reports/track/{tracking}') {
+    // one report for every spelling: each must answer the same body
+    const tracking = openResidentReportStore(h.appState.db).create({ kind: 'slow', neighborhood: 'north', lon: null, lat: null, near: null, contact: null, incidentId: null }, T).tracking
+    return { path: () => `/api/resident-reports/track/${tracking}` }
+  }
   if (route === '/api/signin') return { path: () => route, body: () => ({ code: createSigninCode(h.appState.db, 'admin', 'spelling test') }) }
   const id = ids[route]
   return { path: () => (id ? route.replace('{id}', id) : route) }

@@ -10,7 +10,9 @@ import { Type } from '@sinclair/typebox'
 import { openIncidentStore } from '../../../incidents/store.ts'
 import { createStatusService } from '../../../status/index.ts'
 import { chooseLang } from '../../../status/i18n.ts'
-import { renderAtom, renderBadge, renderStatusHtml, STATUS_CSS } from '../../../status/render.ts'
+import { renderAtom, renderBadge, renderReportForm, renderReportStatus, renderStatusHtml, STATUS_CSS } from '../../../status/render.ts'
+import { knownAt, ReportPlaceError, submit, sync } from '../../../residents/index.ts'
+import { admit, publicReport, reportLimitFor, residentDeps } from '../resident-reports/index.ts'
 import { PUBLIC } from '../../auth/guard.ts'
 import { CN_ERR_NEIGHBORHOOD_NOT_FOUND } from '../../errors.ts'
 import { EpochMs, ErrorBody } from '../../schemas.ts'
@@ -71,6 +73,95 @@ const status: FastifyPluginAsyncTypebox = async (app) => {
       .header('cache-control', 'public, max-age=30')
       .send(renderStatusHtml(s, lang, { page, feed: `${page}/feed.atom`, badge: (id) => `${page}/badge/${id}.svg` }))
   })
+  // Residents report a problem with a form that needs no script: choose the neighborhood
+  // (and see what is known there), then say what is wrong; the answer is a tracking page.
+  const residents = residentDeps(civic)
+  const served = () => civic.appState.inventory().neighborhoods.filter((n) => n.served).map((n) => ({ id: n.id, name: n.name }))
+  const html200 = (reply: import('fastify').FastifyReply, lang: string, body: string, code = 200) =>
+    reply.code(code).header('content-type', 'text/html; charset=utf-8').header('content-language', lang).header('vary', 'Accept-Language').header('cache-control', 'no-store').send(body)
+  // a form's body, only on these routes (the rest of the API takes JSON only)
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
+    const out: Record<string, string> = {}
+    for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v
+    done(null, out)
+  })
+  const ReportQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('es')])), neighborhood: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false })
+  app.get(`${page}/report`, { schema: { hide: true, querystring: ReportQuery } }, async (request, reply) => {
+    const lang = chooseLang(request.query.lang, request.headers['accept-language'])
+    const chosen = request.query.neighborhood || null
+    let known = null
+    let error = null
+    if (chosen) {
+      try {
+        known = knownAt({ neighborhood: chosen }, now(), residents)
+      } catch (err) {
+        if (!(err instanceof ReportPlaceError)) throw err
+        error = err.message
+      }
+    }
+    const form = renderReportForm({ neighborhoods: served(), chosen: known ? chosen : null, known, error, values: {}, timezone: civic.appState.inventory().city.timezone }, lang, page)
+    return html200(reply, lang, form, error ? 400 : 200)
+  })
+  app.post(`${page}/report`, {
+    schema: {
+      hide: true,
+      querystring: LangQuery,
+      body: Type.Object({
+        neighborhood: Type.String({ maxLength: 64 }),
+        kind: Type.String({ maxLength: 20 }),
+        near: Type.Optional(Type.String()),
+        contact: Type.Optional(Type.String()),
+        website: Type.Optional(Type.String({ maxLength: 200 })),
+      }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const lang = chooseLang(request.query.lang, request.headers['accept-language'])
+    const b = request.body
+    const values = { kind: b.kind, near: b.near ?? '', contact: b.contact ?? '' }
+    const again = (message: string, code: number) => {
+      let known = null
+      try {
+        known = knownAt({ neighborhood: b.neighborhood }, now(), residents)
+      } catch {
+        // the place itself is what is wrong: the form starts again from it
+      }
+      return html200(reply, lang, renderReportForm({ neighborhoods: served(), chosen: known ? b.neighborhood : null, known, error: message, values, timezone: civic.appState.inventory().city.timezone }, lang, page), code)
+    }
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+    const bad = (b.near ?? '').length > 120 ? 'near: at most 120 characters' : (b.contact ?? '').length > 200 ? 'contact: at most 200 characters' : /[\u0000-\u001f\u007f-\u009f]/.test((b.near ?? '') + (b.contact ?? '')) ? 'no control characters, please' : !['no-wifi', 'slow', 'cant-connect'].includes(b.kind) ? 'choose what is wrong' : null
+    if (bad) return again(bad, 400)
+    try {
+      admit(b, request.ip, now(), reportLimitFor(civic))
+    } catch (err) {
+      const e = err as Error & { statusCode?: number }
+      if (e.statusCode === 400 || e.statusCode === 429) return again(e.message, e.statusCode)
+      throw err
+    }
+    let out
+    try {
+      out = submit({ kind: b.kind as 'no-wifi', neighborhood: b.neighborhood, ...(b.near ? { near: b.near } : {}), ...(b.contact ? { contact: b.contact } : {}) }, now(), residents)
+    } catch (err) {
+      if (err instanceof ReportPlaceError) return again(err.message, 400)
+      throw err
+    }
+    request.log.info({ report: out.report.tracking, neighborhood: out.report.neighborhood, kind: out.report.kind, incident: out.report.incidentId }, 'resident report received (form)')
+    return reply.code(303).header('location', `${page}/report/${out.report.tracking}?lang=${lang}&sent=1`).send()
+  })
+  app.get(`${page}/report/:tracking`, {
+    schema: {
+      hide: true,
+      params: Type.Object({ tracking: Type.String({ maxLength: 11 }) }, { additionalProperties: false }),
+      querystring: Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('es')])), sent: Type.Optional(Type.Literal('1')) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const lang = chooseLang(request.query.lang, request.headers['accept-language'])
+    sync(residents)
+    const r = residents.reports.byTracking(request.params.tracking.toUpperCase())
+    const names = new Map(civic.appState.inventory().neighborhoods.map((n) => [n.id, n.name]))
+    const view = r ? { ...publicReport(r, residents), neighborhood: names.get(r.neighborhood) ?? r.neighborhood } : null
+    return html200(reply, lang, renderReportStatus(view, lang, page, civic.appState.inventory().city.timezone, request.query.sent === '1'), r ? 200 : 404)
+  })
+
   app.get(`${page}/status.css`, { schema: { hide: true } }, async (_request, reply) =>
     reply.header('content-type', 'text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STATUS_CSS))
   app.get(`${page}/feed.atom`, { schema: html }, async (request, reply) => {
