@@ -43,6 +43,7 @@ import incidents from './routes/incidents/index.ts'
 import alerts from './routes/alerts/index.ts'
 import status from './routes/status/index.ts'
 import residentReports from './routes/resident-reports/index.ts'
+import operations from './routes/operations/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -293,6 +294,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(incidents, { prefix: '/api/incidents' })
   await app.register(alerts, { prefix: '/api/alerts' })
   await app.register(residentReports, { prefix: '/api/resident-reports' })
+  await app.register(operations, { prefix: '/api/reports/operations' })
   // the public status page and its JSON (/status, /api/status)
   await app.register(status)
   await app.register(tokens, { prefix: '/api/tokens' })

@@ -30,12 +30,17 @@ const PDF_TIMEOUT_MS = 60_000
 let queue: Promise<unknown> = Promise.resolve()
 
 export function renderPdf(report: Report): Promise<Buffer> {
-  const run = queue.then(() => printPdf(report))
+  return printHtmlPdf(renderHtml(report), `${report.title} · data version ${report.dataVersion}`)
+}
+
+/** Prints a self-contained HTML document to a Letter PDF with a footer line and page numbers (one print at a time). */
+export function printHtmlPdf(html: string, footerText: string): Promise<Buffer> {
+  const run = queue.then(() => printPdf(html, footerText))
   queue = run.catch(() => undefined)
   return run
 }
 
-async function printPdf(report: Report): Promise<Buffer> {
+async function printPdf(html: string, footerText: string): Promise<Buffer> {
   // loaded here: only a PDF needs a browser
   const { chromium } = await import('playwright-core')
   const profile = mkdtempSync(join(tmpdir(), 'civicnet-report-pdf-'))
@@ -49,9 +54,9 @@ async function printPdf(report: Report): Promise<Buffer> {
   try {
     const page = await context.newPage()
     await page.route('**/*', (route) => route.abort())
-    await page.setContent(renderHtml(report), { waitUntil: 'load', timeout: PDF_TIMEOUT_MS })
+    await page.setContent(html, { waitUntil: 'load', timeout: PDF_TIMEOUT_MS })
     await page.emulateMedia({ media: 'print' })
-    const footer = `<div style="font-family: Helvetica, Arial, sans-serif; font-size: 7pt; color: #4b5563; width: 100%; padding: 0 0.6in; display: flex; justify-content: space-between;"><span>${esc(report.title)} · data version ${esc(report.dataVersion)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`
+    const footer = `<div style="font-family: Helvetica, Arial, sans-serif; font-size: 7pt; color: #4b5563; width: 100%; padding: 0 0.6in; display: flex; justify-content: space-between;"><span>${esc(footerText)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`
     const pdf = await page.pdf({
       format: 'Letter',
       printBackground: true,

@@ -124,6 +124,7 @@ function concrete(h: Harness, method: string, route: string): { path: () => stri
   if (route === '/api/series') return { path: () => '/api/series?metric=wifi_clients&device=ap-1&fromMs=0&toMs=86400000000&stepMs=86400000' }
   if (route === '/api/events') return { path: () => '/api/events?device=ap-2' }
   if (route === '/api/tokens' && method === 'POST') return { path: () => route, body: () => ({ role: 'admin', label: 'made by a spelling' }) }
+  if (route === '/api/reports/operations') return { path: () => `${route}?month=2026-01` }
   if (route === '/api/resident-reports/known') return { path: () => `${route}?neighborhood=north` }
   if (route === '/api/resident-reports' && method === 'POST') return { path: () => route, body: () => ({ kind: 'slow', neighborhood: 'north' }) }
   if (route === '/api/resident-reports/track/{tracking}') {
