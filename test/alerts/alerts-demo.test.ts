@@ -5,6 +5,8 @@
  * - a fiber cut sends one alert per channel (its incident's; the dark port's optics alert is
  *   suppressed), and one recovery when the link is back; the public status page shows its
  *   neighborhood out by the APs behind the link, with no device name, and then resolved;
+ *   a resident's report at an AP behind the cut is attached to its incident and closes with
+ *   it, one far from it stays open and is flagged unmatched for engineers;
  * - an AP down while the SMTP server is down: the webhook has it at once, the e-mail when the
  *   server is back;
  * - optics falling fast on a healthy link: its own alert and recovery;
@@ -180,6 +182,20 @@ test('a fiber cut: one alert per channel, its optics suppressed; one recovery wh
   const names = [...inv.devices.flatMap((d) => [d.id, d.name]), ...inv.links.map((l) => l.id), ...inv.sites.map((x) => x.id)].filter((x) => x.length >= 4)
   assert.equal(names.filter((x) => page.includes(x) || JSON.stringify(pub).includes(x)), [], 'no device, link or site on the public page')
 
+  // residents report it: one at an AP behind the cut (told the known problem, attached to
+  // it), one at an AP in a neighborhood with no incident (not attached)
+  const siteOf = (ap: string) => inv.sites.find((x) => x.id === inv.devices.find((d) => d.id === ap)!.site)!
+  const behindAp = subtree(tree, tree.edges.get(link.id)!.child).find((d) => kind.get(d) === 'ap')!
+  const farAp = inv.devices.find((d) => d.kind === 'ap' && siteOf(d.id).neighborhood === 'northeast')!.id
+  const report = async (ap: string) => {
+    const r = await fetch(`${demo.baseUrl}/api/resident-reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'no-wifi', lon: siteOf(ap).lon, lat: siteOf(ap).lat }) })
+    assert.is(r.status, 201)
+    return (await r.json()) as { tracking: string; known: { incident: { id: number } | null } }
+  }
+  const near = await report(behindAp)
+  const far = await report(farAp)
+  assert.equal([near.known.incident?.id, far.known.incident], [incident!.id, null])
+
   demo.city.faults.clear(cut.id)
   await until('the recovery on both channels', () => ctx.hooks.length >= 2 && ctx.mails.length >= 2)
   await sleep(3000)
@@ -190,6 +206,13 @@ test('a fiber cut: one alert per channel, its optics suppressed; one recovery wh
   assert.equal([r.status, r.key, r.endsMs !== null], ['resolved', `incident:${incident!.id}`, true])
   assert.ok(r.text.startsWith(`Service restored at ${new Date(closed.closedMs!).toISOString()}, after ${Math.round((closed.closedMs! - closed.openedMs) / 60_000)} min.`), r.text)
   assert.is(ctx.mails[1]!.subject, `[CivicNet] RESOLVED critical: Resolved: ${m.message.title}`)
+  // the report near the cut closed with it; the far one stays open, on the engineers' list as unmatched
+  const track = async (t: string) => (await (await fetch(`${demo.baseUrl}/api/resident-reports/track/${t}`)).json()) as { state: string; resolvedMs: number | null }
+  assert.equal(await track(near.tracking), { ...(await track(near.tracking)), state: 'resolved', resolvedMs: closed.closedMs })
+  assert.equal([(await track(far.tracking)).state], ['open'])
+  const eng = (await (await fetch(`${demo.baseUrl}/api/resident-reports`, { headers: { authorization: `Bearer ${demo.token}` } })).json()) as { clusters: { tracking: string[]; unmatched: number; incidents: number[] }[] }
+  assert.equal(eng.clusters.find((c) => c.tracking.includes(far.tracking))!.unmatched, 1)
+  assert.equal(eng.clusters.find((c) => c.tracking.includes(near.tracking))!.incidents, [incident!.id])
   // resolved on the public page with the incident's own time to restore
   const after = (await (await fetch(`${demo.baseUrl}/api/status`)).json()) as { neighborhoods: { id: string; state: string }[]; open: unknown[]; resolved: { id: number; restoreMinutes: number; endedMs: number }[] }
   assert.equal([after.open, after.neighborhoods.find((n) => n.id === 'blue-hills')!.state], [[], 'working'])
