@@ -12,6 +12,11 @@ import { buildReport, ReportInputError, type BuildReportQuery } from '../reports
 import { FORMATS, renderReport, type ReportFormat } from '../reports/render/index.ts'
 import { getRun, listRuns, saveRun } from '../reports/runs.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
+import { parseSlaTargets } from '../incidents/sla.ts'
+import { openIncidentStore } from '../incidents/store.ts'
+import { buildOperationsReport } from '../operations/index.ts'
+import { renderOperations } from '../operations/render.ts'
+import { openResidentReportStore } from '../residents/store.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
 import type { Command } from './main.ts'
 
@@ -20,13 +25,16 @@ const USAGE = `usage: civicnet report --from YYYY-MM-DD --to YYYY-MM-DD [options
        civicnet report --year 2026 [options]
        civicnet report --list [--limit N]
        civicnet report --run ID [--out FILE]
+       civicnet report --operations 2026-11 [--format json|csv|html|pdf] [--out FILE]
 
 The report grant writers sign (docs/REPORTS.md): unique clients, data used, peak
 concurrent clients and availability per neighborhood and in total, over days of the
 city's local calendar. --to is the LAST day, inclusive (--from 2026-07-01 --to 2026-09-30
 is --quarter 2026Q3). A period still open runs to now and says so. Each run is saved in
 the app state (parameters, data version, the JSON); --list shows saved runs, --run ID
-prints one run's saved JSON.
+prints one run's saved JSON. --operations YYYY-MM is the monthly operations report instead
+(operations/: incidents, time to restore, SLA, client-hours lost and resident reports per
+neighborhood, from the app state; CIVICNET_INCIDENT_SLA sets the targets).
 
 options:
   --neighborhoods all|ID,...   neighborhoods (default all: every served one)
@@ -40,7 +48,7 @@ CIVICNET_COLLECT_INTERVAL_MS (the collector's poll interval, default 60000), INF
 (store/index.ts; without it the embedded DuckDB file, which no other process may hold:
 stop the demo first, or use InfluxDB), CIVICNET_CHROMIUM (for PDF, default /usr/bin/chromium).`
 
-const VALUE_FLAGS = ['from', 'to', 'quarter', 'year', 'neighborhoods', 'format', 'out', 'target', 'limit', 'run'] as const
+const VALUE_FLAGS = ['from', 'to', 'quarter', 'year', 'neighborhoods', 'format', 'out', 'target', 'limit', 'run', 'operations'] as const
 type Flag = (typeof VALUE_FLAGS)[number] | 'list'
 
 class UsageError extends Error {}
@@ -128,6 +136,24 @@ export const command: Command = {
         return 0
       }
       ensureInventory(state, () => hartfordInventory())
+      if (flags.operations !== undefined) {
+        let report
+        try {
+          report = buildOperationsReport(flags.operations, {
+            incidents: openIncidentStore(state.db),
+            reports: openResidentReportStore(state.db),
+            inventory: state.inventory(),
+            slaTargets: parseSlaTargets(process.env.CIVICNET_INCIDENT_SLA),
+            nowMs: wallClock.now(),
+          })
+        } catch (err) {
+          console.error(`civicnet report: --operations: ${(err as Error).message}`)
+          return 2
+        }
+        write(await renderOperations(report, format))
+        if (!report.complete) console.error(`civicnet report: ${report.month} is still running: figures are as of now`)
+        return 0
+      }
       let store
       try {
         store = await openMetricStore(storeConfig)

@@ -24,6 +24,7 @@ import { parseCsv } from '../../reports/render/csv.ts'
 import { openResidentReportStore } from '../../residents/store.ts'
 import { openAppState } from '../../store/app-state.ts'
 import { T, bearer, harness } from '../api/support.ts'
+import { runCli } from '../support/cli.ts'
 
 const MIN = 60_000
 const at = (iso: string) => Date.parse(iso)
@@ -148,6 +149,28 @@ test('over the API: JSON, CSV, HTML and PDF of one month, for engineers and anal
     assert.equal([future.statusCode, future.json().code, future.json().message], [400, 'CN_ERR_BAD_RANGE', 'bad time range: 2026-02 has not begun (today is 2026-01-15)'])
   } finally {
     await h.close()
+  }
+})
+
+test('civicnet report --operations: the same report from the command line; a bad month is a usage error naming the flag', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-operations-cli-'))
+  try {
+    const state = openAppState(join(dir, 'state.sqlite'))
+    const inv = hartfordInventory(1)
+    state.replaceInventory(inv, 'test')
+    const incidents = openIncidentStore(state.db)
+    const m = month(inv, incidents)
+    state.close()
+    const env = { CIVICNET_DATA_DIR: dir }
+    const csv = await runCli(['report', '--operations', '2026-11', '--format', 'csv'], { env })
+    assert.is(csv.code, 0, csv.stderr)
+    const ne = parseCsv(csv.stdout).find((r) => r.neighborhood_id === 'northeast')!
+    assert.equal([ne.incidents, ne.median_restore_minutes, ne.p90_restore_minutes], ['2', '30', '60'])
+    assert.ok(m.a > 0)
+    const bad = await runCli(['report', '--operations', '2026-13'], { env })
+    assert.equal([bad.code, bad.stderr.trim()], [2, "civicnet report: --operations: month must be YYYY-MM, like 2026-11; got '2026-13'"])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 })
 
