@@ -185,6 +185,22 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       const overlapping = open.filter((i) => !taken.has(i.id) && i !== inc && i.down.some((d) => g.devices.includes(d)))
       if (!inc) inc = overlapping.shift()
       if (!inc) {
+        // Devices still down in an incident another group of this round already matched
+        // stay that incident's: after a cut link is back, the APs behind it whose polls are
+        // still timing out are seen one by one under a healthy switch, and each is no new
+        // failure (nor is its open time the cut's).
+        const host = open.find((i) => taken.has(i.id) && i.state === 'open' && i.down.some((d) => g.devices.includes(d)))
+        if (host) {
+          const joined = g.devices.filter((d) => !host.down.includes(d))
+          if (joined.length > 0) log.run(host.id, nowMs, 'joined', null, `${joined.length} more device(s) down: ${list(joined)}`)
+          host.down = union(host.down, g.devices)
+          host.affected.devices = union(host.affected.devices, g.devices)
+          host.affected.aps = union(host.affected.aps, g.aps)
+          host.affected.neighborhoods = union(host.affected.neighborhoods, g.neighborhoods).sort()
+          write(host)
+          if (joined.length > 0) changes.set(host.id, 'changed')
+          continue
+        }
         const affected = { devices: [...g.devices], aps: [...g.aps], neighborhoods: [...g.neighborhoods] }
         const openedMs = earliest(g.devices)
         const id = Number(insert.run(openedMs, g.rootCause.kind, g.rootCause.id, g.rootCause.probable ? 1 : 0, g.rootCause.why, JSON.stringify(affected), JSON.stringify(g.devices)).lastInsertRowid)

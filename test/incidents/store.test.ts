@@ -44,4 +44,28 @@ test('a root cause moves up, and from probable to seen, but never down to a devi
   }
 })
 
+test('after a cut link is back, the APs behind it still timing out stay in its incident, each seen alone under the healthy switch: no new incident, and it closes when they answer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'civicnet-incident-store-'))
+  const state = openAppState(join(dir, 'state.sqlite'))
+  try {
+    const store = openIncidentStore(state.db)
+    const T = Date.parse('2026-11-24T17:00:00Z')
+    const cut = { 'core-1 Te0/0/1': 'down' as const }
+    store.update(groups(['sw-north', 'ap-n1', 'ap-n2', 'ap-n3'], cut), T, { sinceMs: () => T })
+    // the link and the switch are back, ap-n3 answers; ap-n1 and ap-n2 still time out, each its
+    // own group under a switch that reports their ports up
+    const up = { 'sw-north Gi1/0/1': 'up' as const, 'sw-north Gi1/0/2': 'up' as const }
+    const back = (d: string) => (d === 'ap-n1' || d === 'ap-n2' ? undefined : T + 60_000)
+    const changes = store.update(groups(['ap-n1', 'ap-n2'], up), T + 62_000, { sinceMs: () => T, recoveredMs: back })
+    assert.equal(store.list({ state: 'open' }).map((i) => [i.id, i.rootCause.id, [...i.down].sort()]), [[1, 'fl-north', ['ap-n1', 'ap-n2']]])
+    assert.equal(changes, [{ id: 1, change: 'changed' }])
+    // they answer: the one incident closes at the last one's first good poll
+    store.update([], T + 64_000, { recoveredMs: (d) => (d === 'ap-n2' ? T + 63_500 : T + 62_500) })
+    assert.equal(store.list().map((i) => [i.id, i.state, i.closedMs]), [[1, 'closed', T + 63_500]])
+  } finally {
+    state.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test.run()
