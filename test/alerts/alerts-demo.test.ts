@@ -103,7 +103,7 @@ channels:
   - { name: mail, type: email, host: 127.0.0.1, port: ${ctx.smtpPort}, requireTls: false, from: civicnet@test.example, to: [noc@test.example], timeout: 2s }
 rules:
   - { name: incidents, kind: incident, channels: [hook, mail] }
-  - { name: optics, kind: optics, channels: [hook, mail], belowDbm: -25, fallingDb: 3, window: 1m, for: 6s }
+  - { name: optics, kind: optics, channels: [hook, mail], belowDbm: -25, fallingDb: 1, window: 1m, for: 6s }
 `,
   )
   ctx.inv = smallHartford()
@@ -322,8 +322,8 @@ test('optics falling fast on a healthy link: its own alert, and a recovery when 
   const link = inv.links.filter((l) => tree.edges.has(l.id)).map((l) => l.id).sort().at(-1)!
   const before = ctx.hooks.length
   // 400 dB an hour of live time; the simulated agents' readings change once a minute, so
-  // within two minutes the reading is 3 dB or more below the window's highest, and still
-  // above the -25 dBm threshold
+  // at the first or second minute boundary the reading is 1 dB or more (the rule's
+  // fallingDb) below the window's highest, and still above the -25 dBm threshold
   const f = demo.city.faults.inject({ type: 'optics-degrade', target: link, dbPerHour: 400, end: 'b' })
   const m = await until('the optics alert', () => ctx.hooks.slice(before).find((h) => h.message.rule === 'optics')?.message, 150_000)
   const far = inv.links.find((l) => l.id === link)!.b
