@@ -296,6 +296,22 @@ test('a fiber cut: its incident on the map, the link marked and a tether drawn f
       }
       assert.is(await page.evaluate((r) => window.__civicnet.incidents.tethers[r], root), want, 'a tether to each affected AP')
       assert.is(want, apsUnder(link.a.device) + apsUnder(link.b.device), 'every AP behind the link')
+      // residents report: one at an AP behind the cut (part of its incident), one at an AP
+      // on another switch (matches no incident): both on the map, the second flagged
+      const all = devices as { id: string; kind: string; uplink?: { device: string } | null; lon?: number | null; lat?: number | null }[]
+      const cutSw = apsUnder(link.a.device) > 0 ? link.a.device : link.b.device
+      const inCut = all.find((d) => d.kind === 'ap' && d.uplink?.device === cutSw)!
+      // (the access switches hang from the core one fiber each: another switch is outside the cut)
+      const elsewhere = all.find((d) => d.kind === 'ap' && d.uplink && d.uplink.device !== cutSw && d.uplink.device.startsWith('sw-'))!
+      for (const ap of [inCut, elsewhere]) {
+        const r = await fetch(`${ctx.backend.baseUrl}/api/resident-reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'no-wifi', lon: ap.lon, lat: ap.lat }) })
+        assert.is(r.status, 201, await r.clone().text())
+      }
+      await page.waitForFunction(() => window.__civicnet.residentReports.drawn >= 2, null, { timeout: 30_000 })
+      const rr = await page.evaluate(() => window.__civicnet.residentReports)
+      assert.equal([rr.clusters, rr.drawn, rr.unmatched], [2, 2, 1])
+      assert.is(await page.locator('[data-testid=report-cluster][data-unmatched="1"]').count(), 1)
+      assert.match((await page.textContent('[data-testid=report-list]'))!, /part of incident #\d+/)
       await page.screenshot({ path: `${ARTIFACTS}web-fiber-cut.png` })
     } finally {
       await repair()

@@ -3,7 +3,7 @@
  * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
  * the page never reads a raw answer.
  */
-import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportDoc, ReportParams, SeriesData } from './types.ts'
+import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, ReportDoc, ReportParams, SeriesData } from './types.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -239,6 +239,24 @@ export function createApiClient(opts: ApiClientOptions) {
     /** Open incidents (engineers), newest first. */
     async openIncidents(): Promise<IncidentRow[]> {
       return list(await get('/api/incidents?state=open'), 'incidents').map(normalizeIncident)
+    },
+    /** Residents' report clusters (engineers) of the last 24 hours, newest first. */
+    async residentReportClusters(fromMs: number, toMs: number): Promise<ReportClusterRow[]> {
+      const body = obj(await get(`/api/resident-reports?fromMs=${Math.floor(fromMs)}&toMs=${Math.ceil(toMs)}`))
+      return (Array.isArray(body.clusters) ? body.clusters : []).map((c: unknown) => {
+        const x = obj(c)
+        const kinds = obj(x.kinds)
+        return {
+          lon: num(x, 'lon'),
+          lat: num(x, 'lat'),
+          neighborhood: str(x, 'neighborhood'),
+          hourMs: num(x, 'hourMs') ?? 0,
+          reports: num(x, 'reports') ?? 0,
+          kinds: Object.fromEntries(Object.entries(kinds).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
+          incidents: Array.isArray(x.incidents) ? x.incidents.filter((v): v is number => typeof v === 'number') : [],
+          unmatched: num(x, 'unmatched') ?? 0,
+        }
+      })
     },
     /** One series: metric over time for one neighborhood or device. */
     async series(q: { metric: string; groupBy: 'neighborhood' | 'device'; id: string; fromMs: number; toMs: number; stepMs: number; fn?: string }): Promise<SeriesData> {

@@ -79,6 +79,19 @@ export interface IncidentRow {
   clientHoursLost: number | null
 }
 
+/** A cluster of residents' reports (GET /api/resident-reports, engineers): one place, one hour. */
+export interface ReportClusterRow {
+  lon: number | null
+  lat: number | null
+  neighborhood: string
+  hourMs: number
+  reports: number
+  kinds: Record<string, number>
+  incidents: number[]
+  /** reports attached to no incident */
+  unmatched: number
+}
+
 export interface SeriesData {
   /** epoch seconds (uPlot's unit) */
   times: number[]
@@ -106,6 +119,8 @@ export interface TestHooks {
   /** open incidents: their root causes ('link:<id>' | 'device:<id>') and, per device still down, its incident id */
   /** roots 'kind:id'; the incident of each down device; the AP tethers drawn per root */
   incidents: { roots: string[]; byDevice: Record<string, number>; tethers: Record<string, number> }
+  /** residents' report clusters drawn on the map, and how many of their reports match no incident */
+  residentReports: { clusters: number; drawn: number; unmatched: number }
 }
 
 /** One row of a report (reports/schema.ts ReportRow): a neighborhood, or the total. */

@@ -23,7 +23,7 @@ import { ApiError, createApiClient } from '../../api-client.ts'
 import { classify, fmtAgo, fmtDuration, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
 import { createCityMap, escapeHtml } from './map.ts'
 import { createPanel } from './panel.ts'
-import type { DeviceRow, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, TestHooks } from '../../types.ts'
+import type { DeviceRow, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportClusterRow, TestHooks } from '../../types.ts'
 
 const TOKEN_KEY = 'civicnet.token'
 
@@ -32,7 +32,7 @@ declare global {
     __civicnet: TestHooks
   }
 }
-const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null, incidents: { roots: [], byDevice: {}, tethers: {} } }
+const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served: 0, markers: {}, links: {}, interactiveMs: null, lastRefreshMs: null, apDrawMs: null, lastError: null, incidents: { roots: [], byDevice: {}, tethers: {} }, residentReports: { clusters: 0, drawn: 0, unmatched: 0 } }
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
@@ -68,6 +68,7 @@ const state = {
   links: [] as LinkRow[],
   events: [] as EventRow[],
   incidents: [] as IncidentRow[],
+  reportClusters: [] as ReportClusterRow[],
   engineer: false,
   serverNowMs: null as number | null,
   metric: 'clientsNow' as ChoroplethMetric,
@@ -265,6 +266,23 @@ function drawIncidents() {
   hooks.incidents = { roots: list.map((i) => `${i.rootCause.kind}:${i.rootCause.id}`), byDevice: byAp, tethers }
 }
 
+/**
+ * Residents' reports of the last 24 hours (engineers): clusters by place and hour on the map
+ * and in a list; those matching no incident first, as a signal of their own.
+ */
+function drawResidentReports() {
+  const list = [...state.reportClusters].sort((a, b) => Number(b.unmatched > 0) - Number(a.unmatched > 0) || b.hourMs - a.hourMs)
+  const kinds = (c: ReportClusterRow) => Object.entries(c.kinds).map(([k, n]) => `${fmtInt(n)} ${k === 'no-wifi' ? 'no Wi-Fi' : k === 'cant-connect' ? "can't connect" : 'slow'}`).join(', ')
+  const describe = (c: ReportClusterRow) => `${c.reports} report(s) in ${nameOf(c.neighborhood)} from ${fmtSince(c.hourMs, nowMs())}: ${kinds(c)}${c.unmatched > 0 ? ` · ${c.unmatched} match no incident` : ` · part of incident ${c.incidents.map((i) => `#${i}`).join(', ')}`}`
+  const drawn = cityMap.setResidentReports(list, describe)
+  const unmatched = list.reduce((n, c) => n + c.unmatched, 0)
+  $('[data-testid=report-count]').textContent = String(list.reduce((n, c) => n + c.reports, 0))
+  setHtml($('[data-testid=report-list]'), list.length
+    ? list.map((c) => `<li data-testid="report-cluster" data-unmatched="${c.unmatched}">${escapeHtml(describe(c))}</li>`).join('')
+    : '<li class="muted">No resident report in the last 24 hours.</li>')
+  hooks.residentReports = { clusters: list.length, drawn, unmatched }
+}
+
 /** Tells screen-reader users what changed since the last refresh, once per change. */
 function announce() {
   const downNow = new Set(state.devices.filter((d) => d.status === 'down').map((d) => d.id))
@@ -365,9 +383,10 @@ async function load() {
       engineer = true
       if (nb.nowMs === null && dl.nowMs !== null) state.serverNowMs = dl.nowMs
       const to = nowMs()
-      ;[state.events, state.incidents] = await Promise.all([
+      ;[state.events, state.incidents, state.reportClusters] = await Promise.all([
         api.events(to - 24 * 3600_000, to + 60_000).catch(() => [] as EventRow[]),
         api.openIncidents().catch(() => [] as IncidentRow[]),
+        api.residentReportClusters(to - 24 * 3600_000, to + 60_000).catch(() => [] as ReportClusterRow[]),
       ])
       state.events.sort((a, b) => b.timeMs - a.timeMs)
     } catch (err) {
@@ -382,6 +401,7 @@ async function load() {
         state.links = []
         state.events = []
         state.incidents = []
+        state.reportClusters = []
       }
     }
     setEngineer(engineer)
@@ -397,6 +417,7 @@ async function load() {
     $('[data-testid=ap-down-count]').textContent = fmtInt(aps.filter((d) => d.status === 'down').length)
     drawOutages()
     drawIncidents()
+    drawResidentReports()
     drawApTable()
     announce()
     panel.refresh(state.byNeighborhood, state.byDevice)

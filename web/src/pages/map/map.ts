@@ -7,7 +7,7 @@
 import L from 'leaflet'
 import type { Classes } from '../../format.ts'
 import { fillFor, STATUS_COLORS, STATUS_SHAPES } from '../../format.ts'
-import type { DeviceRow, DeviceStatus, LinkRow, NeighborhoodFeature, NeighborhoodStats } from '../../types.ts'
+import type { DeviceRow, DeviceStatus, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportClusterRow } from '../../types.ts'
 
 /** A 1x1 transparent GIF: what a failed tile shows instead of a broken-image icon. */
 const BLANK_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7'
@@ -350,6 +350,24 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
     return drawn
   }
 
+  // Residents' reports (engineers): one ring per cluster of pins (a place, an hour), sized by
+  // how many reported, purple when none of them matches an incident (a problem the SNMP
+  // view does not see), grey when they are part of a known incident.
+  const reportLayer = L.layerGroup().addTo(map)
+  function setResidentReports(clusters: readonly ReportClusterRow[], describe: (c: ReportClusterRow) => string): number {
+    reportLayer.clearLayers()
+    let n = 0
+    for (const c of clusters) {
+      if (c.lon === null || c.lat === null) continue
+      const unmatched = c.unmatched > 0
+      const m = L.circleMarker([c.lat, c.lon], { renderer: apRenderer, pane: 'aps', radius: 6 + Math.min(10, 2 * c.reports), color: unmatched ? '#6d28d9' : '#4b5563', weight: 2, dashArray: '2 3', fillColor: unmatched ? '#6d28d9' : '#9ca3af', fillOpacity: 0.25 })
+      m.bindTooltip(escapeHtml(describe(c)))
+      reportLayer.addLayer(m)
+      n++
+    }
+    return n
+  }
+
   function fitNeighborhoods() {
     const b = L.latLngBounds([])
     for (const p of areas.values()) b.extend(p.getBounds())
@@ -392,6 +410,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
     setDevices,
     setLinks,
     markIncidentRoots,
+    setResidentReports,
     select,
     selectDevice,
     fitNeighborhoods,
