@@ -6,6 +6,9 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp, type ApiDeps } from './app.ts'
 import { LOOPBACK_HOSTS, type ApiConfig } from './config.ts'
 
+
+/** how long stop() lets open connections finish before it closes them */
+const STOP_GRACE_MS = 2000
 export interface ApiServerConfig extends Partial<ApiConfig> {
   /** address to bind (default 127.0.0.1: loopback unless told otherwise) */
   host?: string
@@ -50,7 +53,22 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
     async stop() {
       const a = app
       app = null
-      if (a) await a.close()
+      if (!a) return
+      // Fastify's close waits for every connection to end. Idle keep-alive ones are closed at
+      // once; a connection opened with no request on it yet (a browser's preconnect) is not,
+      // and would hold the stop until the request timeout (seen: the demo's stop hung 20 s
+      // with Chromium attached). After a grace period, close what is left.
+      const closing = a.close()
+      const force = setTimeout(() => {
+        a.log.warn({ graceMs: STOP_GRACE_MS }, 'api stop: connections still open after the grace period: closing them')
+        a.server.closeAllConnections()
+      }, STOP_GRACE_MS)
+      force.unref()
+      try {
+        await closing
+      } finally {
+        clearTimeout(force)
+      }
     },
   }
 }
