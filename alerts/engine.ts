@@ -94,9 +94,11 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     const i = id === null ? undefined : deps.incidents.get(id)
     const took = `${Math.round(((c.resolvedMs ?? nowMs) - c.firingSinceMs) / 60_000)} min`
     if (!i || i.state !== 'closed') return `No longer holds (after ${took}).`
+    // closed as merged into another incident: not a restore, the other goes on
     const merged = i.history.find((h) => h.kind === 'merged')
+    if (merged) return `No longer an incident of its own: ${merged.text}.`
     const lost = i.clientHoursLost ? ` About ${i.clientHoursLost.value.toFixed(1)} client-hours lost.` : ''
-    return merged && /merged into/.test(merged.text) ? `${merged.text}.` : `Service restored at ${new Date(i.closedMs!).toISOString()}, after ${Math.round((i.closedMs! - i.openedMs) / 60_000)} min.${lost}`
+    return `Service restored at ${new Date(i.closedMs!).toISOString()}, after ${Math.round((i.closedMs! - i.openedMs) / 60_000)} min.${lost}`
   }
 
   async function evaluate(): Promise<AlertMessage[]> {
@@ -184,41 +186,46 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     return sent
   }
 
-  let evalTimer: NodeJS.Timeout | undefined
-  let deliverTimer: NodeJS.Timeout | undefined
-  let evaluating: Promise<unknown> = Promise.resolve()
-  let delivering: Promise<unknown> = Promise.resolve()
-  let busyEval = false
-  let busyDeliver = false
+  /** runs `fn` every `ms`, never two at once (a slow round is not overtaken); stop() waits for the last */
+  function loop(ms: number, fn: () => Promise<unknown>, failed: string) {
+    let timer: NodeJS.Timeout | undefined
+    let busy = false
+    let running: Promise<unknown> = Promise.resolve()
+    return {
+      start() {
+        timer = setInterval(() => {
+          if (busy) return
+          busy = true
+          running = fn()
+            .catch((err: unknown) => log.warn({ err: (err as Error).message }, failed))
+            .finally(() => (busy = false))
+        }, ms)
+        timer.unref()
+      },
+      async stop() {
+        clearInterval(timer)
+        timer = undefined
+        await running
+      },
+      get started() {
+        return timer !== undefined
+      },
+    }
+  }
+  const evaluating = loop(config.evaluateMs, evaluate, 'alert evaluation failed; trying again next round')
+  const delivering = loop(1000, deliver, 'alert delivery pass failed')
   return {
     evaluate,
     deliver,
     start() {
-      if (evalTimer) return
+      if (evaluating.started) return
       const names = config.rules.map((r) => `${r.name} (${r.kind} -> ${r.channels.join(', ')})`)
       log.info({ file: config.file, rules: names, channels: config.channels.map((c) => `${c.name} (${c.type})`) }, 'alerts started')
-      evalTimer = setInterval(() => {
-        if (busyEval) return
-        busyEval = true
-        evaluating = evaluate()
-          .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'alert evaluation failed; trying again next round'))
-          .finally(() => (busyEval = false))
-      }, config.evaluateMs)
-      evalTimer.unref()
-      deliverTimer = setInterval(() => {
-        if (busyDeliver) return
-        busyDeliver = true
-        delivering = deliver()
-          .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'alert delivery pass failed'))
-          .finally(() => (busyDeliver = false))
-      }, 1000)
-      deliverTimer.unref()
+      evaluating.start()
+      delivering.start()
     },
     async stop() {
-      clearInterval(evalTimer)
-      clearInterval(deliverTimer)
-      evalTimer = deliverTimer = undefined
-      await Promise.all([evaluating, delivering])
+      await Promise.all([evaluating.stop(), delivering.stop()])
       for (const s of owned.values()) s.close()
     },
   }

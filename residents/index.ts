@@ -105,7 +105,10 @@ export interface Known {
 
 export function knownAt(place: Place, nowMs: number, deps: ResidentDeps): Known {
   const inv = deps.inventory()
-  const r = resolvePlace(place, inv)
+  return knownAtResolved(resolvePlace(place, inv), nowMs, deps, inv)
+}
+
+function knownAtResolved(r: Resolved, nowMs: number, deps: ResidentDeps, inv: Inventory): Known {
   sync(deps)
   const i = coveringIncident(r, deps, inv)
   return { neighborhood: r.neighborhood, incident: i && { id: i.id, sinceMs: i.openedMs }, othersLastHour: othersNear(r, deps.reports.list({ fromMs: nowMs - HOUR, toMs: nowMs + 1 })) }
@@ -122,9 +125,9 @@ export interface Submitted {
 }
 
 export function submit(s: Submission, nowMs: number, deps: ResidentDeps): Submitted {
-  const known = knownAt(s, nowMs, deps)
   const inv = deps.inventory()
   const r = resolvePlace(s, inv)
+  const known = knownAtResolved(r, nowMs, deps, inv)
   const input: NewReport = {
     kind: s.kind,
     neighborhood: r.neighborhood,
@@ -166,13 +169,13 @@ export interface ReportCluster {
  * the same clock hour are one cluster; reports without a pin cluster by neighborhood.
  */
 export function clusters(reports: readonly ResidentReport[]): ReportCluster[] {
-  const out: (ReportCluster & { first: Position | null })[] = []
+  const out: (ReportCluster & { first: Position | null; pins: number; lonSum: number; latSum: number })[] = []
   for (const r of [...reports].sort((a, b) => a.createdMs - b.createdMs)) {
     const hourMs = Math.floor(r.createdMs / HOUR) * HOUR
     const p: Position | null = r.lon !== null && r.lat !== null ? [r.lon, r.lat] : null
     let c = out.find((x) => x.hourMs === hourMs && x.neighborhood === r.neighborhood && (p === null ? x.first === null : x.first !== null && haversineM(x.first, p) <= NEAR_RADIUS_M))
     if (!c) {
-      c = { lon: null, lat: null, neighborhood: r.neighborhood, hourMs, reports: 0, kinds: {}, incidents: [], unmatched: 0, tracking: [], first: p }
+      c = { lon: null, lat: null, neighborhood: r.neighborhood, hourMs, reports: 0, kinds: {}, incidents: [], unmatched: 0, tracking: [], first: p, pins: 0, lonSum: 0, latSum: 0 }
       out.push(c)
     }
     c.reports++
@@ -181,10 +184,12 @@ export function clusters(reports: readonly ResidentReport[]): ReportCluster[] {
     if (r.incidentId === null) c.unmatched++
     c.tracking.push(r.tracking)
     if (p) {
-      const pins = reports.filter((x) => c!.tracking.includes(x.tracking) && x.lon !== null)
-      c.lon = Math.round((pins.reduce((s, x) => s + x.lon!, 0) / pins.length) * 1e6) / 1e6
-      c.lat = Math.round((pins.reduce((s, x) => s + x.lat!, 0) / pins.length) * 1e6) / 1e6
+      c.pins++
+      c.lonSum += p[0]
+      c.latSum += p[1]
     }
   }
-  return out.map(({ first: _, ...c }) => c).sort((a, b) => b.hourMs - a.hourMs || b.reports - a.reports)
+  return out
+    .map(({ first: _, pins, lonSum, latSum, ...c }) => ({ ...c, lon: pins ? Math.round((lonSum / pins) * 1e6) / 1e6 : null, lat: pins ? Math.round((latSum / pins) * 1e6) / 1e6 : null }))
+    .sort((a, b) => b.hourMs - a.hourMs || b.reports - a.reports)
 }

@@ -64,6 +64,16 @@ function filterSql(where: SeriesFilter | undefined, params: DuckDBValue[]): stri
   return inList('neighborhood', where?.neighborhood, params) + inList('device', where?.device, params) + inList('instance', where?.instance, params)
 }
 
+/** A sample's columns in the order of the samples table (and its staging copy, after seq). */
+function appendSample(app: DuckDBAppender, s: Sample): void {
+  app.appendBigInt(BigInt(s.timeMs))
+  app.appendVarchar(s.metric)
+  app.appendVarchar(s.device)
+  app.appendVarchar(s.neighborhood)
+  app.appendVarchar(s.instance)
+  app.appendDouble(s.value)
+}
+
 export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<MetricStore> {
   const instantMs = config.instantMs ?? DEFAULT_INSTANT_MS
   if (!Number.isSafeInteger(instantMs) || instantMs <= 0 || 300_000 % instantMs !== 0) {
@@ -139,12 +149,7 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
     })
     try {
       for (const s of samples) {
-        app.appendBigInt(BigInt(s.timeMs))
-        app.appendVarchar(s.metric)
-        app.appendVarchar(s.device)
-        app.appendVarchar(s.neighborhood)
-        app.appendVarchar(s.instance)
-        app.appendDouble(s.value)
+        appendSample(app, s)
         app.endRow()
       }
       app.flushSync()
@@ -155,12 +160,6 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
     }
   }
 
-  /**
-   * A batch that may repeat stored keys: appended to a staging table, then in one
-   * transaction the stored rows of its keys are deleted and its rows inserted (the later of
-   * two samples of one key inside the batch wins, by seq). The rows it replaces lie within
-   * its own time span, so the DELETE's ts bounds let DuckDB skip every other row group.
-   */
   /**
    * Appends rows to a temp staging table (emptied first: a write cut short leaves nothing
    * behind), each after its seq, the row's position in the batch.
@@ -181,6 +180,12 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
     }
   }
 
+  /**
+   * A batch that may repeat stored keys: appended to a staging table, then in one
+   * transaction the stored rows of its keys are deleted and its rows inserted (the later of
+   * two samples of one key inside the batch wins, by seq). The rows it replaces lie within
+   * its own time span, so the DELETE's ts bounds let DuckDB skip every other row group.
+   */
   async function mergeReplacing(samples: readonly Sample[]): Promise<void> {
     let minTs = Infinity
     let maxTs = -Infinity
@@ -188,12 +193,7 @@ export async function openDuckDbStore(config: DuckDbStoreConfig): Promise<Metric
       await stage('samples_stage', samples, (app, s) => {
         if (s.timeMs < minTs) minTs = s.timeMs
         if (s.timeMs > maxTs) maxTs = s.timeMs
-        app.appendBigInt(BigInt(s.timeMs))
-        app.appendVarchar(s.metric)
-        app.appendVarchar(s.device)
-        app.appendVarchar(s.neighborhood)
-        app.appendVarchar(s.instance)
-        app.appendDouble(s.value)
+        appendSample(app, s)
       })
       await conn.run('BEGIN TRANSACTION')
       try {

@@ -18,7 +18,7 @@ import { openAlertStore, type AlertMessage } from '../../alerts/store.ts'
 import type { Sample } from '../../core/metrics.ts'
 import { buildNetworkTree } from '../../core/topology.ts'
 import { DEFAULT_SLA_TARGETS } from '../../incidents/sla.ts'
-import { groupFailures, type Status } from '../../incidents/root-cause.ts'
+import { groupFailures, type PortStatus, type Status } from '../../incidents/root-cause.ts'
 import { openIncidentStore, type IncidentStore } from '../../incidents/store.ts'
 import { openAppState, type AppState } from '../../store/app-state.ts'
 import { openDuckDbStore } from '../../store/duckdb/index.ts'
@@ -164,6 +164,30 @@ rules:
   } finally {
     await engine.stop()
     server.close()
+  }
+})
+
+test('an incident merged into another is recovered as merged, not as restored', async (ctx) => {
+  const config = parseAlertsConfig(`channels: [{ name: h, type: webhook, url: 'http://127.0.0.1:9/' }]\nrules: [{ name: i, kind: incident, channels: [h] }]\n`, 'merged.yml', {})
+  let now = T
+  const sent: AlertMessage[] = []
+  const engine = createAlertEngine({ config, alerts: openAlertStore(ctx.state.db), store: ctx.store, incidents: ctx.incidents, inventory: () => inv, slaTargets: DEFAULT_SLA_TARGETS, pollIntervalMs: MIN, clock: { now: () => now }, log: silentLog, senders: { h: async (m) => void sent.push(m) } })
+  try {
+    const cut = { 'core-1 Te0/0/1': 'down' as PortStatus }
+    const g = (down: string[], ports: Record<string, PortStatus>) => groupFailures(tree, inv, { status: (d): Status => (down.includes(d) ? 'down' : 'up'), port: (d, p) => ports[`${d} ${p}`] })
+    ctx.incidents.update(g(['sw-north'], cut), T, { sinceMs: () => T })
+    ctx.incidents.update([...g(['sw-north'], cut), ...g(['ap-s2'], { 'sw-south Gi1/0/2': 'up' })], T + MIN, { sinceMs: () => T })
+    await engine.evaluate()
+    // ap-s2 turns out to hang from the cut too (a tree edit): its incident merges into the cut
+    const ap = ctx.incidents.list({ state: 'open' }).find((i) => i.rootCause.id === 'ap-s2')!
+    ctx.incidents.update([{ ...g(['sw-north'], cut)[0]!, devices: ['sw-north', 'ap-s2'] }], T + 2 * MIN, { sinceMs: () => T })
+    now = T + 2 * MIN
+    await engine.evaluate()
+    await engine.deliver()
+    const recovery = sent.find((m) => m.status === 'resolved' && m.key === `incident:${ap.id}`)!
+    assert.match(recovery.text, /^No longer an incident of its own: part of incident \d+ now: fiber link fl-north/)
+  } finally {
+    await engine.stop()
   }
 })
 

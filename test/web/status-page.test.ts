@@ -76,7 +76,6 @@ test('with JavaScript off, on a 375 px phone: the whole status, in Spanish for a
   assert.is(await page.locator('table tbody tr').count(), 1, 'the resolved one')
   assert.match((await page.textContent('table tbody tr'))!.replace(/\s+/g, ' '), /East Side.*47 min/)
   await page.screenshot({ path: `${ARTIFACTS}status-375-es.png`, fullPage: true })
-  assert.is(await page.evaluate(() => typeof document), 'object', 'the test itself may still read the page')
   } finally {
     await b.close()
   }
