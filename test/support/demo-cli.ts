@@ -63,7 +63,10 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
  */
 export function spawnDemo(opts: { dataDir: string; env?: Record<string, string>; tty?: boolean }): DemoProcess {
   const argv = [process.execPath, 'bin/civicnet.js', 'demo']
-  const [cmd, ...args] = opts.tty ? ['script', '-qfec', argv.map(shellQuote).join(' '), '/dev/null'] : argv
+  // `exec`: script runs the command through $SHELL -c, and dash (Debian's /bin/sh, used
+  // when SHELL is unset, as under CI) stays as the demo's parent, takes the Ctrl-C itself
+  // and exits 130 whatever the demo does; bash execs a lone command by itself.
+  const [cmd, ...args] = opts.tty ? ['script', '-qfec', `exec ${argv.map(shellQuote).join(' ')}`, '/dev/null'] : argv
   const env: NodeJS.ProcessEnv = { ...process.env, ...demoEnv(opts.dataDir, opts.env) }
   // a variable set to '' in opts.env means "unset" (e.g. LOG_FORMAT: '')
   for (const [k, v] of Object.entries(opts.env ?? {})) if (v === '') delete env[k]
