@@ -75,9 +75,21 @@ export function describeIncident(i: Incident, inv: Inventory): { title: string; 
   const what =
     i.rootCause.kind === 'link'
       ? `fiber link ${i.rootCause.id}${link ? ` (${n.device(link.a.device)} ${link.a.port} - ${n.device(link.b.device)} ${link.b.port})` : ''}`
-      : n.device(i.rootCause.id)
+      : i.rootCause.kind === 'reported'
+        ? `a problem reported in ${n.hood(i.rootCause.id)}`
+        : n.device(i.rootCause.id)
   const aps = [...new Set([...apsTakenOut({ ...i, state: 'open' }, inv), ...i.affected.aps])]
   const hoods = [...new Set([...aps.map(n.hoodOf), ...i.affected.neighborhoods])].filter((h) => h !== '').sort().map(n.hood).join(', ') || 'no neighborhood'
+  if (i.rootCause.kind === 'reported') {
+    return {
+      title: `Incident #${i.id}: ${what}, opened by hand: ${i.rootCause.why}`,
+      text: [
+        `Opened by ${i.openedBy ?? 'an engineer'} from what residents reported: ${i.rootCause.why}`,
+        `In ${hoods}; ${aps.length ? `APs named: ${aps.map(n.device).join(', ')}` : 'no AP named'}. The polls do not see it: it closes when an engineer closes it.`,
+        `Open since ${new Date(i.openedMs).toISOString()}.`,
+      ].join('\n'),
+    }
+  }
   const title = `Incident #${i.id}: ${what} ${i.rootCause.probable ? 'probably ' : ''}down, ${aps.length} AP${aps.length === 1 ? '' : 's'} out in ${hoods}`
   const text = [
     `${i.rootCause.probable ? 'Probable cause' : 'Root cause'}: ${what}. ${i.rootCause.why}`,

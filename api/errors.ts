@@ -33,6 +33,12 @@ export const CN_ERR_INCIDENT_NOT_FOUND = createError<'CN_ERR_INCIDENT_NOT_FOUND'
   'CN_ERR_INCIDENT_NOT_FOUND', "incident '%s' not found (field '%s')", 404)
 export const CN_ERR_INCIDENT_CLOSED = createError<'CN_ERR_INCIDENT_CLOSED', 409, [number]>(
   'CN_ERR_INCIDENT_CLOSED', 'incident %d is closed: service is back, there is no restore time to expect', 409)
+export const CN_ERR_INCIDENT_STATE = createError<'CN_ERR_INCIDENT_STATE', 409, [string]>(
+  'CN_ERR_INCIDENT_STATE', '%s', 409)
+export const CN_ERR_INCIDENT_INPUT = createError<'CN_ERR_INCIDENT_INPUT', 400, [string, string]>(
+  'CN_ERR_INCIDENT_INPUT', "field '%s': %s", 400)
+export const CN_ERR_REPORT_ATTACHED = createError<'CN_ERR_REPORT_ATTACHED', 409, [string, number]>(
+  'CN_ERR_REPORT_ATTACHED', 'report %s is part of incident %d already', 409)
 export const CN_ERR_REPORT_PLACE = createError<'CN_ERR_REPORT_PLACE', 400, [string, string]>(
   'CN_ERR_REPORT_PLACE', "field '%s': %s", 400)
 export const CN_ERR_REPORT_REFUSED = createError<'CN_ERR_REPORT_REFUSED', 400, []>(

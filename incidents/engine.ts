@@ -156,6 +156,8 @@ export function createIncidentEngine(config: IncidentEngineConfig, deps: Inciden
     const closedNow = new Set(changes.filter((c) => c.change === 'closed').map((c) => c.id))
     for (const i of [...deps.incidents.list({ state: 'open' }), ...[...closedNow].map((id) => deps.incidents.get(id)!)]) {
       if (!closedNow.has(i.id) && i.clientHoursLost && now - i.clientHoursLost.atMs < (config.clientHoursEveryMs ?? 60_000)) continue
+      // one opened by hand with no AP named takes out no AP we know of: not estimated (null)
+      if (i.rootCause.kind === 'reported' && i.affected.aps.length === 0) continue
       const end = i.closedMs ?? now
       const lost = await clientHoursLost({ aps: i.affected.aps, fromMs: i.openedMs, toMs: end }, { store: deps.store })
       deps.incidents.setClientHours(i.id, lost.clientHours, lost.unknownApHours, end)

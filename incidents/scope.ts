@@ -1,8 +1,8 @@
 /**
  * What an incident takes out, by the topology: every AP behind its root cause when that cause
  * was seen (a cut fiber link cuts off all of them at once, before each has missed its polls),
- * only the APs seen down when the cause is probable, and for a closed incident the APs it
- * covered. The alerts' titles, the public status page and the resident reports all count it
+ * only the APs seen down when the cause is probable, the APs an engineer named for one
+ * opened by hand, and for a closed incident the APs it covered. The alerts' titles, the public status page and the resident reports all count it
  * this one way.
  */
 import type { Inventory } from '../core/inventory.ts'
@@ -16,6 +16,8 @@ export const treeOf = (inv: Inventory): NetworkTree => trees.get(inv) ?? trees.s
 export function apsTakenOut(i: Pick<Incident, 'state' | 'rootCause' | 'down' | 'affected'>, inv: Inventory): string[] {
   const apIds = new Set(inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id))
   if (i.state === 'closed') return i.affected.aps
+  // opened by hand: the APs the engineer named (they may answer polls: a portal fault)
+  if (i.rootCause.kind === 'reported') return i.affected.aps
   const down = i.down.filter((d) => apIds.has(d))
   if (i.rootCause.probable) return down
   const tree = treeOf(inv)

@@ -12,12 +12,24 @@
  * - else the group opens a new incident;
  * - an open incident no group matches is closed: service is back.
  *
+ * An engineer can also open one by hand (`openByHand`): a problem the polls cannot see,
+ * such as residents reporting a captive-portal fault or a coverage hole. Its root cause is
+ * `reported`, the engine never matches or closes it, and an engineer closes it
+ * (`closeByHand`) when it is fixed.
+ *
  * Nothing is ever deleted: a restart reads them back as they were.
  */
 import type Database from 'better-sqlite3'
 import type { FailureGroup, RootCause } from './root-cause.ts'
 
 export type IncidentState = 'open' | 'closed'
+
+/**
+ * What caused an incident: a device or a fiber link the engine found (root-cause.ts), or
+ * `reported`: opened by hand from what residents reported (id: the neighborhood; why: the
+ * engineer's summary).
+ */
+export type IncidentRootCause = Omit<RootCause, 'kind'> & { kind: RootCause['kind'] | 'reported' }
 
 export interface IncidentEvent {
   timeMs: number
@@ -32,7 +44,11 @@ export interface Incident {
   state: IncidentState
   openedMs: number
   closedMs: number | null
-  rootCause: RootCause
+  rootCause: IncidentRootCause
+  /** who opened it by hand (a token's role and label); null: the engine, from polls and traps */
+  openedBy: string | null
+  /** where the problem is, for one opened by hand from reports with pins (their mean); else null */
+  place: { lon: number; lat: number } | null
   /** every device the incident ever covered, and their APs and neighborhoods */
   affected: { devices: string[]; aps: string[]; neighborhoods: string[] }
   /** the devices still down (empty once closed) */
@@ -77,6 +93,32 @@ export interface IncidentStore {
   note(id: number, actor: string, text: string, nowMs: number): Incident
   /** sets (or with null clears) the expected restore time; throws IncidentNotFoundError */
   setExpectedRestore(id: number, actor: string, restoreByMs: number | null, nowMs: number): Incident
+  /** opens an incident by hand (root cause `reported`); the engine leaves it alone */
+  openByHand(o: ManualIncident, actor: string, nowMs: number): Incident
+  /** closes an incident opened by hand, with the engineer's words; throws IncidentNotFoundError, IncidentStateError */
+  closeByHand(id: number, actor: string, text: string, nowMs: number): Incident
+}
+
+export interface ManualIncident {
+  /** the neighborhood it is in (the root cause's id) */
+  neighborhood: string
+  /** what is wrong, in the engineer's words (the root cause's why) */
+  summary: string
+  /** the APs it takes out, when the engineer names them (they may still answer polls) */
+  aps: string[]
+  /** every neighborhood it touches: the neighborhood's and the APs' */
+  neighborhoods: string[]
+  place: { lon: number; lat: number } | null
+}
+
+export class IncidentStateError extends Error {
+  constructor(
+    readonly id: number,
+    readonly reason: 'closed' | 'not-manual',
+  ) {
+    super(reason === 'closed' ? `incident ${id} is closed already` : `incident ${id} was opened from polls and traps: it closes by itself when its devices answer again`)
+    this.name = 'IncidentStateError'
+  }
 }
 
 export class IncidentNotFoundError extends Error {
@@ -91,7 +133,7 @@ interface Row {
   state: IncidentState
   opened_ms: number
   closed_ms: number | null
-  root_kind: 'device' | 'link'
+  root_kind: IncidentRootCause['kind']
   root_id: string
   probable: number
   why: string
@@ -103,9 +145,11 @@ interface Row {
   client_hours_unknown: number | null
   client_hours_at_ms: number | null
   expected_restore_ms: number | null
+  opened_by: string | null
+  place: string | null
 }
 
-const sameRoot = (a: RootCause, b: RootCause) => a.kind === b.kind && a.id === b.id
+const sameRoot = (a: IncidentRootCause, b: IncidentRootCause) => a.kind === b.kind && a.id === b.id
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])]
 const list = (xs: readonly string[]) => (xs.length <= 10 ? xs.join(', ') : `${xs.slice(0, 10).join(', ')} and ${xs.length - 10} more`)
 
@@ -140,6 +184,8 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
   // added after the first release of the table: a database from before gets the column
   const columns = (db.prepare('PRAGMA table_info(incident_incidents)').all() as { name: string }[]).map((c) => c.name)
   if (!columns.includes('expected_restore_ms')) db.exec('ALTER TABLE incident_incidents ADD COLUMN expected_restore_ms INTEGER')
+  if (!columns.includes('opened_by')) db.exec('ALTER TABLE incident_incidents ADD COLUMN opened_by TEXT')
+  if (!columns.includes('place')) db.exec('ALTER TABLE incident_incidents ADD COLUMN place TEXT')
 
   const insert = db.prepare(`INSERT INTO incident_incidents (state, opened_ms, closed_ms, root_kind, root_id, probable, why, affected, down, ack_by, ack_ms)
     VALUES ('open', ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL)`)
@@ -149,7 +195,11 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
   const saveEta = db.prepare('UPDATE incident_incidents SET expected_restore_ms = ? WHERE id = ?')
   const saveClientHours = db.prepare('UPDATE incident_incidents SET client_hours = ?, client_hours_unknown = ?, client_hours_at_ms = ? WHERE id = ?')
   const log = db.prepare('INSERT INTO incident_history (incident, time_ms, kind, actor, text) VALUES (?, ?, ?, ?, ?)')
-  const openRows = db.prepare("SELECT * FROM incident_incidents WHERE state = 'open' ORDER BY opened_ms, id")
+  const insertManual = db.prepare(`INSERT INTO incident_incidents (state, opened_ms, closed_ms, root_kind, root_id, probable, why, affected, down, opened_by, place)
+    VALUES ('open', ?, NULL, 'reported', ?, 0, ?, ?, '[]', ?, ?)`)
+  const saveClosed = db.prepare("UPDATE incident_incidents SET state = 'closed', closed_ms = ? WHERE id = ?")
+  // the engine's: an incident opened by hand is never matched or closed by polls
+  const openRows = db.prepare("SELECT * FROM incident_incidents WHERE state = 'open' AND opened_by IS NULL ORDER BY opened_ms, id")
   const byId = db.prepare('SELECT * FROM incident_incidents WHERE id = ?')
   const historyOf = db.prepare('SELECT time_ms, kind, actor, text FROM incident_history WHERE incident = ? ORDER BY seq')
 
@@ -161,6 +211,8 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       openedMs: r.opened_ms,
       closedMs: r.closed_ms,
       rootCause: { kind: r.root_kind, id: r.root_id, probable: r.probable === 1, why: r.why },
+      openedBy: r.opened_by ?? null,
+      place: r.place ? (JSON.parse(r.place) as { lon: number; lat: number }) : null,
       affected,
       down: JSON.parse(r.down) as string[],
       acknowledged: r.ack_by === null ? null : { by: r.ack_by, atMs: r.ack_ms! },
@@ -170,7 +222,7 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
     }
   }
   const write = (i: Incident) => save.run(i.state, i.closedMs, i.rootCause.kind, i.rootCause.id, i.rootCause.probable ? 1 : 0, i.rootCause.why, JSON.stringify(i.affected), JSON.stringify(i.down), i.id)
-  const describe = (c: RootCause) => `${c.kind === 'link' ? 'fiber link' : 'device'} ${c.id}${c.probable ? ' (probable)' : ''}: ${c.why}`
+  const describe = (c: IncidentRootCause) => `${c.kind === 'link' ? 'fiber link' : c.kind === 'reported' ? 'reported in' : 'device'} ${c.id}${c.probable ? ' (probable)' : ''}: ${c.why}`
 
   const update = db.transaction((groups: readonly FailureGroup[], nowMs: number, times: Parameters<IncidentStore['update']>[2] = {}): IncidentChange[] => {
     const open = (openRows.all() as Row[]).map(toIncident)
@@ -325,6 +377,20 @@ export function openIncidentStore(db: Database.Database): IncidentStore {
       must(id)
       saveEta.run(restoreByMs, id)
       log.run(id, nowMs, 'eta', actor, restoreByMs === null ? 'expected restore time cleared' : `service expected back by ${new Date(restoreByMs).toISOString()}`)
+      return must(id)
+    }),
+    openByHand: db.transaction((o: ManualIncident, actor: string, nowMs: number) => {
+      const affected = { devices: [...o.aps], aps: [...o.aps], neighborhoods: [...new Set([o.neighborhood, ...o.neighborhoods])].sort() }
+      const id = Number(insertManual.run(nowMs, o.neighborhood, o.summary, JSON.stringify(affected), actor, o.place && JSON.stringify(o.place)).lastInsertRowid)
+      log.run(id, nowMs, 'opened', actor, `opened by hand in ${affected.neighborhoods.join(', ')}: ${o.summary}${o.aps.length ? `; APs named: ${list(o.aps)}` : ''}`)
+      return must(id)
+    }),
+    closeByHand: db.transaction((id: number, actor: string, text: string, nowMs: number) => {
+      const i = must(id)
+      if (i.openedBy === null) throw new IncidentStateError(id, 'not-manual')
+      if (i.state === 'closed') throw new IncidentStateError(id, 'closed')
+      saveClosed.run(nowMs, id)
+      log.run(id, nowMs, 'closed', actor, `closed by hand (${Math.round((nowMs - i.openedMs) / 60_000)} min after it was opened): ${text}`)
       return must(id)
     }),
   }

@@ -9,12 +9,13 @@
  * incident, and answers a tracking number; a report attached to an incident is resolved
  * when the incident closes (`sync`). For engineers, `clusters` groups reports by place and
  * hour, and says which match no incident: a coverage hole or a captive-portal fault the
- * SNMP view cannot see.
+ * SNMP view cannot see; `openIncidentFromReports` opens an incident by hand from such
+ * reports (they are attached to it and close with it, and so do later reports near it).
  */
 import { haversineM, pointInArea } from '../core/geo.ts'
 import type { Inventory, Position } from '../core/inventory.ts'
 import { apsTakenOut } from '../incidents/scope.ts'
-import type { Incident, IncidentStore } from '../incidents/store.ts'
+import type { Incident, IncidentStore, ManualIncident } from '../incidents/store.ts'
 import type { NewReport, ReportKind, ResidentReport, ResidentReportStore } from './store.ts'
 
 /** an AP this close to a pin covers it (outdoor APs on poles reach about 100-150 m; with margin) */
@@ -82,6 +83,8 @@ function coveringIncident(r: Resolved, deps: ResidentDeps, inv: Inventory): Inci
       if (i.affected.neighborhoods.includes(r.neighborhood)) return i
       continue
     }
+    // one opened by hand at a place (its reports' pins) covers what is near that place
+    if (i.place && haversineM([i.place.lon, i.place.lat], r.point) <= COVER_RADIUS_M) return i
     const near = apsTakenOut(i, inv).some((ap) => {
       const p = pos.get(siteOf.get(ap) ?? '')
       return p !== undefined && haversineM(p, r.point!) <= COVER_RADIUS_M
@@ -162,6 +165,8 @@ export interface ReportCluster {
   /** reports attached to no incident: a problem the SNMP view does not see */
   unmatched: number
   tracking: string[]
+  /** the tracking numbers of those matching no incident (to open one by hand from them) */
+  unmatchedTracking: string[]
 }
 
 /**
@@ -175,13 +180,16 @@ export function clusters(reports: readonly ResidentReport[]): ReportCluster[] {
     const p: Position | null = r.lon !== null && r.lat !== null ? [r.lon, r.lat] : null
     let c = out.find((x) => x.hourMs === hourMs && x.neighborhood === r.neighborhood && (p === null ? x.first === null : x.first !== null && haversineM(x.first, p) <= NEAR_RADIUS_M))
     if (!c) {
-      c = { lon: null, lat: null, neighborhood: r.neighborhood, hourMs, reports: 0, kinds: {}, incidents: [], unmatched: 0, tracking: [], first: p, pins: 0, lonSum: 0, latSum: 0 }
+      c = { lon: null, lat: null, neighborhood: r.neighborhood, hourMs, reports: 0, kinds: {}, incidents: [], unmatched: 0, tracking: [], unmatchedTracking: [], first: p, pins: 0, lonSum: 0, latSum: 0 }
       out.push(c)
     }
     c.reports++
     c.kinds[r.kind] = (c.kinds[r.kind] ?? 0) + 1
     if (r.incidentId !== null && !c.incidents.includes(r.incidentId)) c.incidents.push(r.incidentId)
-    if (r.incidentId === null) c.unmatched++
+    if (r.incidentId === null) {
+      c.unmatched++
+      c.unmatchedTracking.push(r.tracking)
+    }
     c.tracking.push(r.tracking)
     if (p) {
       c.pins++
@@ -192,4 +200,73 @@ export function clusters(reports: readonly ResidentReport[]): ReportCluster[] {
   return out
     .map(({ first: _, pins, lonSum, latSum, ...c }) => ({ ...c, lon: pins ? Math.round((lonSum / pins) * 1e6) / 1e6 : null, lat: pins ? Math.round((latSum / pins) * 1e6) / 1e6 : null }))
     .sort((a, b) => b.hourMs - a.hourMs || b.reports - a.reports)
+}
+
+export class IncidentInputError extends Error {
+  constructor(
+    message: string,
+    readonly field: string,
+    /** set when a report is part of an incident already */
+    readonly attachedTo: { tracking: string; incident: number } | null = null,
+  ) {
+    super(message)
+    this.name = 'IncidentInputError'
+  }
+}
+
+export interface HandOpened {
+  /** what residents reported, by tracking number (open, part of no incident); may be empty when a neighborhood is given */
+  reports: readonly string[]
+  /** where, when no report says it (or to say it more precisely than the reports' neighborhoods) */
+  neighborhood?: string
+  /** the engineer's summary of what is wrong */
+  summary: string
+  /** the APs it takes out, when the engineer knows them */
+  aps?: readonly string[]
+}
+
+/**
+ * Opens an incident by hand from residents' reports that match no incident (a coverage
+ * hole, a portal fault the polls cannot see): in the reports' neighborhood (or the one
+ * given), at the mean of their pins, with the APs the engineer names. The reports are
+ * attached to it, so they close with it; later reports near it attach to it as they come.
+ * Checks everything before it stores anything; throws IncidentInputError naming the field.
+ */
+export function openIncidentFromReports(o: HandOpened, actor: string, nowMs: number, deps: ResidentDeps & { incidents: Pick<IncidentStore, 'openByHand'> }): Incident {
+  const inv = deps.inventory()
+  sync(deps)
+  const reports = [...new Set(o.reports)].map((t) => {
+    const r = deps.reports.byTracking(t)
+    if (!r) throw new IncidentInputError(`no report has the tracking number '${t}'`, 'reports')
+    if (r.incidentId !== null) throw new IncidentInputError(`report ${t} is part of incident ${r.incidentId} already`, 'reports', { tracking: t, incident: r.incidentId })
+    if (r.state !== 'open') throw new IncidentInputError(`report ${t} is resolved already`, 'reports')
+    return r
+  })
+  let neighborhood = o.neighborhood
+  if (neighborhood !== undefined) {
+    const hood = inv.neighborhoods.find((n) => n.id === neighborhood)
+    if (!hood) throw new IncidentInputError(`no neighborhood '${neighborhood.slice(0, 40)}'`, 'neighborhood')
+    if (!hood.served) throw new IncidentInputError(`${hood.name} has no public Wi-Fi: there is no service to restore`, 'neighborhood')
+  }
+  neighborhood ??= reports[0]?.neighborhood
+  if (neighborhood === undefined) throw new IncidentInputError('say where: the reports it comes from, or a neighborhood', 'reports')
+  const site = new Map(inv.sites.map((s) => [s.id, s.neighborhood]))
+  const aps = [...new Set(o.aps ?? [])]
+  const apHoods = aps.map((id) => {
+    const d = inv.devices.find((x) => x.id === id)
+    if (!d || d.kind !== 'ap') throw new IncidentInputError(`'${id.slice(0, 64)}' is not an access point of the inventory`, 'aps')
+    return site.get(d.site) ?? neighborhood!
+  })
+  const pins = reports.filter((r) => r.lon !== null && r.lat !== null)
+  const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1e6) / 1e6
+  const input: ManualIncident = {
+    neighborhood,
+    summary: o.summary.trim(),
+    aps,
+    neighborhoods: [...new Set([...reports.map((r) => r.neighborhood), ...apHoods])],
+    place: pins.length ? { lon: mean(pins.map((r) => r.lon!)), lat: mean(pins.map((r) => r.lat!)) } : null,
+  }
+  const incident = deps.incidents.openByHand(input, actor, nowMs)
+  deps.reports.attach(reports.map((r) => r.id), incident.id)
+  return incident
 }

@@ -47,6 +47,8 @@ export interface ResidentReportStore {
   list(q: { fromMs: number; toMs: number; state?: 'open' | 'resolved' }): ResidentReport[]
   /** the contact a resident left (engineers only) */
   contactOf(id: number): string | null
+  /** attaches open reports that are part of no incident to an incident (one opened by hand from them) */
+  attach(ids: readonly number[], incidentId: number): void
   /** reports attached to incidents that have closed since are resolved with them */
   resolveWithIncidents(closed: (incidentId: number) => number | null): number
 }
@@ -124,6 +126,7 @@ export function openResidentReportStore(db: Database.Database): ResidentReportSt
     list: db.prepare('SELECT * FROM resident_reports WHERE created_ms >= ? AND created_ms < ? ORDER BY created_ms DESC, id DESC'),
     contactOf: db.prepare('SELECT contact FROM resident_contacts WHERE report = ?'),
     attachedOpen: db.prepare("SELECT DISTINCT incident_id FROM resident_reports WHERE state = 'open' AND incident_id IS NOT NULL"),
+    attach: db.prepare("UPDATE resident_reports SET incident_id = ? WHERE id = ? AND state = 'open' AND incident_id IS NULL"),
     resolve: db.prepare("UPDATE resident_reports SET state = 'resolved', resolved_ms = ?, resolved_by = 'incident' WHERE state = 'open' AND incident_id = ?"),
   }
   const create = db.transaction((r: NewReport, nowMs: number): ResidentReport => {
@@ -145,6 +148,9 @@ export function openResidentReportStore(db: Database.Database): ResidentReportSt
       return r ? report(r) : undefined
     },
     list: (q) => (s.list.all(q.fromMs, q.toMs) as Row[]).map(report).filter((r) => !q.state || r.state === q.state),
+    attach: db.transaction((ids: readonly number[], incidentId: number) => {
+      for (const id of ids) if (s.attach.run(incidentId, id).changes !== 1) throw new Error(`report ${id} is not open and free to attach`)
+    }),
     contactOf: (id) => (s.contactOf.get(id) as { contact: string } | undefined)?.contact ?? null,
     resolveWithIncidents(closed) {
       let n = 0

@@ -29,7 +29,7 @@ const DAY = 86_400_000
 export const MIN_SHOWN_COUNT = 10
 
 export type NeighborhoodState = 'working' | 'partial' | 'outage'
-export type IncidentCause = 'fiber' | 'equipment' | 'access-point'
+export type IncidentCause = 'fiber' | 'equipment' | 'access-point' | 'reported'
 
 /** A count as the public sees it: the number, or null with fewerThan10 when it is 1-9. */
 export interface PublicCount {
@@ -93,6 +93,7 @@ export interface StatusService {
 
 function causeOf(i: Incident, inv: Inventory): IncidentCause {
   if (i.rootCause.kind === 'link') return 'fiber'
+  if (i.rootCause.kind === 'reported') return 'reported'
   return inv.devices.find((d) => d.id === i.rootCause.id)?.kind === 'ap' ? 'access-point' : 'equipment'
 }
 
@@ -137,6 +138,9 @@ export function createStatusService(deps: StatusDeps, opts: { uptimeEveryMs?: nu
 
       const open = deps.incidents.list({ state: 'open' })
       const out = new Map<string, Set<string>>()
+      // a problem opened by hand from residents' reports, with no AP named, still makes its
+      // neighborhoods a partial outage: residents there have a problem we know of
+      const reported = new Set(open.filter((i) => i.rootCause.kind === 'reported').flatMap((i) => i.affected.neighborhoods))
       for (const i of open) {
         for (const ap of apsTakenOut(i, inv)) {
           const nb = hoodOf.get(ap) ?? ''
@@ -172,7 +176,7 @@ export function createStatusService(deps: StatusDeps, opts: { uptimeEveryMs?: nu
           return {
             id: n.id,
             name: n.name,
-            state: o === 0 ? 'working' : 2 * o >= total ? 'outage' : 'partial',
+            state: o === 0 ? (reported.has(n.id) ? 'partial' : 'working') : 2 * o >= total ? 'outage' : 'partial',
             apsOut: publicCount(o),
             aps: publicCount(total),
             uptime30d: up.get(n.id)?.d30 ?? { pct: null, dataFromMs: null },

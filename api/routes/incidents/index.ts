@@ -1,16 +1,19 @@
 /**
  * Incidents for engineers (admin implied): what is down grouped by root cause, with its
  * history (incidents/ store.ts, kept up to date by incidents/engine.ts where the API runs).
- * GET lists and reads them; POST acknowledges one or adds a note. Names devices: engineers
- * only, never the public.
+ * GET lists and reads them; POST acknowledges one, adds a note, sets when service is
+ * expected back, opens one by hand from residents' reports (residents/) and closes one so
+ * opened. Names devices: engineers only, never the public.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CLIENT_HOURS_METHOD } from '../../../incidents/client-hours.ts'
 import { slaClock } from '../../../incidents/sla.ts'
-import { IncidentNotFoundError, openIncidentStore, type Incident } from '../../../incidents/store.ts'
+import { IncidentNotFoundError, IncidentStateError, openIncidentStore, type Incident } from '../../../incidents/store.ts'
+import { IncidentInputError, openIncidentFromReports } from '../../../residents/index.ts'
+import { openResidentReportStore, TRACKING_PATTERN } from '../../../residents/store.ts'
 import { ENGINEER } from '../../auth/guard.ts'
-import { CN_ERR_BAD_RANGE, CN_ERR_INCIDENT_CLOSED, CN_ERR_INCIDENT_NOT_FOUND } from '../../errors.ts'
+import { CN_ERR_BAD_RANGE, CN_ERR_INCIDENT_CLOSED, CN_ERR_INCIDENT_INPUT, CN_ERR_INCIDENT_NOT_FOUND, CN_ERR_INCIDENT_STATE, CN_ERR_REPORT_ATTACHED } from '../../errors.ts'
 import { EpochMs, ErrorBody } from '../../schemas.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 500: ErrorBody }
@@ -22,11 +25,13 @@ const IncidentBody = Type.Object(
     openedMs: EpochMs,
     closedMs: Type.Union([EpochMs, Type.Null()]),
     rootCause: Type.Object({
-      kind: Type.Union([Type.Literal('device'), Type.Literal('link')]),
-      id: Type.String({ description: 'device id or fiber link id' }),
+      kind: Type.Union([Type.Literal('device'), Type.Literal('link'), Type.Literal('reported')], { description: "reported: opened by hand from residents' reports (id: the neighborhood, why: the engineer's summary)" }),
+      id: Type.String({ description: 'device id, fiber link id, or for reported the neighborhood id' }),
       probable: Type.Boolean({ description: 'true when the element above could not be judged: the most likely cause, not a seen one' }),
       why: Type.String(),
     }, { additionalProperties: false }),
+    openedBy: Type.Union([Type.String(), Type.Null()], { description: 'who opened it by hand; null: the engine, from polls and traps (it closes by itself)' }),
+    place: Type.Union([Type.Object({ lon: Type.Number(), lat: Type.Number() }, { additionalProperties: false }), Type.Null()], { description: "for one opened by hand from reports with pins, their mean; later reports within 250 m attach to it" }),
     affected: Type.Object({
       devices: Type.Array(Type.String(), { description: 'every device the incident covered' }),
       aps: Type.Array(Type.String()),
@@ -66,9 +71,23 @@ const NoteText = Type.String({
   'x-message': 'must be 1 to 2000 characters with no control characters but newlines',
 })
 
+const Summary = Type.String({
+  minLength: 3,
+  maxLength: 300,
+  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
+  'x-message': 'must be 3 to 300 characters, on one line',
+})
+const HandOpened = Type.Object({
+  summary: Summary,
+  reports: Type.Optional(Type.Array(Type.String({ pattern: TRACKING_PATTERN, maxLength: 11, 'x-message': 'must be a tracking number like R-7K3P-9Q2M' }), { maxItems: 200, description: 'tracking numbers of open reports part of no incident; they are attached to it and close with it' })),
+  neighborhood: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$', maxLength: 64, 'x-message': 'must be a neighborhood id' })),
+  aps: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 500, description: 'the APs it takes out, when known (they may still answer polls)' })),
+}, { additionalProperties: false })
+
 const incidents: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
   const store = openIncidentStore(civic.appState.db)
+  const reports = openResidentReportStore(civic.appState.db)
   const actor = (request: { token?: { role: string; label: string } | null; scope: string }) => (request.token ? `${request.token.role} '${request.token.label}'` : request.scope)
   const must = (id: string): Incident => {
     const i = store.get(Number(id))
@@ -153,6 +172,52 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     if (restoreByMs !== null && restoreByMs <= now) throw new CN_ERR_BAD_RANGE(`restoreByMs (${restoreByMs}) must be in the future (now is ${now})`)
     if (restoreByMs !== null && restoreByMs > now + 90 * 86_400_000) throw new CN_ERR_BAD_RANGE(`restoreByMs (${restoreByMs}) is more than 90 days ahead`)
     return shown(store.setExpectedRestore(i.id, actor(request), restoreByMs, now))
+  })
+
+  app.post('', {
+    config: { roles: ENGINEER },
+    schema: {
+      tags: ['incidents'],
+      summary: "Open an incident by hand: a problem the polls cannot see, from residents' reports that match no incident (they are attached and close with it) or in a neighborhood",
+      security: [{ bearer: [] }],
+      body: HandOpened,
+      response: { 201: IncidentBody, ...errors },
+    },
+  }, async (request, reply) => {
+    const b = request.body
+    if ((b.reports ?? []).length === 0 && b.neighborhood === undefined) throw new CN_ERR_INCIDENT_INPUT('reports', 'say where: the reports it comes from, or a neighborhood')
+    let opened: Incident
+    try {
+      opened = openIncidentFromReports({ reports: b.reports ?? [], summary: b.summary, ...(b.neighborhood !== undefined ? { neighborhood: b.neighborhood } : {}), ...(b.aps ? { aps: b.aps } : {}) }, actor(request), civic.clock.now(), { reports, incidents: store, inventory: () => civic.appState.inventory() })
+    } catch (err) {
+      if (err instanceof IncidentInputError) {
+        if (err.attachedTo) throw new CN_ERR_REPORT_ATTACHED(err.attachedTo.tracking, err.attachedTo.incident)
+        throw new CN_ERR_INCIDENT_INPUT(err.field, err.message)
+      }
+      throw err
+    }
+    request.log.info({ incident: opened.id, neighborhoods: opened.affected.neighborhoods, reports: (b.reports ?? []).length, aps: opened.affected.aps.length }, 'incident opened by hand')
+    return reply.code(201).send(shown(opened))
+  })
+
+  app.post('/:id/close', {
+    config: { roles: ENGINEER },
+    schema: {
+      tags: ['incidents'],
+      summary: 'Close an incident opened by hand, saying what was done (one the engine opened closes by itself when its devices answer)',
+      security: [{ bearer: [] }],
+      params: IdParams,
+      body: Type.Object({ text: NoteText }, { additionalProperties: false }),
+      response: { 200: IncidentBody, ...errors },
+    },
+  }, async (request) => {
+    must(request.params.id)
+    try {
+      return shown(store.closeByHand(Number(request.params.id), actor(request), request.body.text, civic.clock.now()))
+    } catch (err) {
+      if (err instanceof IncidentStateError) throw new CN_ERR_INCIDENT_STATE(err.message)
+      throw err
+    }
   })
 }
 

@@ -156,6 +156,7 @@ const residentReports: FastifyPluginAsyncTypebox = async (app) => {
             lon: Type.Union([Type.Number(), Type.Null()]), lat: Type.Union([Type.Number(), Type.Null()]), neighborhood: Type.String(), hourMs: EpochMs,
             reports: Type.Integer(), kinds: Type.Record(Type.String(), Type.Integer()), incidents: Type.Array(Type.Integer()),
             unmatched: Type.Integer({ description: 'reports attached to no incident: a problem the SNMP view does not see' }), tracking: Type.Array(Type.String()),
+            unmatchedTracking: Type.Array(Type.String(), { description: 'the tracking numbers of those (POST /api/incidents opens one by hand from them)' }),
           }, { additionalProperties: false })),
         }, { additionalProperties: false }),
         ...errors,

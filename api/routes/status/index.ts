@@ -22,7 +22,7 @@ const Uptime = Type.Object({ pct: Type.Union([Type.Number(), Type.Null()]), data
 const PublicIncident = Type.Object({
   id: Type.Integer(),
   neighborhoods: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }, { additionalProperties: false })),
-  cause: Type.Union([Type.Literal('fiber'), Type.Literal('equipment'), Type.Literal('access-point')]),
+  cause: Type.Union([Type.Literal('fiber'), Type.Literal('equipment'), Type.Literal('access-point'), Type.Literal('reported')], { description: 'reported: a problem residents reported that an engineer confirmed by hand' }),
   startedMs: EpochMs,
   endedMs: Type.Union([EpochMs, Type.Null()]),
   expectedRestoreMs: Type.Union([EpochMs, Type.Null()]),
