@@ -127,7 +127,8 @@ export function normalizeIncident(i: Json): IncidentRow {
   return {
     id: num(i, 'id') ?? 0,
     openedMs: num(i, 'openedMs') ?? 0,
-    rootCause: { kind: rc.kind === 'link' ? 'link' : 'device', id: str(rc, 'id'), probable: rc.probable === true, why: str(rc, 'why') },
+    rootCause: { kind: rc.kind === 'link' || rc.kind === 'reported' ? rc.kind : 'device', id: str(rc, 'id'), probable: rc.probable === true, why: str(rc, 'why') },
+    place: i.place && typeof i.place === 'object' && num(obj(i.place), 'lon') !== null && num(obj(i.place), 'lat') !== null ? { lon: num(obj(i.place), 'lon')!, lat: num(obj(i.place), 'lat')! } : null,
     down: strs(i.down),
     aps: strs(aff.aps),
     neighborhoods: strs(aff.neighborhoods),
@@ -168,6 +169,23 @@ export function createApiClient(opts: ApiClientOptions) {
         throw new ApiError(res.status, path, `GET ${path} failed: ${message}`)
       }
       return await res.json()
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** A POST with the token; an error answer throws ApiError with the API's message. */
+  async function post(path: string, body: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' }
+    const token = opts.token()
+    if (token) headers.authorization = `Bearer ${token}`
+    const ctrl = new AbortController()
+    const timer = setTimeout(() => ctrl.abort(), timeoutMs)
+    try {
+      const res = await fetch(opts.baseUrl + path, { method: 'POST', headers, body: JSON.stringify(body), signal: ctrl.signal, cache: 'no-store' })
+      const answer = obj(await res.json().catch(() => ({})))
+      if (!res.ok) throw new ApiError(res.status, path, typeof answer.message === 'string' ? answer.message : `${res.status} ${res.statusText}`)
+      return answer
     } finally {
       clearTimeout(timer)
     }
@@ -240,6 +258,14 @@ export function createApiClient(opts: ApiClientOptions) {
     async openIncidents(): Promise<IncidentRow[]> {
       return list(await get('/api/incidents?state=open'), 'incidents').map(normalizeIncident)
     },
+    /** Opens an incident by hand from residents' reports (engineers); answers its id. */
+    async openIncident(body: { summary: string; reports: string[] }): Promise<number> {
+      return num(obj(await post('/api/incidents', body)), 'id') ?? 0
+    },
+    /** Closes an incident opened by hand, with what was done (engineers). */
+    async closeIncident(id: number, text: string): Promise<void> {
+      await post(`/api/incidents/${id}/close`, { text })
+    },
     /** Residents' report clusters (engineers) of the last 24 hours, newest first. */
     async residentReportClusters(fromMs: number, toMs: number): Promise<ReportClusterRow[]> {
       const body = obj(await get(`/api/resident-reports?fromMs=${Math.floor(fromMs)}&toMs=${Math.ceil(toMs)}`))
@@ -255,6 +281,7 @@ export function createApiClient(opts: ApiClientOptions) {
           kinds: Object.fromEntries(Object.entries(kinds).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
           incidents: Array.isArray(x.incidents) ? x.incidents.filter((v): v is number => typeof v === 'number') : [],
           unmatched: num(x, 'unmatched') ?? 0,
+          unmatchedTracking: Array.isArray(x.unmatchedTracking) ? x.unmatchedTracking.filter((v): v is string => typeof v === 'string') : [],
         }
       })
     },

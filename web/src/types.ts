@@ -70,7 +70,9 @@ export interface EventRow {
 export interface IncidentRow {
   id: number
   openedMs: number
-  rootCause: { kind: 'device' | 'link'; id: string; probable: boolean; why: string }
+  rootCause: { kind: 'device' | 'link' | 'reported'; id: string; probable: boolean; why: string }
+  /** for one opened by hand from reports with pins: where */
+  place: { lon: number; lat: number } | null
   down: string[]
   aps: string[]
   neighborhoods: string[]
@@ -88,6 +90,8 @@ export interface ReportClusterRow {
   reports: number
   kinds: Record<string, number>
   incidents: number[]
+  /** tracking numbers of its reports that match no incident */
+  unmatchedTracking: string[]
   /** reports attached to no incident */
   unmatched: number
 }

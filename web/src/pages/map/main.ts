@@ -20,8 +20,9 @@
  *   ap-filter, public-note, whoami, token-form, updated, conn-state.
  */
 import { ApiError, createApiClient } from '../../api-client.ts'
-import { classify, fmtAgo, fmtDuration, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
+import { classify, fmtAgo, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
 import { createCityMap, escapeHtml } from './map.ts'
+import { createIncidentLists } from './incidents.ts'
 import { createPanel } from './panel.ts'
 import type { DeviceRow, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportClusterRow, TestHooks } from '../../types.ts'
 
@@ -154,12 +155,25 @@ function setHtml(el: HTMLElement, html: string) {
         ? `[data-open-neighborhood="${CSS.escape(active.dataset.openNeighborhood)}"]`
         : active.dataset.openDevice
           ? `[data-open-device="${CSS.escape(active.dataset.openDevice)}"]`
-          : null
+          : active.dataset.action && active.dataset.ref
+            ? `[data-action="${CSS.escape(active.dataset.action)}"][data-ref="${CSS.escape(active.dataset.ref)}"]`
+            : null
       : null
   el.innerHTML = html
   lastHtml.set(el, html)
   if (key) el.querySelector<HTMLElement>(key)?.focus()
 }
+
+const incidentLists = createIncidentLists(
+  {
+    incidents: $('[data-testid=incident-list]'),
+    incidentCount: $('[data-testid=incident-count]'),
+    reports: $('[data-testid=report-list]'),
+    reportCount: $('[data-testid=report-count]'),
+    dialog: $<HTMLDialogElement>('[data-testid=incident-dialog]'),
+  },
+  { api, cityMap, hooks, nowMs, nameOf, deviceName: (id) => state.byDevice.get(id)?.name ?? id, setHtml, onChange: () => refresh() },
+)
 
 function drawNeighborhoods() {
   const rows = state.neighborhoods.map((f) => f.properties)
@@ -242,45 +256,6 @@ function drawOutages() {
         )
         .join('')
     : '<li class="muted">No events in the last 24 h.</li>')
-}
-
-/**
- * Open incidents: one line per root cause (a fiber cut darkening a street of APs is one),
- * what it takes out, since when, and its SLA clock; on the map the root cause is marked and
- * each affected AP carries its incident (hooks.incidents for tests).
- */
-function drawIncidents() {
-  const list = state.incidents
-  $('[data-testid=incident-count]').textContent = String(list.length)
-  const cause = (i: IncidentRow) => (i.rootCause.kind === 'link' ? `Fiber <strong>${escapeHtml(i.rootCause.id)}</strong> cut` : `<strong>${escapeHtml(state.byDevice.get(i.rootCause.id)?.name ?? i.rootCause.id)}</strong> down`)
-  const sla = (i: IncidentRow) => (i.sla.breached ? '<span class="bad">SLA breached</span>' : i.sla.remainingMs === null ? '' : `SLA ${escapeHtml(i.sla.severity)}: ${fmtDuration(i.sla.remainingMs)} left`)
-  setHtml($('[data-testid=incident-list]'), list.length
-    ? list.map((i) => `<li class="incident" data-testid="incident-item" data-id="${i.id}" data-root-kind="${i.rootCause.kind}" data-root="${escapeHtml(i.rootCause.id)}" title="${escapeHtml(i.rootCause.why)}">
-        <span class="sym sym-down" aria-hidden="true"></span>
-        <span>${cause(i)}${i.rootCause.probable ? ' <span class="muted">(probable)</span>' : ''}: ${fmtInt(i.down.length)} device(s), ${fmtInt(i.aps.length)} AP(s) in ${escapeHtml(i.neighborhoods.map(nameOf).join(', ') || 'no neighborhood')}
-        <span class="muted">· ${fmtSince(i.openedMs, nowMs())} · ${sla(i)}${i.clientHoursLost === null ? '' : ` · ${fmtInt(Math.round(i.clientHoursLost))} client-hours lost`}${i.acknowledged ? ' · acknowledged' : ''}</span></span></li>`).join('')
-    : '<li class="muted">No open incident.</li>')
-  const byAp: Record<string, number> = {}
-  for (const i of list) for (const d of i.down) byAp[d] = i.id
-  const tethers = cityMap.markIncidentRoots(list.map((i) => ({ ...i.rootCause, aps: i.aps })))
-  hooks.incidents = { roots: list.map((i) => `${i.rootCause.kind}:${i.rootCause.id}`), byDevice: byAp, tethers }
-}
-
-/**
- * Residents' reports of the last 24 hours (engineers): clusters by place and hour on the map
- * and in a list; those matching no incident first, as a signal of their own.
- */
-function drawResidentReports() {
-  const list = [...state.reportClusters].sort((a, b) => Number(b.unmatched > 0) - Number(a.unmatched > 0) || b.hourMs - a.hourMs)
-  const kinds = (c: ReportClusterRow) => Object.entries(c.kinds).map(([k, n]) => `${fmtInt(n)} ${k === 'no-wifi' ? 'no Wi-Fi' : k === 'cant-connect' ? "can't connect" : 'slow'}`).join(', ')
-  const describe = (c: ReportClusterRow) => `${c.reports} report(s) in ${nameOf(c.neighborhood)} from ${fmtSince(c.hourMs, nowMs())}: ${kinds(c)}${c.unmatched > 0 ? ` · ${c.unmatched} match no incident` : ` · part of incident ${c.incidents.map((i) => `#${i}`).join(', ')}`}`
-  const drawn = cityMap.setResidentReports(list, describe)
-  const unmatched = list.reduce((n, c) => n + c.unmatched, 0)
-  $('[data-testid=report-count]').textContent = String(list.reduce((n, c) => n + c.reports, 0))
-  setHtml($('[data-testid=report-list]'), list.length
-    ? list.map((c) => `<li data-testid="report-cluster" data-unmatched="${c.unmatched}">${escapeHtml(describe(c))}</li>`).join('')
-    : '<li class="muted">No resident report in the last 24 hours.</li>')
-  hooks.residentReports = { clusters: list.length, drawn, unmatched }
 }
 
 /** Tells screen-reader users what changed since the last refresh, once per change. */
@@ -416,8 +391,7 @@ async function load() {
     $('[data-testid=ap-count]').textContent = fmtInt(aps.length)
     $('[data-testid=ap-down-count]').textContent = fmtInt(aps.filter((d) => d.status === 'down').length)
     drawOutages()
-    drawIncidents()
-    drawResidentReports()
+    incidentLists.draw({ incidents: state.incidents, clusters: state.reportClusters })
     drawApTable()
     announce()
     panel.refresh(state.byNeighborhood, state.byDevice)

@@ -313,7 +313,7 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
   // dashed tether from the cause to each AP it takes out, so the APs are drawn under it.
   const rootLayer = L.layerGroup().addTo(map)
   /** draws the roots and their tethers; returns the tethers drawn per root ('kind:id') */
-  function markIncidentRoots(roots: readonly { kind: 'device' | 'link'; id: string; aps: readonly string[] }[]): Record<string, number> {
+  function markIncidentRoots(roots: readonly { kind: 'device' | 'link' | 'reported'; id: string; aps: readonly string[]; place?: { lon: number; lat: number } | null }[]): Record<string, number> {
     rootLayer.clearLayers()
     const drawn: Record<string, number> = {}
     for (const r of roots) {
@@ -329,6 +329,12 @@ export function createCityMap(el: HTMLElement, opts: CityMapOptions) {
             const c = L.latLngBounds(aps).getCenter()
             anchor = c.distanceTo(pts[0]!) <= c.distanceTo(pts.at(-1)!) ? pts[0]! : pts.at(-1)!
           }
+        }
+      } else if (r.kind === 'reported') {
+        // opened by hand from residents' reports: ringed where they reported it
+        if (r.place) {
+          anchor = L.latLng(r.place.lat, r.place.lon)
+          rootLayer.addLayer(L.circleMarker(anchor, { renderer: apRenderer, pane: 'aps', radius: 15, color: '#6d28d9', weight: 3, fill: false, interactive: false }))
         }
       } else {
         const m = markers.get(r.id)
