@@ -17,9 +17,9 @@ const DIST = join(here, 'dist')
 /** written last by a build: what it was built from (see ensureWebBuild) */
 const STAMP = '.build.json'
 /** what a finished build has; a dist missing one of them is rebuilt */
-const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
+const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'operations.js', 'operations.html', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
 /** Pages besides the map: web/src/pages/<page>/{main.ts,index.html} -> <page>.js, <page>.html (api/app.ts serves /<page>) */
-const PAGES = ['report']
+const PAGES = ['report', 'operations']
 /** bundled packages whose version (from package-lock.json) a build depends on */
 const BUNDLED = ['leaflet', 'uplot']
 

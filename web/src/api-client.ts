@@ -3,7 +3,7 @@
  * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
  * the page never reads a raw answer.
  */
-import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, ReportDoc, ReportParams, SeriesData } from './types.ts'
+import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, OperationsDoc, ReportDoc, ReportParams, SeriesData } from './types.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -354,6 +354,15 @@ export function createReportClient(opts: ApiClientOptions) {
   return {
     async report(p: ReportParams): Promise<ReportDoc> {
       return (await (await fetchOk(`/api/reports?${reportQuery(p)}`, 'application/json')).json()) as ReportDoc
+    },
+    /** The monthly operations report (engineers, analysts), month YYYY-MM. */
+    async operations(month: string): Promise<OperationsDoc> {
+      return (await (await fetchOk(`/api/reports/operations?month=${encodeURIComponent(month)}`, 'application/json')).json()) as OperationsDoc
+    },
+    async operationsFile(month: string, format: 'json' | 'csv' | 'html' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
+      const res = await fetchOk(`/api/reports/operations?month=${encodeURIComponent(month)}&format=${format}`, '*/*')
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `operations-${month}.${format}`
+      return { blob: await res.blob(), fileName: name }
     },
     async file(p: ReportParams, format: 'json' | 'csv' | 'html' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
       const res = await fetchOk(`/api/reports?${reportQuery(p, format)}`, '*/*')

@@ -184,3 +184,39 @@ export interface ReportParams {
   /** 'all' or ids */
   neighborhoods: 'all' | string[]
 }
+
+/** One row of the monthly operations report (GET /api/reports/operations; operations/index.ts). */
+export interface OperationsRowDoc {
+  id: string
+  name: string
+  incidents: number
+  restored: number
+  medianRestoreMinutes: number | null
+  p90RestoreMinutes: number | null
+  slaMet: number
+  slaJudged: number
+  slaPct: number | null
+  clientHoursLost: number
+  clientHoursUnknown: number
+  residentReports: number
+  residentReportsMatched: number
+}
+
+/** The monthly operations report as the API answers it. */
+export interface OperationsDoc {
+  kind: 'operations'
+  city: string
+  timezone: string
+  month: string
+  fromMs: number
+  toMs: number
+  generatedMs: number
+  complete: boolean
+  neighborhoods: OperationsRowDoc[]
+  total: OperationsRowDoc
+  recurring: {
+    aps: { id: string; name: string; neighborhood: string; incidents: number[] }[]
+    sites: { id: string; neighborhood: string; aps: string[]; incidents: number }[]
+  }
+  method: string[]
+}

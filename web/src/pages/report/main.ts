@@ -15,9 +15,8 @@
 import uPlot from 'uplot'
 import { ApiError, createReportClient } from '../../api-client.ts'
 import { fmtBytes, fmtInt, fmtPct } from '../../format.ts'
+import { dropUrlToken, saveBlob, savedToken, wireTokenBox } from '../../token-box.ts'
 import type { ReportDoc, ReportParams, ReportRowDoc } from '../../types.ts'
-
-const TOKEN_KEY = 'civicnet.token'
 
 interface ReportHooks {
   ready: boolean
@@ -35,17 +34,11 @@ const hooks: ReportHooks = { ready: false, loads: 0, report: null, lastError: nu
 window.__civicnetReport = hooks
 
 // A token in the address is dropped unread, as on the map.
+const urlNote = dropUrlToken()
 const params = new URLSearchParams(location.search)
-let urlNote: string | null = null
-if (params.has('token') || params.has('access_token')) {
-  urlNote = 'A token in the address was ignored: tokens never go in URLs. Paste it into the sign-in box instead.'
-  params.delete('token')
-  params.delete('access_token')
-  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`)
-}
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
-const client = createReportClient({ baseUrl: '', token: () => localStorage.getItem(TOKEN_KEY) })
+const client = createReportClient({ baseUrl: '', token: savedToken })
 const status = (text: string) => {
   $('[data-testid=report-status]').textContent = text
 }
@@ -316,13 +309,7 @@ async function download(format: 'csv' | 'pdf' | 'json'): Promise<void> {
   status(`Preparing the ${format.toUpperCase()}…`)
   try {
     const { blob, fileName } = await client.file(current.params, format)
-    const a = document.createElement('a')
-    a.href = URL.createObjectURL(blob)
-    a.download = fileName
-    document.body.append(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(a.href), 60_000)
+    saveBlob(blob, fileName)
     hooks.downloads.push({ format, fileName, bytes: blob.size })
     status(`Downloaded ${fileName}.`)
   } catch (err) {
@@ -331,27 +318,6 @@ async function download(format: 'csv' | 'pdf' | 'json'): Promise<void> {
   }
 }
 
-function renderSignin(): void {
-  const token = localStorage.getItem(TOKEN_KEY)
-  document.body.classList.toggle('signed-in', token !== null)
-  $('[data-testid=token-clear]').hidden = token === null
-  const who = $('[data-testid=whoami]')
-  who.hidden = token === null
-  who.textContent = token === null ? '' : 'signed in'
-}
-
-$<HTMLFormElement>('[data-testid=token-form]').addEventListener('submit', (e) => {
-  e.preventDefault()
-  const input = $<HTMLInputElement>('#token-input')
-  const v = input.value.trim()
-  input.value = ''
-  if (v) localStorage.setItem(TOKEN_KEY, v)
-  renderSignin()
-})
-$('[data-testid=token-clear]').addEventListener('click', () => {
-  localStorage.removeItem(TOKEN_KEY)
-  renderSignin()
-})
 $<HTMLFormElement>('[data-testid=report-form]').addEventListener('submit', (e) => {
   e.preventDefault()
   void load()
@@ -363,7 +329,7 @@ $('#year').addEventListener('change', () => ($<HTMLInputElement>('#kind-year').c
 for (const id of ['#from', '#to']) $(id).addEventListener('change', () => ($<HTMLInputElement>('#kind-range').checked = true))
 
 async function start(): Promise<void> {
-  renderSignin()
+  wireTokenBox()
   fillPeriodChoices()
   if (urlNote) status(urlNote)
   try {
