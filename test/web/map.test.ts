@@ -325,6 +325,31 @@ test('a fiber cut: its incident on the map, the link marked and a tether drawn f
       assert.is(await page.locator('[data-testid=report-cluster][data-unmatched="1"]').count(), 1)
       assert.match((await page.textContent('[data-testid=report-list]'))!, /part of incident #\d+/)
       await page.screenshot({ path: `${ARTIFACTS}web-fiber-cut.png` })
+
+      // the engineer opens an incident by hand from the flagged report (asked in a dialog):
+      // the report is part of it now, the incident listed, its root ringed at the report's place
+      await page.click('[data-testid=report-cluster][data-unmatched="1"] [data-testid=open-incident]')
+      await page.waitForSelector('[data-testid=incident-dialog][open]')
+      await page.fill('[data-testid=incident-dialog-text]', 'No Wi-Fi by the library, though its AP answers polls')
+      await page.click('[data-testid=incident-dialog-ok]')
+      await page.waitForFunction(() => window.__civicnet.residentReports.unmatched === 0 && window.__civicnet.incidents.roots.some((r) => r.startsWith('reported:')), null, { timeout: 30_000 })
+      const handOpened = (await api(ctx, '/api/incidents?state=open')).incidents.filter((i: { rootCause: { kind: string } }) => i.rootCause.kind === 'reported')
+      const round6 = (x: number) => Math.round(x * 1e6) / 1e6
+      assert.equal(handOpened.map((i: { rootCause: object; place: object }) => [i.rootCause, i.place]), [
+        [{ kind: 'reported', id: (await api(ctx, `/api/devices/${elsewhere.id}`)).neighborhood, probable: false, why: 'No Wi-Fi by the library, though its AP answers polls' }, { lon: round6(elsewhere.lon!), lat: round6(elsewhere.lat!) }],
+      ])
+      const id = handOpened[0].id as number
+      assert.is(await page.locator(`[data-testid=incident-item][data-root-kind=reported][data-id="${id}"]`).count(), 1)
+      assert.match((await page.textContent('[data-testid=report-list]'))!, new RegExp(`part of incident #${id}`))
+      // and closes it once fixed, saying what was done
+      await page.click(`[data-testid=incident-item][data-id="${id}"] [data-testid=close-incident]`)
+      await page.waitForSelector('[data-testid=incident-dialog][open]')
+      await page.fill('[data-testid=incident-dialog-text]', 'Portal server restarted')
+      await page.click('[data-testid=incident-dialog-ok]')
+      await page.waitForFunction(() => !window.__civicnet.incidents.roots.some((r) => r.startsWith('reported:')), null, { timeout: 30_000 })
+      const closed = await api(ctx, `/api/incidents/${id}`)
+      assert.equal([closed.state, closed.history.at(-1).kind], ['closed', 'closed'])
+      assert.match(closed.history.at(-1).text, /^closed by hand \(\d+ min after it was opened\): Portal server restarted$/)
     } finally {
       await repair()
     }
