@@ -33,6 +33,11 @@ function anIncident(h: Harness): number {
   return store.list({ state: 'open' })[0]!.id
 }
 
+/** a fresh incident opened by hand, for each try at closing one */
+function aHandOpened(h: Harness): number {
+  return openIncidentStore(h.appState.db).openByHand({ neighborhood: 'north', summary: 'made by the role table', aps: [], neighborhoods: [], place: null }, 'test', T).id
+}
+
 function aReport(h: Harness): string {
   return openResidentReportStore(h.appState.db).create({ kind: 'slow', neighborhood: 'north', lon: null, lat: null, near: null, contact: null, incidentId: null }, T).tracking
 }
@@ -71,6 +76,8 @@ const TABLE: Row[] = [
   { method: 'POST', name: '/api/incidents/:id/ack', route: '/api/incidents/{id}/ack', url: (h) => `/api/incidents/${anIncident(h)}/ack`, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'POST', name: '/api/incidents/:id/notes', route: '/api/incidents/{id}/notes', url: (h) => `/api/incidents/${anIncident(h)}/notes`, body: { text: 'checked in the role table' }, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'POST', name: '/api/incidents/:id/eta', route: '/api/incidents/{id}/eta', url: (h) => `/api/incidents/${anIncident(h)}/eta`, body: { restoreByMs: T + 7_200_000 }, allowed: ['admin', 'engineer'], ok: 200 },
+  { method: 'POST', name: '/api/incidents', route: '/api/incidents', url: () => '/api/incidents', body: { summary: 'opened in the role table', neighborhood: 'north' }, allowed: ['admin', 'engineer'], ok: 201 },
+  { method: 'POST', name: '/api/incidents/:id/close', route: '/api/incidents/{id}/close', url: (h) => `/api/incidents/${aHandOpened(h)}/close`, body: { text: 'closed in the role table' }, allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/status', route: '/api/status', url: () => '/api/status', allowed: ALL, ok: 200 },
   { method: 'POST', name: '/api/resident-reports', route: '/api/resident-reports', url: () => '/api/resident-reports', body: { kind: 'slow', neighborhood: 'north' }, allowed: ALL, ok: 201 },
   { method: 'GET', name: '/api/resident-reports/known', route: '/api/resident-reports/known', url: () => '/api/resident-reports/known?neighborhood=north', allowed: ALL, ok: 200 },
