@@ -73,6 +73,17 @@ export interface ReportWords {
   kinds: Record<'no-wifi' | 'slow' | 'cant-connect', string>
   near: string
   nearHelp: string
+  /** the optional map pin (drawn only where scripts run) */
+  pinLegend: string
+  pinHelp: string
+  pinMap: string
+  pinLocate: string
+  pinPlaced: string
+  pinOutside: string
+  pinNoLocation: string
+  pinKnown: string
+  /** {n}: how many */
+  pinOthers: string
   contact: string
   contactHelp: string
   honeypot: string
@@ -141,6 +152,15 @@ export const WORDS: Record<Lang, Words> = {
       kinds: { 'no-wifi': 'No Wi-Fi here', slow: 'The Wi-Fi is slow', 'cant-connect': 'I see the network but cannot connect' },
       near: 'Where exactly (optional)',
       nearHelp: 'A street corner or a landmark, up to 120 characters.',
+      pinLegend: 'On the map (optional)',
+      pinHelp: 'Tap the map where the problem is, or use your location. The point is never shown to anyone else.',
+      pinMap: 'Map of the neighborhood: tap to place the pin',
+      pinLocate: 'Use my location',
+      pinPlaced: 'Pin placed.',
+      pinOutside: 'That point is outside this neighborhood: place the pin inside the outlined area.',
+      pinNoLocation: 'Your location could not be read: tap the map instead.',
+      pinKnown: 'A problem is already known here: your report will be added to it.',
+      pinOthers: '{n} other report(s) near here in the last hour.',
       contact: 'How to reach you (optional)',
       contactHelp: 'E-mail or phone, only if you want an answer. Never shown to anyone else.',
       honeypot: 'Leave this field empty',
@@ -206,6 +226,15 @@ export const WORDS: Record<Lang, Words> = {
       kinds: { 'no-wifi': 'No hay Wi-Fi aquí', slow: 'El Wi-Fi está lento', 'cant-connect': 'Veo la red pero no puedo conectarme' },
       near: 'Dónde exactamente (opcional)',
       nearHelp: 'Una esquina o un lugar conocido, hasta 120 caracteres.',
+      pinLegend: 'En el mapa (opcional)',
+      pinHelp: 'Toque el mapa donde está el problema, o use su ubicación. El punto nunca se muestra a nadie más.',
+      pinMap: 'Mapa del vecindario: toque para marcar el punto',
+      pinLocate: 'Usar mi ubicación',
+      pinPlaced: 'Punto marcado.',
+      pinOutside: 'Ese punto está fuera de este vecindario: marque el punto dentro del área delineada.',
+      pinNoLocation: 'No se pudo leer su ubicación: toque el mapa.',
+      pinKnown: 'Ya se conoce un problema aquí: su reporte se sumará a él.',
+      pinOthers: '{n} reporte(s) más cerca de aquí en la última hora.',
       contact: 'Cómo contactarle (opcional)',
       contactHelp: 'Correo o teléfono, solo si quiere una respuesta. Nunca se muestra a nadie más.',
       honeypot: 'Deje este campo vacío',

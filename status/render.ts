@@ -34,6 +34,8 @@ nav ul { list-style: none; display: flex; gap: 12px; margin: 0; padding: 0; }
 .state-outage { color: ${STATE_COLOURS.outage}; }
 .small { font-size: 0.9rem; color: #57606a; margin: 2px 0; }
 .hp { position: absolute; left: -9999px; width: 1px; height: 1px; overflow: hidden; }
+.pin-map { height: 260px; max-width: 100%; border: 1px solid #6b7280; border-radius: 6px; margin: 6px 0; }
+fieldset.pin[hidden] { display: none; }
 .error { border: 2px solid ${STATE_COLOURS.outage}; border-radius: 8px; padding: 8px 12px; margin: 12px 0; }
 .error h2 { margin: 0 0 4px; font-size: 1.05rem; }
 input:not([type=radio]), select { font: inherit; padding: 6px; max-width: 100%; width: 28rem; border: 1px solid #57606a; border-radius: 4px; }
@@ -144,6 +146,13 @@ export function renderReportForm(f: ReportFormState, lang: Lang, page: string): 
 ${kinds}
   </fieldset>
   <p><label for="near">${r.near}</label><br><input id="near" name="near" maxlength="120" value="${esc(f.values.near ?? '')}" aria-describedby="near-help"><br><span class="small" id="near-help">${r.nearHelp}</span></p>
+  <input type="hidden" name="lon" id="pin-lon" value=""><input type="hidden" name="lat" id="pin-lat" value="">
+  <fieldset class="pin" data-pin-neighborhood="${esc(f.chosen)}" data-said-placed="${esc(r.pinPlaced)}" data-said-outside="${esc(r.pinOutside)}" data-said-nolocation="${esc(r.pinNoLocation)}" data-said-known="${esc(r.pinKnown)}" data-said-others="${esc(r.pinOthers)}" data-map-label="${esc(r.pinMap)}" hidden>
+    <legend>${r.pinLegend}</legend>
+    <p class="small" id="pin-help">${r.pinHelp}</p>
+    <div id="pin-map" class="pin-map"></div>
+    <p><button type="button" id="pin-locate">${r.pinLocate}</button> <span id="pin-said" role="status"></span></p>
+  </fieldset>
   <p><label for="contact">${r.contact}</label><br><input id="contact" name="contact" maxlength="200" autocomplete="email" value="${esc(f.values.contact ?? '')}" aria-describedby="contact-help"><br><span class="small" id="contact-help">${r.contactHelp}</span></p>
   <div class="hp"><label for="website">${r.honeypot}</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
   <p><button type="submit">${r.send}</button></p>
@@ -151,8 +160,11 @@ ${kinds}
     : ''
   const error = f.error ? `<div role="alert" class="error"><h2>${r.errorTitle}</h2><p>${esc(f.error)}</p></div>` : ''
   const path = `${page}/report${f.chosen ? `?neighborhood=${encodeURIComponent(f.chosen)}` : ''}`
+  // the map pin is an enhancement: the page's script (web/src/pages/status-pin, from the web
+  // build) draws it where scripts run; without it, or without scripts, the form is whole
+  const pinScript = step2 ? '\n<link rel="stylesheet" href="/leaflet/leaflet.css"><script src="/status-pin.js" defer></script>' : ''
   return shell(lang, r.title, page, path, `${error}<p>${r.intro}</p>
-${step1}\n${known}\n${step2}\n<p><a href="${esc(page)}?lang=${lang}">${r.back}</a></p>`)
+${step1}\n${known}\n${step2}\n<p><a href="${esc(page)}?lang=${lang}">${r.back}</a></p>${pinScript}`)
 }
 
 export interface ReportView {

@@ -17,9 +17,11 @@ const DIST = join(here, 'dist')
 /** written last by a build: what it was built from (see ensureWebBuild) */
 const STAMP = '.build.json'
 /** what a finished build has; a dist missing one of them is rebuilt */
-const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'operations.js', 'operations.html', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
+const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'operations.js', 'operations.html', 'status-pin.js', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
 /** Pages besides the map: web/src/pages/<page>/{main.ts,index.html} -> <page>.js, <page>.html (api/app.ts serves /<page>) */
 const PAGES = ['report', 'operations']
+/** Scripts that enhance pages the server renders: web/src/pages/<name>/main.ts -> <name>.js (status-pin: the report form's map pin on /status) */
+const SCRIPTS = ['status-pin']
 /** bundled packages whose version (from package-lock.json) a build depends on */
 const BUNDLED = ['leaflet', 'uplot']
 
@@ -54,7 +56,7 @@ export async function buildWeb({ outDir = DIST, srcDir = here, minify = envMinif
     await build({
       entryPoints: {
         main: join(srcDir, 'src/pages/map/main.ts'),
-        ...Object.fromEntries(PAGES.map((p) => [p, join(srcDir, `src/pages/${p}/main.ts`)])),
+        ...Object.fromEntries([...PAGES, ...SCRIPTS].map((p) => [p, join(srcDir, `src/pages/${p}/main.ts`)])),
       },
       bundle: true,
       format: 'iife',

@@ -185,6 +185,11 @@ test('the form needs no script: choose the neighborhood, see what is known, send
       ['neighborhood=south&kind=slow', 400, /South End has no public Wi-Fi yet; it serves North End/],
       ['neighborhood=north&kind=fire', 400, /choose what is wrong/],
       [`neighborhood=north&kind=slow&near=${'x'.repeat(121)}`, 400, /near: at most 120 characters/],
+      // the map pin the page's script fills in: both or neither, decimal degrees, in the neighborhood
+      ['neighborhood=north&kind=slow&lon=-72.695&lat=', 400, /the map pin is not a place: place it again, or leave it out/],
+      ['neighborhood=north&kind=slow&lon=abc&lat=41.805', 400, /the map pin is not a place/],
+      ['neighborhood=north&kind=slow&lon=-72.695&lat=141.8', 400, /the map pin is not a place/],
+      ['neighborhood=north&kind=slow&lon=-72.695&lat=41.705', 400, /that place is outside the area the free Wi-Fi serves \(South End has no public Wi-Fi yet\)/],
     ]
     for (const [body, status, why] of cases) {
       const r = await form(body)
@@ -193,6 +198,11 @@ test('the form needs no script: choose the neighborhood, see what is known, send
       assert.match(r.body, why)
     }
     assert.is(openResidentReportStore(h.appState.db).list({ fromMs: 0, toMs: T + 1 }).length, 1, 'only the one good report stored')
+    // with a pin: stored at it
+    const pinned = await form('neighborhood=north&kind=no-wifi&lon=-72.6951&lat=41.8052')
+    assert.is(pinned.statusCode, 303)
+    const withPin = openResidentReportStore(h.appState.db).list({ fromMs: 0, toMs: T + 1 })[0]!
+    assert.equal([withPin.lon, withPin.lat, withPin.neighborhood], [-72.6951, 41.8052, 'north'])
     assert.is((await h.app.inject({ method: 'GET', url: '/status/report/R-0000-0000' })).statusCode, 404)
   } finally {
     await h.close()

@@ -4,7 +4,9 @@
  * with JavaScript off it still says everything; on a 375 px phone nothing scrolls sideways;
  * axe-core finds no WCAG 2.1 A/AA or best-practice violation, in English or Spanish; the
  * browser's language picks Spanish and the switch on the page goes back to English; the
- * Atom feed parses and holds the incidents; a badge is an image other sites may embed.
+ * Atom feed parses and holds the incidents; a badge is an image other sites may embed; with
+ * scripts on, the report form shows the neighborhood on a map where a tap places the pin
+ * (refused outside the neighborhood), and the report is stored at that point.
  * Screenshots in test-artifacts/.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -17,6 +19,7 @@ import { groupFailures, type Status } from '../../incidents/root-cause.ts'
 import { openIncidentStore } from '../../incidents/store.ts'
 import { buildNetworkTree } from '../../core/topology.ts'
 import { launchBrowser, type Browser } from '../support/browser.ts'
+import { ensureWebBuilt } from '../support/web-server.ts'
 import { NOW_MS, openApiFixture, type ApiFixture } from '../reports/fixture.ts'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
@@ -27,7 +30,8 @@ interface Ctx { f: ApiFixture; base: string; browser: Browser; incident: number 
 const test = suite<Ctx>('public status page in a browser', {} as Ctx)
 
 test.before(async (ctx) => {
-  ctx.f = await openApiFixture({ webDir: null })
+  // with the web build: the report form's map pin is its script (web/src/pages/status-pin)
+  ctx.f = await openApiFixture({ webDir: await ensureWebBuilt() })
   const inv = ctx.f.appState.inventory()
   const tree = buildNetworkTree(inv)
   const incidents = openIncidentStore(ctx.f.appState.db)
@@ -99,6 +103,40 @@ test('375 px: nothing scrolls sideways; axe finds nothing, in either language; t
     await page.setViewportSize({ width: 1280, height: 900 })
     assert.equal(await axe(page), [], 'English page, desktop width')
     await page.screenshot({ path: `${ARTIFACTS}status-1280-en.png`, fullPage: true })
+  } finally {
+    await page.close()
+  }
+})
+
+test('the report form with scripts on: a tap on the map places the pin, one outside the neighborhood is refused, the report is stored at the pin; axe finds nothing', async (ctx) => {
+  const page = await ctx.browser.newPage()
+  try {
+    await page.goto(`${ctx.base}/status/report?neighborhood=north&lang=en&tiles=0`)
+    await page.waitForFunction(() => window.__civicnetPin?.ready === true, null, { timeout: 30_000 })
+    assert.ok(await page.locator('fieldset.pin').isVisible(), 'the map pin is offered')
+    await page.locator('#pin-map').scrollIntoViewIfNeeded()
+    const box = (await page.locator('#pin-map').boundingBox())!
+    // the corner is outside the neighborhood's outline (the map is fitted to it with a margin)
+    await page.mouse.click(box.x + 3, box.y + box.height - 3) // (bottom left: the zoom buttons are top left)
+    await page.waitForFunction(() => /outside this neighborhood/.test(document.getElementById('pin-said')!.textContent ?? ''), null, { timeout: 10_000 }).catch(async (err) => {
+      throw new Error(`${(err as Error).message}; said: ${await page.textContent('#pin-said')}; map ${JSON.stringify(box)}`)
+    })
+    assert.equal([await page.inputValue('#pin-lon'), await page.inputValue('#pin-lat')], ['', ''])
+    // the middle is inside it (a square)
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+    await page.waitForFunction(() => window.__civicnetPin.placed !== null, null, { timeout: 10_000 })
+    const [lon, lat] = (await page.evaluate(() => window.__civicnetPin.placed))!
+    assert.ok(Math.abs(lon - -72.695) < 0.002 && Math.abs(lat - 41.805) < 0.002, `the pin at the middle of North End: ${lon}, ${lat}`)
+    assert.equal([await page.inputValue('#pin-lon'), await page.inputValue('#pin-lat')], [String(lon), String(lat)])
+    assert.match((await page.textContent('#pin-said'))!, /^Pin placed\./)
+    assert.equal(await axe(page), [], 'the form with its map')
+    await page.screenshot({ path: `${ARTIFACTS}status-report-pin.png`, fullPage: true })
+    await page.check('#kind-slow')
+    await Promise.all([page.waitForURL(/\/status\/report\/R-/), page.click('form[method=post] button[type=submit]')])
+    const tracking = /\/status\/report\/(R-[0-9A-Z-]+)/.exec(page.url())![1]!
+    const list = await (await fetch(`${ctx.base}/api/resident-reports`, { headers: { authorization: `Bearer ${ctx.f.tokens.engineer}` } })).json()
+    const stored = list.reports.find((r: { tracking: string }) => r.tracking === tracking)
+    assert.equal([stored.kind, stored.neighborhood, stored.lon, stored.lat], ['slow', 'north', lon, lat])
   } finally {
     await page.close()
   }

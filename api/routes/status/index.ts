@@ -85,7 +85,8 @@ const status: FastifyPluginAsyncTypebox = async (app) => {
     for (const [k, v] of new URLSearchParams(body as string)) if (!(k in out)) out[k] = v
     done(null, out)
   })
-  const ReportQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('es')])), neighborhood: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false })
+  // tiles=0: the form's map pin draws no map tiles (offline; read by its script)
+  const ReportQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('es')])), neighborhood: Type.Optional(Type.String({ maxLength: 64 })), tiles: Type.Optional(Type.Literal('0')) }, { additionalProperties: false })
   app.get(`${page}/report`, { schema: { hide: true, querystring: ReportQuery } }, async (request, reply) => {
     const lang = chooseLang(request.query.lang, request.headers['accept-language'])
     const chosen = request.query.neighborhood || null
@@ -111,6 +112,9 @@ const status: FastifyPluginAsyncTypebox = async (app) => {
         kind: Type.String({ maxLength: 20 }),
         near: Type.Optional(Type.String()),
         contact: Type.Optional(Type.String()),
+        // the map pin, when the page's script placed one (empty otherwise)
+        lon: Type.Optional(Type.String({ maxLength: 32 })),
+        lat: Type.Optional(Type.String({ maxLength: 32 })),
         website: Type.Optional(Type.String({ maxLength: 200 })),
       }, { additionalProperties: false }),
     },
@@ -129,7 +133,12 @@ const status: FastifyPluginAsyncTypebox = async (app) => {
     }
     // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     const bad = (b.near ?? '').length > 120 ? 'near: at most 120 characters' : (b.contact ?? '').length > 200 ? 'contact: at most 200 characters' : /[\u0000-\u001f\u007f-\u009f]/.test((b.near ?? '') + (b.contact ?? '')) ? 'no control characters, please' : !['no-wifi', 'slow', 'cant-connect'].includes(b.kind) ? 'choose what is wrong' : null
-    if (bad) return again(bad, 400)
+    // a pin: both or neither, decimal degrees
+    const deg = (v: string | undefined, max: number) => (v === undefined || v === '' ? undefined : /^-?\d{1,3}(\.\d{1,10})?$/.test(v) && Math.abs(Number(v)) <= max ? Number(v) : NaN)
+    const lon = deg(b.lon, 180)
+    const lat = deg(b.lat, 90)
+    const pinBad = Number.isNaN(lon) || Number.isNaN(lat) || (lon === undefined) !== (lat === undefined) ? 'the map pin is not a place: place it again, or leave it out' : null
+    if (bad ?? pinBad) return again((bad ?? pinBad)!, 400)
     try {
       admit(b, request.ip, now(), reportLimitFor(civic))
     } catch (err) {
@@ -139,7 +148,7 @@ const status: FastifyPluginAsyncTypebox = async (app) => {
     }
     let out
     try {
-      out = submit({ kind: b.kind as 'no-wifi', neighborhood: b.neighborhood, ...(b.near ? { near: b.near } : {}), ...(b.contact ? { contact: b.contact } : {}) }, now(), residents)
+      out = submit({ kind: b.kind as 'no-wifi', neighborhood: b.neighborhood, ...(lon !== undefined && lat !== undefined ? { lon, lat } : {}), ...(b.near ? { near: b.near } : {}), ...(b.contact ? { contact: b.contact } : {}) }, now(), residents)
     } catch (err) {
       if (err instanceof ReportPlaceError) return again(err.message, 400)
       throw err
