@@ -325,3 +325,50 @@ export function hartfordInventory(options: number | HartfordOptions = {}): Inven
   })
   return { city: { ...HARTFORD_CITY }, neighborhoods, sites, devices: withMgmt, links }
 }
+
+/**
+ * Hartford's 41 census tracts (2020 boundaries, ACS 2019-2023: hartford_tracts_2020_acs2023.geojson,
+ * see data/PROVENANCE.md) as planning/ takes them: each with its neighborhood's id and the
+ * census figures the need is computed from.
+ */
+export function hartfordTracts(): PlanTractData[] {
+  const geo = JSON.parse(readFileSync(new URL('hartford_tracts_2020_acs2023.geojson', DATA), 'utf8')) as {
+    features: { properties: Record<string, string | number | null>; geometry: AreaGeometry }[]
+  }
+  const hoodOf = new Map(hartfordData().neighborhoods.map((n) => [n.nbhdId, n.id]))
+  const num = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? null : Number(v))
+  return geo.features.map((f) => {
+    const p = f.properties
+    const universe = num(p.poverty_universe)
+    const below200 = num(p.below_200pct_poverty)
+    return {
+      id: String(p.geoid_2020),
+      name: `Tract ${p.tract_name}`,
+      neighborhood: hoodOf.get(Number(p.nbhd_id)) ?? '',
+      population: num(p.population) ?? 0,
+      households: num(p.households) ?? 0,
+      householdsWithoutBroadband: num(p.hh_without_broadband_est) ?? 0,
+      pctWithoutBroadband: num(p.pct_hh_without_broadband),
+      povertyRatePct: num(p.poverty_rate_pct),
+      pctBelow200PovertyPct: universe && below200 !== null ? Math.round((1000 * below200) / universe) / 10 : null,
+      geometry: f.geometry,
+    }
+  })
+}
+
+/** A tract as planning/ takes it (planning/index.ts PlanTract; kept structural so provisioning does not import planning). */
+export interface PlanTractData {
+  id: string
+  name: string
+  neighborhood: string
+  population: number
+  households: number
+  householdsWithoutBroadband: number
+  pctWithoutBroadband: number | null
+  povertyRatePct: number | null
+  pctBelow200PovertyPct: number | null
+  geometry: AreaGeometry
+}
+
+/** The city's own estimate to reach every neighborhood, for the plan to print beside its own. */
+export const HARTFORD_CITY_ESTIMATE = { usd: 30_100_000, label: "Hartford's own estimate to bring the free Wi-Fi to every neighborhood" }

@@ -1,0 +1,83 @@
+/**
+ * Coverage: which part of an area lies within an access point's service radius, computed
+ * with Turf (@turf/turf: circle, union, intersect, area), not by hand.
+ *
+ * Method (also stated in the plan):
+ * - each AP is a disc of its service radius around its site, a 64-sided polygon (its area
+ *   is 0.16 % under the true circle's);
+ * - the discs are united once (overlaps counted once), and the union cut by each area: the
+ *   covered part; area share = covered area / area, both on the sphere (turf.area);
+ * - population share: with census tracts, each tract's people are taken as spread evenly
+ *   over it, so a tract contributes population x (its covered area / its area); without
+ *   tracts, the area share.
+ */
+import { area as turfArea, circle, featureCollection, intersect, union, bbox as turfBbox } from '@turf/turf'
+import type { Feature, MultiPolygon, Polygon } from 'geojson'
+import type { AreaGeometry, Position } from '../core/inventory.ts'
+
+export const DISC_STEPS = 64
+
+export interface ApPoint {
+  id: string
+  position: Position
+  radiusM: number
+}
+
+type Area = Feature<Polygon | MultiPolygon>
+const feature = (g: AreaGeometry): Area => ({ type: 'Feature', properties: {}, geometry: g as Polygon | MultiPolygon })
+
+/** The AP's disc: a 64-sided polygon of its radius around it. */
+export const disc = (ap: ApPoint): Feature<Polygon> => circle(ap.position as [number, number], ap.radiusM / 1000, { units: 'kilometers', steps: DISC_STEPS })
+
+const boxesMeet = (a: number[], b: number[]) => a[0]! <= b[2]! && b[0]! <= a[2]! && a[1]! <= b[3]! && b[1]! <= a[3]!
+
+export interface Reach {
+  /** the discs united once: each part of the union with its box */
+  parts: { polygon: Feature<Polygon>; box: number[] }[]
+}
+
+/** The discs united once (for many areas): the parts of the union, each with its box. */
+export function discsOf(aps: readonly ApPoint[]): Reach {
+  const discs = aps.map(disc)
+  if (discs.length === 0) return { parts: [] }
+  const u = discs.length === 1 ? discs[0]! : union(featureCollection(discs))
+  if (!u) return { parts: [] }
+  const polys = u.geometry.type === 'Polygon' ? [u.geometry.coordinates] : (u.geometry as MultiPolygon).coordinates
+  return {
+    parts: polys.map((coordinates) => {
+      const polygon: Feature<Polygon> = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } }
+      return { polygon, box: turfBbox(polygon) }
+    }),
+  }
+}
+
+/** The part of the area within reach of the discs (null: none). */
+export function coveredPart(areaGeometry: AreaGeometry, d: Reach): Area | null {
+  const a = feature(areaGeometry)
+  const box = turfBbox(a)
+  const near = d.parts.filter((p) => boxesMeet(p.box, box))
+  if (near.length === 0) return null
+  const reach: Area = near.length === 1 ? near[0]!.polygon : { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: near.map((p) => p.polygon.geometry.coordinates) } }
+  return intersect(featureCollection([a, reach])) as Area | null
+}
+
+export const areaM2 = (g: AreaGeometry | Area): number => turfArea('type' in g && g.type === 'Feature' ? g : feature(g as AreaGeometry))
+
+export interface Coverage {
+  areaM2: number
+  coveredM2: number
+  /** coveredM2 / areaM2, 0..1 */
+  areaShare: number
+}
+
+export function coverage(areaGeometry: AreaGeometry, d: Reach): Coverage & { part: Area | null } {
+  const total = areaM2(areaGeometry)
+  const part = coveredPart(areaGeometry, d)
+  const covered = part ? turfArea(part) : 0
+  return { areaM2: total, coveredM2: covered, areaShare: total > 0 ? Math.min(1, covered / total) : 0, part }
+}
+
+/** The union of all discs cut by the city's outline: the map's coverage layer. */
+export function coverageLayer(city: readonly AreaGeometry[], d: Reach): Area[] {
+  return city.map((g) => coveredPart(g, d)).filter((x): x is Area => x !== null)
+}
