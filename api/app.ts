@@ -17,7 +17,7 @@ import type { Clock } from '../core/clock.ts'
 import type { MetricStore } from '../store/types.ts'
 import { guard } from './auth/guard.ts'
 import { apiConfig, type ApiConfig } from './config.ts'
-import { createContext, type ApiAppState } from './context.ts'
+import { createContext, type ApiAppState, type PlanningData } from './context.ts'
 import {
   CN_ERR_BAD_REQUEST,
   CN_ERR_BAD_URL,
@@ -44,6 +44,7 @@ import alerts from './routes/alerts/index.ts'
 import status from './routes/status/index.ts'
 import residentReports from './routes/resident-reports/index.ts'
 import operations from './routes/operations/index.ts'
+import planning from './routes/planning/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -55,6 +56,8 @@ export interface ApiDeps {
   clock: Clock
   /** pino logger; default: a new one at config.logLevel */
   log?: Logger
+  /** census tracts and the city's own estimate for planning (default none) */
+  planning?: PlanningData
 }
 
 interface ValidationIssue {
@@ -223,7 +226,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   // fetch can send) is refused with 415 before any handler sees it.
   app.removeContentTypeParser('text/plain')
 
-  const civic = createContext(cfg, deps.store, deps.clock, deps.appState)
+  const civic = createContext(cfg, deps.store, deps.clock, deps.appState, deps.planning)
   app.decorate('civic', civic)
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -295,6 +298,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(alerts, { prefix: '/api/alerts' })
   await app.register(residentReports, { prefix: '/api/resident-reports' })
   await app.register(operations, { prefix: '/api/reports/operations' })
+  await app.register(planning, { prefix: '/api/planning' })
   // the public status page and its JSON (/status, /api/status)
   await app.register(status)
   await app.register(tokens, { prefix: '/api/tokens' })

@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Clock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
+import type { PlanTract } from '../planning/index.ts'
 import type { MetricStore } from '../store/types.ts'
 import type { ApiConfig } from './config.ts'
 import { CN_ERR_BAD_RANGE } from './errors.ts'
@@ -27,6 +28,14 @@ export interface ApiContext {
   deviceStates(nowMs: number): Promise<Map<string, DeviceState>>
   /** the period a request asks for, defaults filled, checked */
   period(q: { fromMs?: number; toMs?: number }, nowMs: number): { fromMs: number; toMs: number }
+  /** what planning needs beside the inventory: the census tracts, the city's own cost estimate */
+  planning: PlanningData
+}
+
+export interface PlanningData {
+  /** the city's census tracts with their ACS figures ([] when none were given: population shares are area shares) */
+  tracts(): readonly PlanTract[]
+  cityEstimate: { usd: number; label: string } | null
 }
 
 declare module 'fastify' {
@@ -38,7 +47,7 @@ declare module 'fastify' {
 /** Longest period one request may ask for. */
 export const MAX_PERIOD_MS = 400 * 86_400_000
 
-export function createContext(config: Readonly<ApiConfig>, store: MetricStore, clock: Clock, appState: ApiAppState): ApiContext {
+export function createContext(config: Readonly<ApiConfig>, store: MetricStore, clock: Clock, appState: ApiAppState, planning: PlanningData = { tracts: () => [], cityEstimate: null }): ApiContext {
   const states = new ClockCache<Map<string, DeviceState>>(config.summaryCacheMs)
   const tracker = new LatestTracker(store, 'device_up', 10 * config.pollIntervalMs)
   const index = () => indexInventory(appState.inventory())
@@ -48,6 +57,7 @@ export function createContext(config: Readonly<ApiConfig>, store: MetricStore, c
     clock,
     appState,
     index,
+    planning,
     deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(tracker, index(), nowMs, config.pollIntervalMs, store)),
     period(q, nowMs) {
       const toMs = q.toMs ?? nowMs

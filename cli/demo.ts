@@ -27,6 +27,7 @@ import type { UnifiSecret } from '../collector/unifi/credentials.ts'
 import { UnifiConfigError } from '../collector/unifi/errors.ts'
 import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer, type ApiServer } from '../api/server.ts'
+import { planningData } from './planning-data.ts'
 import { createSigninCode } from '../api/auth/signin-codes.ts'
 import { createToken } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
@@ -291,7 +292,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
         summaryCacheMs: Math.min(60_000, Math.floor(config.pollIntervalMs / 5)),
         history: { fromMs: historyStart, stepMs: config.historyStepMs, liveSinceMs },
       },
-      { store, appState, clock, log },
+      { store, appState, clock, log, planning: planningData(() => appState.inventory()) },
     )
     const baseUrl = await api.start()
     stops.push(['API', () => api.stop()])

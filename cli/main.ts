@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   collect: () => import('./collect.ts'),
   serve: () => import('./serve.ts'),
   report: () => import('./report.ts'),
+  plan: () => import('./plan.ts'),
 }
 
 export async function main(argv: string[]): Promise<number> {

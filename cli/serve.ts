@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
 import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer } from '../api/server.ts'
+import { planningData } from './planning-data.ts'
 import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
 import { createIncidentEngine } from '../incidents/engine.ts'
 import { parseSlaTargets, type SlaTargets } from '../incidents/sla.ts'
@@ -37,6 +38,7 @@ Environment (see .env.example):
   CIVICNET_INCIDENT_MISSES    failed polls in a row before a device is in an incident (default 2)
   CIVICNET_INCIDENT_SETTLE_MS how long a new failure waits for the devices above it (default interval + 15 s)
   CIVICNET_INCIDENT_SLA       target time to restore by severity (default critical=4h,major=8h,minor=24h)
+  CIVICNET_TRACTS_FILE        census tracts with ACS figures for planning, GeoJSON (docs/PLANNING.md; default: Hartford's for the Hartford inventory, else none)
   CIVICNET_ALERTS_FILE        alert rules and channels, YAML (provisioning/alerts.example.yml; default: no alerts)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
@@ -122,9 +124,19 @@ export const command: Command = {
     if (storeConfig.kind === 'duckdb') log.warn({ store: describeStore(storeConfig) }, 'serving the embedded store: no collector can write it while this process holds it (use civicnet demo, or InfluxDB)')
     // web/dist is git-ignored: built when missing or stale, unless CIVICNET_WEB_DIR names another
     if (!process.env.CIVICNET_WEB_DIR) await ensureWebBuild({ log })
+    // planning's census tracts: read (and checked) now, so a bad CIVICNET_TRACTS_FILE stops the start
+    const planning = planningData(() => state.inventory())
+    try {
+      planning.tracts()
+    } catch (err) {
+      console.error(`civicnet serve: CIVICNET_TRACTS_FILE: ${(err as Error).message}`)
+      await store.close()
+      state.close()
+      return 1
+    }
     const server = createApiServer(
       { host, port, pollIntervalMs, incidentSla, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
-      { store, appState: state, clock: wallClock, log },
+      { store, appState: state, clock: wallClock, log, planning },
     )
     try {
       const url = await server.start()

@@ -4,6 +4,7 @@
  * PDF (Chromium printing that page, as the grant report does).
  */
 import { esc } from '../reports/render/charts.ts'
+import { csvCell } from '../reports/render/csv.ts'
 import type { OperationsReport, OperationsRow } from './index.ts'
 
 export const OPERATIONS_FORMATS = ['json', 'csv', 'html', 'pdf'] as const
@@ -25,14 +26,10 @@ const COLUMNS: readonly [keyof OperationsRow, string][] = [
   ['residentReportsMatched', 'resident_reports_matched'],
 ]
 
-const cell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v)
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"` : s
-}
 
 export function renderOperationsCsv(r: OperationsReport): string {
   const lines = [['month', ...COLUMNS.map(([, h]) => h)].join(',')]
-  for (const row of [...r.neighborhoods, r.total]) lines.push([r.month, ...COLUMNS.map(([k]) => cell(row[k]))].join(','))
+  for (const row of [...r.neighborhoods, r.total]) lines.push([r.month, ...COLUMNS.map(([k]) => csvCell(row[k]))].join(','))
   return lines.join('\r\n') + '\r\n'
 }
 

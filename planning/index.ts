@@ -365,7 +365,7 @@ export function assessPlan(input: Omit<PlanInput, 'nowMs' | 'cityEstimate'>): As
   const ctx: RankContext = { discs, use: input.use, config: cfg, fiber, measured: new Map(), covered: new WeakMap() }
   const rows = assessAreas(hoods, ctx)
   // tracts: normalised over all the city's tracts, ranked within their neighborhood
-  const tractAreas: AreaIn[] = input.tracts.map((t) => {
+  const tractAreas: (AreaIn & { neighborhood: string })[] = input.tracts.map((t) => {
     const inside = points.filter((p) => pointInArea(p.position, t.geometry)).map((p) => p.id)
     return { ...t, served: servedHoods.has(t.neighborhood), tracts: [], aps: inside }
   })

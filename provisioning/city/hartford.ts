@@ -9,8 +9,10 @@ import { parse } from 'csv-parse/sync'
 import type { AreaGeometry, Census, Device, FiberLink, Inventory, Neighborhood, Position, Site } from '../../core/inventory.ts'
 import { areaM2, bbox, haversineM, neighborhoodAt, offsetM, pointInArea, routeLengthM } from '../../core/geo.ts'
 import { slugify } from '../import/build.ts'
+import { tractsFromGeoJson, type PlanTractData } from '../import/tracts.ts'
 
 export { slugify }
+export type { PlanTractData }
 
 export const HARTFORD_CITY = { name: 'Hartford, CT', timezone: 'America/New_York' } as const
 
@@ -332,42 +334,7 @@ export function hartfordInventory(options: number | HartfordOptions = {}): Inven
  * census figures the need is computed from.
  */
 export function hartfordTracts(): PlanTractData[] {
-  const geo = JSON.parse(readFileSync(new URL('hartford_tracts_2020_acs2023.geojson', DATA), 'utf8')) as {
-    features: { properties: Record<string, string | number | null>; geometry: AreaGeometry }[]
-  }
-  const hoodOf = new Map(hartfordData().neighborhoods.map((n) => [n.nbhdId, n.id]))
-  const num = (v: string | number | null | undefined) => (v === null || v === undefined || v === '' ? null : Number(v))
-  return geo.features.map((f) => {
-    const p = f.properties
-    const universe = num(p.poverty_universe)
-    const below200 = num(p.below_200pct_poverty)
-    return {
-      id: String(p.geoid_2020),
-      name: `Tract ${p.tract_name}`,
-      neighborhood: hoodOf.get(Number(p.nbhd_id)) ?? '',
-      population: num(p.population) ?? 0,
-      households: num(p.households) ?? 0,
-      householdsWithoutBroadband: num(p.hh_without_broadband_est) ?? 0,
-      pctWithoutBroadband: num(p.pct_hh_without_broadband),
-      povertyRatePct: num(p.poverty_rate_pct),
-      pctBelow200PovertyPct: universe && below200 !== null ? Math.round((1000 * below200) / universe) / 10 : null,
-      geometry: f.geometry,
-    }
-  })
-}
-
-/** A tract as planning/ takes it (planning/index.ts PlanTract; kept structural so provisioning does not import planning). */
-export interface PlanTractData {
-  id: string
-  name: string
-  neighborhood: string
-  population: number
-  households: number
-  householdsWithoutBroadband: number
-  pctWithoutBroadband: number | null
-  povertyRatePct: number | null
-  pctBelow200PovertyPct: number | null
-  geometry: AreaGeometry
+  return tractsFromGeoJson(readFileSync(new URL('hartford_tracts_2020_acs2023.geojson', DATA), 'utf8'), hartfordData().neighborhoods, 'hartford_tracts_2020_acs2023.geojson')
 }
 
 /** The city's own estimate to reach every neighborhood, for the plan to print beside its own. */

@@ -40,7 +40,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'data_version', value: (_r, p) => p.dataVersion },
 ]
 
-function cell(v: string | number | boolean | null): string {
+export function csvCell(v: string | number | boolean | null): string {
   if (v === null) return ''
   // a text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading '
   const s = typeof v === 'string' ? (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v) : String(v)
@@ -49,7 +49,7 @@ function cell(v: string | number | boolean | null): string {
 
 export function renderCsv(report: Report): string {
   const lines = [CSV_COLUMNS.map((c) => c.name).join(',')]
-  for (const r of [...report.neighborhoods, report.total]) lines.push(CSV_COLUMNS.map((c) => cell(c.value(r, report))).join(','))
+  for (const r of [...report.neighborhoods, report.total]) lines.push(CSV_COLUMNS.map((c) => csvCell(c.value(r, report))).join(','))
   return `${lines.join('\r\n')}\r\n`
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Planning (planning/): GET /api/planning ranks the neighborhoods (and the tracts within
+ * them) by a weighted score of need, coverage gap, use and cost, for planners and analysts
+ * (admin implied), as JSON (default), CSV or GeoJSON. The costly part (coverage geometry,
+ * the use read from the store) is computed once per inventory, radius, costs, saturation
+ * threshold and hour, and re-ranked for each weights asked.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Inventory } from '../../../core/inventory.ts'
+import { assessPlan, DEFAULT_PLAN_CONFIG, parseWeights, PlanInputError, rankPlan, type AssessedPlan, type PlanConfig } from '../../../planning/index.ts'
+import { renderPlan, type PlanFormat } from '../../../planning/render.ts'
+import { apUse } from '../../../planning/use.ts'
+import type { Scope } from '../../auth/tokens.ts'
+import { CN_ERR_BAD_REQUEST } from '../../errors.ts'
+import { ErrorBody } from '../../schemas.ts'
+
+const ROLES: readonly Scope[] = ['planner', 'analyst']
+const HOUR = 3_600_000
+
+const planning: FastifyPluginAsyncTypebox = async (app) => {
+  const { civic } = app
+  let cached: { key: string; inv: Inventory; value: Promise<AssessedPlan> } | null = null
+
+  app.get('', {
+    config: { roles: ROLES },
+    schema: {
+      tags: ['planning'],
+      summary: 'Where to expand next: neighborhoods (and their tracts) ranked by a weighted score of need, coverage gap, use and cost, with the reasons in words, APs and fiber needed and a cost estimate',
+      security: [{ bearer: [] }],
+      querystring: Type.Object({
+        weights: Type.Optional(Type.String({ maxLength: 100, description: 'need:0.4,gap:0.3,use:0.1,cost:0.2 (the defaults); normalised to sum 1' })),
+        radiusM: Type.Optional(Type.Integer({ minimum: 10, maximum: 2000, description: "an AP's service radius, m (default 100)" })),
+        apCostUsd: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'installed cost of one AP, USD (default 5000)' })),
+        fiberCostPerKmUsd: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'fiber construction per km, USD (default 76281: $23.25/ft)' })),
+        saturationClients: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'an AP-hour above this many clients is saturated (default 30)' })),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson')])),
+      }, { additionalProperties: false }),
+      response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 500: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const q = request.query
+    let weights
+    try {
+      weights = parseWeights(q.weights)
+    } catch (err) {
+      if (err instanceof PlanInputError) throw new CN_ERR_BAD_REQUEST(`weights: ${err.message}`)
+      throw err
+    }
+    const config: PlanConfig = {
+      ...DEFAULT_PLAN_CONFIG,
+      weights,
+      ...(q.radiusM !== undefined ? { radiusM: q.radiusM } : {}),
+      ...(q.apCostUsd !== undefined ? { apCostUsd: q.apCostUsd } : {}),
+      ...(q.fiberCostPerKmUsd !== undefined ? { fiberCostPerKmUsd: q.fiberCostPerKmUsd } : {}),
+      ...(q.saturationClients !== undefined ? { saturationClients: q.saturationClients } : {}),
+    }
+    const now = civic.clock.now()
+    const inv = civic.appState.inventory()
+    const key = JSON.stringify([config.radiusM, config.apCostUsd, config.fiberCostPerKmUsd, config.saturationClients, Math.floor(now / HOUR)])
+    if (!cached || cached.key !== key || cached.inv !== inv) {
+      const value = (async () => {
+        const aps = inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id)
+        const use = await apUse(civic.store, { aps, nowMs: now, thresholdClients: config.saturationClients })
+        return assessPlan({ inventory: inv, tracts: civic.planning.tracts(), use, config })
+      })()
+      value.catch(() => (cached = null)) // a failed read is tried again at the next request
+      cached = { key, inv, value }
+    }
+    const plan = rankPlan(await cached.value, weights, now, civic.planning.cityEstimate)
+    const format: PlanFormat = q.format ?? 'json'
+    reply.header('cache-control', 'no-store')
+    if (format === 'json') return reply.type('application/json; charset=utf-8').send(plan as never)
+    reply.type(format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/geo+json').header('content-disposition', `attachment; filename="${plan.city.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-plan.${format}"`)
+    return reply.send(renderPlan(plan, format, inv) as never)
+  })
+}
+
+export default planning
