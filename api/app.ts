@@ -112,7 +112,7 @@ function fromFastify(err: FastifyError, request: FastifyRequest): FastifyError |
 const BODY_LIMIT_BYTES = 64 * 1024
 
 /** Pages of the web app besides the map (web/src/pages/<page>/, built to web/dist/<page>.html). */
-const PAGES = ['report', 'operations'] as const
+const PAGES = ['report', 'operations', 'planning'] as const
 
 /** The project's error answer, from any error. */
 function errorReply(e: FastifyError, reply: FastifyReply) {

@@ -16,7 +16,7 @@ import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.
 import type { Command } from './main.ts'
 import { planningData } from './planning-data.ts'
 
-const USAGE = `usage: civicnet plan [--format json|csv|geojson] [--weights need=0.4,gap=0.3,use=0.1,cost=0.2]
+const USAGE = `usage: civicnet plan [--format json|csv|geojson|html|pdf] [--weights need=0.4,gap=0.3,use=0.1,cost=0.2]
                     [--radius M] [--ap-cost USD] [--fiber-cost-km USD] [--saturation CLIENTS] [--out FILE]
 
 Neighborhoods (and the census tracts within them) ranked by a weighted score of need,
@@ -24,7 +24,7 @@ coverage gap, use and cost, each with its reasons, the APs and fiber it would ta
 cost estimate (docs/PLANNING.md). The same as GET /api/planning.
 
 options:
-  --format json|csv|geojson   output (default json)
+  --format F                  json, csv, geojson, html or pdf (default json)
   --weights F=W,...           factor weights (need, gap, use, cost; ':' works too); normalised to sum 1
   --radius M                  an AP's service radius, metres (default ${DEFAULT_PLAN_CONFIG.radiusM})
   --ap-cost USD               installed cost of one AP (default ${DEFAULT_PLAN_CONFIG.apCostUsd})
@@ -125,7 +125,11 @@ export const command: Command = {
         const now = wallClock.now()
         const use = await apUse(store, { aps: inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id), nowMs: now, thresholdClients: config.saturationClients })
         const plan = rankPlan(assessPlan({ inventory: inv, tracts, use, config }), config.weights, now, planning.cityEstimate)
-        const body = renderPlan(plan, format, inv)
+        if (format === 'pdf' && flags.out === undefined && process.stdout.isTTY) {
+          console.error('civicnet plan: --out: a PDF is not written to a terminal: give --out FILE')
+          return 2
+        }
+        const body = await renderPlan(plan, format, inv)
         if (flags.out !== undefined) writeFileSync(flags.out, body)
         else process.stdout.write(format === 'json' ? `${body}\n` : body)
         return 0

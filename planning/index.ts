@@ -101,8 +101,8 @@ export interface PlanRow {
   }
   apsNeeded: number
   fiberKm: number
-  /** how fiberKm was measured */
-  fiberBasis: 'straight-line' | 'none needed'
+  /** how the feeder part of fiberKm was measured: a straight line from the nearest fiber route or served site, or none (a served area, or nothing to build) */
+  fiberBasis: 'straight-line feeder' | 'no feeder'
   costEstimate: number
   /** for a neighborhood: its tracts, ranked among themselves (tract level) */
   tracts?: PlanRow[]
@@ -284,7 +284,7 @@ function assessAreas(areas: readonly AreaIn[], ctx: RankContext, normaliseOver: 
       },
       apsNeeded: m.apsNeeded,
       fiberKm: round(m.fiberKm, 2),
-      fiberBasis: m.feederKm > 0 ? 'straight-line' : 'none needed',
+      fiberBasis: m.feederKm > 0 ? 'straight-line feeder' : 'no feeder',
       costEstimate: Math.round(m.costEstimate),
     }
   })
@@ -321,6 +321,8 @@ export interface AssessedPlan {
   city: string
   config: Omit<PlanConfig, 'weights'>
   rows: AssessedRow[]
+  /** the map's coverage layer: per neighborhood, the part within reach of an AP (AP discs clipped to it) */
+  coverage: { neighborhood: string; geometry: AreaGeometry }[]
 }
 
 export function assessPlan(input: Omit<PlanInput, 'nowMs' | 'cityEstimate'>): AssessedPlan {
@@ -373,10 +375,16 @@ export function assessPlan(input: Omit<PlanInput, 'nowMs' | 'cityEstimate'>): As
     const mine = tractAreas.filter((t) => t.neighborhood === row.id)
     if (mine.length > 0) row.tracts = assessAreas(mine, ctx, tractAreas)
   }
+  const r6 = (c: unknown): unknown => (typeof c === 'number' ? Math.round(c * 1e6) / 1e6 : Array.isArray(c) ? c.map(r6) : c)
+  const layer = hoods.flatMap((h) => {
+    const part = ctx.covered.get(h.geometry)?.part
+    return part ? [{ neighborhood: h.id, geometry: { type: part.geometry.type, coordinates: r6(part.geometry.coordinates) } as AreaGeometry }] : []
+  })
   return {
     city: inv.city.name,
     config: { radiusM: cfg.radiusM, radiusByModel: cfg.radiusByModel, apCostUsd: cfg.apCostUsd, fiberCostPerKmUsd: cfg.fiberCostPerKmUsd, saturationClients: cfg.saturationClients },
     rows,
+    coverage: layer,
   }
 }
 

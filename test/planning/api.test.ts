@@ -57,7 +57,7 @@ test('JSON equals the domain computation; CSV and GeoJSON the same rows; weights
       ['?radiusM=2001', 'CN_ERR_VALIDATION', /querystring\.radiusM must be <= 2000/],
       ['?apCostUsd=-1', 'CN_ERR_VALIDATION', /querystring\.apCostUsd/],
       ['?saturationClients=0', 'CN_ERR_VALIDATION', /querystring\.saturationClients/],
-      ['?format=pdf', 'CN_ERR_VALIDATION', /querystring\.format must be one of json, csv, geojson/],
+      ['?format=xlsx', 'CN_ERR_VALIDATION', /querystring\.format must be one of json, csv, geojson, html, pdf/],
       ['?level=tract', 'CN_ERR_VALIDATION', /querystring has unknown field 'level'/],
     ]
     for (const [q, code, message] of bad) {

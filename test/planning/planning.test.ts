@@ -81,7 +81,7 @@ test('population share: a neighborhood of two tracts, its APs over the denser on
   const centroid = offsetM(ORIGIN, 500, 3500)
   const feederKm = Math.min(...sites.map((s) => haversineM(centroid, [s.lon, s.lat]))) / 1000
   near(other.fiberKm, feederKm + (39 * 1.612 * 100) / 1000, 0.01, 'fiber km')
-  assert.is(other.fiberBasis, 'straight-line')
+  assert.is(other.fiberBasis, 'straight-line feeder')
   near(other.costEstimate, 39 * DEFAULT_PLAN_CONFIG.apCostUsd + other.fiberKm * DEFAULT_PLAN_CONFIG.fiberCostPerKmUsd, 0.001, 'cost')
   assert.is(plan.costTotal, other.costEstimate, 'the total is over the unserved neighborhoods')
 })

@@ -3,7 +3,7 @@
  * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
  * the page never reads a raw answer.
  */
-import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, OperationsDoc, ReportDoc, ReportParams, SeriesData } from './types.ts'
+import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, OperationsDoc, PlanDoc, ReportDoc, ReportParams, SeriesData } from './types.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -354,6 +354,27 @@ export function createReportClient(opts: ApiClientOptions) {
   return {
     async report(p: ReportParams): Promise<ReportDoc> {
       return (await (await fetchOk(`/api/reports?${reportQuery(p)}`, 'application/json')).json()) as ReportDoc
+    },
+    /** The planning ranking (planners, analysts) for a query like 'weights=need:0.4,...'. */
+    async plan(query: string): Promise<PlanDoc> {
+      return (await (await fetchOk(`/api/planning?${query}`, 'application/json')).json()) as PlanDoc
+    },
+    async planFile(query: string, format: 'csv' | 'geojson' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
+      const res = await fetchOk(`/api/planning?${query}${query ? '&' : ''}format=${format}`, '*/*')
+      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `plan.${format}`
+      return { blob: await res.blob(), fileName: name }
+    },
+    /** The coverage layer: per neighborhood, the part within an AP's radius (GeoJSON). */
+    async planCoverage(radiusM: number): Promise<GeoJSON.FeatureCollection> {
+      return (await (await fetchOk(`/api/planning/coverage?radiusM=${radiusM}`, 'application/geo+json')).json()) as GeoJSON.FeatureCollection
+    },
+    /** The neighborhoods' polygons (public). */
+    async neighborhoodShapes(): Promise<{ id: string; name: string; served: boolean; geometry: GeoJSON.Geometry }[]> {
+      const body = obj(await (await fetchOk('/api/neighborhoods', 'application/json')).json())
+      return list(body, 'features').map((f) => {
+        const p = obj(f.properties)
+        return { id: str(p, 'id'), name: str(p, 'name') || str(p, 'id'), served: p.served === true, geometry: f.geometry as GeoJSON.Geometry }
+      })
     },
     /** The monthly operations report (engineers, analysts), month YYYY-MM. */
     async operations(month: string): Promise<OperationsDoc> {

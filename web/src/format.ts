@@ -152,3 +152,8 @@ export function textOn(hex: string): string {
 
 export const STATUS_COLORS = { up: '#15803d', down: '#dc2626', unknown: '#6b7280', degraded: '#d97706' } as const
 export const STATUS_SHAPES = { up: 'circle', down: 'triangle', unknown: 'square', degraded: 'diamond' } as const
+
+/** Text made safe to put in HTML (element content or a quoted attribute). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}

@@ -220,3 +220,33 @@ export interface OperationsDoc {
   }
   method: string[]
 }
+
+/** One row of the planning ranking (GET /api/planning; planning/index.ts PlanRow). */
+export interface PlanRowDoc {
+  id: string
+  name: string
+  served: boolean
+  rank: number
+  score: number
+  factors: { need: number; gap: number; use: number; cost: number }
+  explain: { need: string; gap: string; use: string; cost: string }
+  reasons: string[]
+  figures: { population: number; coveredPopulationShare: number; coveredAreaShare: number; aps: number; pctWithoutBroadband: number | null; saturationShare: number | null }
+  apsNeeded: number
+  fiberKm: number
+  fiberBasis: string
+  costEstimate: number
+  tracts?: PlanRowDoc[]
+}
+
+/** The plan as the API answers it. */
+export interface PlanDoc {
+  generatedMs: number
+  city: string
+  weights: { need: number; gap: number; use: number; cost: number }
+  config: { radiusM: number; apCostUsd: number; fiberCostPerKmUsd: number; saturationClients: number }
+  ranking: PlanRowDoc[]
+  costTotal: number
+  cityEstimate: { usd: number; label: string } | null
+  method: string[]
+}

@@ -21,6 +21,20 @@ const HOUR = 3_600_000
 const planning: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
   let cached: { key: string; inv: Inventory; value: Promise<AssessedPlan> } | null = null
+  /** the geometry and use, once per inventory, radius, costs, saturation threshold and hour */
+  function assessed(config: PlanConfig, now: number, inv: Inventory): Promise<AssessedPlan> {
+    const key = JSON.stringify([config.radiusM, config.apCostUsd, config.fiberCostPerKmUsd, config.saturationClients, Math.floor(now / HOUR)])
+    if (!cached || cached.key !== key || cached.inv !== inv) {
+      const value = (async () => {
+        const aps = inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id)
+        const use = await apUse(civic.store, { aps, nowMs: now, thresholdClients: config.saturationClients })
+        return assessPlan({ inventory: inv, tracts: civic.planning.tracts(), use, config })
+      })()
+      value.catch(() => (cached = null)) // a failed read is tried again at the next request
+      cached = { key, inv, value }
+    }
+    return cached.value
+  }
 
   app.get('', {
     config: { roles: ROLES },
@@ -34,7 +48,7 @@ const planning: FastifyPluginAsyncTypebox = async (app) => {
         apCostUsd: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'installed cost of one AP, USD (default 5000)' })),
         fiberCostPerKmUsd: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'fiber construction per km, USD (default 76281: $23.25/ft)' })),
         saturationClients: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'an AP-hour above this many clients is saturated (default 30)' })),
-        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson')])),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('geojson'), Type.Literal('html'), Type.Literal('pdf')])),
       }, { additionalProperties: false }),
       response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 500: ErrorBody },
     },
@@ -57,22 +71,31 @@ const planning: FastifyPluginAsyncTypebox = async (app) => {
     }
     const now = civic.clock.now()
     const inv = civic.appState.inventory()
-    const key = JSON.stringify([config.radiusM, config.apCostUsd, config.fiberCostPerKmUsd, config.saturationClients, Math.floor(now / HOUR)])
-    if (!cached || cached.key !== key || cached.inv !== inv) {
-      const value = (async () => {
-        const aps = inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id)
-        const use = await apUse(civic.store, { aps, nowMs: now, thresholdClients: config.saturationClients })
-        return assessPlan({ inventory: inv, tracts: civic.planning.tracts(), use, config })
-      })()
-      value.catch(() => (cached = null)) // a failed read is tried again at the next request
-      cached = { key, inv, value }
-    }
-    const plan = rankPlan(await cached.value, weights, now, civic.planning.cityEstimate)
+    const plan = rankPlan(await assessed(config, now, inv), weights, now, civic.planning.cityEstimate)
     const format: PlanFormat = q.format ?? 'json'
     reply.header('cache-control', 'no-store')
     if (format === 'json') return reply.type('application/json; charset=utf-8').send(plan as never)
-    reply.type(format === 'csv' ? 'text/csv; charset=utf-8; header=present' : 'application/geo+json').header('content-disposition', `attachment; filename="${plan.city.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-plan.${format}"`)
-    return reply.send(renderPlan(plan, format, inv) as never)
+    const type = { csv: 'text/csv; charset=utf-8; header=present', geojson: 'application/geo+json', html: 'text/html; charset=utf-8', pdf: 'application/pdf' }[format]
+    reply.type(type).header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${plan.city.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-plan.${format}"`)
+    return reply.send((await renderPlan(plan, format, inv)) as never)
+  })
+
+  app.get('/coverage', {
+    config: { roles: ROLES },
+    schema: {
+      tags: ['planning'],
+      summary: "The map's coverage layer: per neighborhood, the part within an AP's service radius (AP discs clipped to it), GeoJSON",
+      security: [{ bearer: [] }],
+      querystring: Type.Object({ radiusM: Type.Optional(Type.Integer({ minimum: 10, maximum: 2000, description: "an AP's service radius, m (default 100)" })) }, { additionalProperties: false }),
+      response: { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 500: ErrorBody },
+    },
+  }, async (request, reply) => {
+    const config: PlanConfig = { ...DEFAULT_PLAN_CONFIG, ...(request.query.radiusM !== undefined ? { radiusM: request.query.radiusM } : {}) }
+    const a = await assessed(config, civic.clock.now(), civic.appState.inventory())
+    return reply.type('application/geo+json').header('cache-control', 'no-store').send({
+      type: 'FeatureCollection',
+      features: a.coverage.map((c) => ({ type: 'Feature', id: c.neighborhood, properties: { neighborhood: c.neighborhood, radiusM: a.config.radiusM }, geometry: c.geometry })),
+    } as never)
   })
 }
 

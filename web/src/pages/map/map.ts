@@ -4,6 +4,7 @@
  * OpenStreetMap tiles. Works with no tile server: the container's plain light background
  * shows through, and tile errors are swallowed.
  */
+import { escapeHtml } from '../../format.ts'
 import L from 'leaflet'
 import type { Classes } from '../../format.ts'
 import { fillFor, STATUS_COLORS, STATUS_SHAPES } from '../../format.ts'
@@ -470,7 +471,6 @@ function labelPoint(poly: L.Polygon): L.LatLng {
   return best
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-}
+// (shared by every page: web/src/format.ts)
+export { escapeHtml }
 
