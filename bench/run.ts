@@ -9,6 +9,7 @@ const BENCHES = [
   './uniques-miss.ts',
   './report.ts',
   './sightings.ts',
+  './planning.ts',
 ]
 
 for (const b of BENCHES) {

@@ -32,23 +32,48 @@ export const disc = (ap: ApPoint): Feature<Polygon> => circle(ap.position as [nu
 const boxesMeet = (a: number[], b: number[]) => a[0]! <= b[2]! && b[0]! <= a[2]! && a[1]! <= b[3]! && b[1]! <= a[3]!
 
 export interface Reach {
-  /** the discs united once: each part of the union with its box */
+  /** the discs' union in disjoint pieces (cut by tiles), each with its box */
   parts: { polygon: Feature<Polygon>; box: number[] }[]
 }
 
-/** The discs united once (for many areas): the parts of the union, each with its box. */
+/** the side of the tiles the union is made in, degrees of latitude (about 1.1 km) */
+const TILE_DEG = 0.01
+
+/**
+ * The discs united once (for many areas), tile by tile: the discs touching a tile are united
+ * and cut by it, so the pieces are disjoint, each union stays small (a city of 10,000 APs is
+ * thousands of small unions, not one that outgrows memory), and an area's coverage is its
+ * cut with the pieces near it.
+ */
 export function discsOf(aps: readonly ApPoint[]): Reach {
-  const discs = aps.map(disc)
-  if (discs.length === 0) return { parts: [] }
-  const u = discs.length === 1 ? discs[0]! : union(featureCollection(discs))
-  if (!u) return { parts: [] }
-  const polys = u.geometry.type === 'Polygon' ? [u.geometry.coordinates] : (u.geometry as MultiPolygon).coordinates
-  return {
-    parts: polys.map((coordinates) => {
-      const polygon: Feature<Polygon> = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } }
-      return { polygon, box: turfBbox(polygon) }
-    }),
+  const tiles = new Map<string, Feature<Polygon>[]>()
+  // one tiling for all (tiles of about the same width in metres at the APs' mean latitude)
+  const meanLat = aps.reduce((s, a) => s + a.position[1], 0) / Math.max(1, aps.length)
+  const lonDeg = TILE_DEG / Math.cos((meanLat * Math.PI) / 180)
+  for (const ap of aps) {
+    const d = disc(ap)
+    const [w, so, e, n] = turfBbox(d)
+    for (let i = Math.floor(w! / lonDeg); i <= Math.floor(e! / lonDeg); i++) {
+      for (let j = Math.floor(so! / TILE_DEG); j <= Math.floor(n! / TILE_DEG); j++) {
+        const k = `${i},${j}`
+        tiles.get(k)?.push(d) ?? tiles.set(k, [d])
+      }
+    }
   }
+  const parts: Reach['parts'] = []
+  for (const [k, discs] of tiles) {
+    const [i, j] = k.split(',').map(Number) as [number, number]
+    const tile: Feature<Polygon> = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[i * lonDeg, j * TILE_DEG], [(i + 1) * lonDeg, j * TILE_DEG], [(i + 1) * lonDeg, (j + 1) * TILE_DEG], [i * lonDeg, (j + 1) * TILE_DEG], [i * lonDeg, j * TILE_DEG]]] } }
+    const u = discs.length === 1 ? discs[0]! : union(featureCollection(discs))
+    const piece = u ? intersect(featureCollection([tile, u as Area])) : null
+    if (!piece) continue
+    const polys = piece.geometry.type === 'Polygon' ? [piece.geometry.coordinates] : (piece.geometry as MultiPolygon).coordinates
+    for (const coordinates of polys) {
+      const polygon: Feature<Polygon> = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } }
+      parts.push({ polygon, box: turfBbox(polygon) })
+    }
+  }
+  return { parts }
 }
 
 /** The part of the area within reach of the discs (null: none). */
