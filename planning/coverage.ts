@@ -56,7 +56,9 @@ export function discsOf(aps: readonly ApPoint[]): Reach {
     for (let i = Math.floor(w! / lonDeg); i <= Math.floor(e! / lonDeg); i++) {
       for (let j = Math.floor(so! / TILE_DEG); j <= Math.floor(n! / TILE_DEG); j++) {
         const k = `${i},${j}`
-        tiles.get(k)?.push(d) ?? tiles.set(k, [d])
+        const list = tiles.get(k)
+        if (list) list.push(d)
+        else tiles.set(k, [d])
       }
     }
   }

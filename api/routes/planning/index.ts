@@ -3,12 +3,13 @@
  * them) by a weighted score of need, coverage gap, use and cost, for planners and analysts
  * (admin implied), as JSON (default), CSV or GeoJSON. The costly part (coverage geometry,
  * the use read from the store) is computed once per inventory, radius, costs, saturation
- * threshold and hour, and re-ranked for each weights asked.
+ * threshold and hour, on a worker thread, and re-ranked for each weights asked.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Inventory } from '../../../core/inventory.ts'
-import { assessPlan, DEFAULT_PLAN_CONFIG, parseWeights, PlanInputError, rankPlan, type AssessedPlan, type PlanConfig } from '../../../planning/index.ts'
+import { assessPlanOffThread } from '../../../planning/off-thread.ts'
+import { DEFAULT_PLAN_CONFIG, parseWeights, PlanInputError, rankPlan, type AssessedPlan, type PlanConfig } from '../../../planning/index.ts'
 import { renderPlan, type PlanFormat } from '../../../planning/render.ts'
 import { apUse } from '../../../planning/use.ts'
 import type { Scope } from '../../auth/tokens.ts'
@@ -28,7 +29,8 @@ const planning: FastifyPluginAsyncTypebox = async (app) => {
       const value = (async () => {
         const aps = inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id)
         const use = await apUse(civic.store, { aps, nowMs: now, thresholdClients: config.saturationClients })
-        return assessPlan({ inventory: inv, tracts: civic.planning.tracts(), use, config })
+        // on a worker thread: seconds of geometry must not stall every other request
+        return assessPlanOffThread({ inventory: inv, tracts: civic.planning.tracts(), use, config })
       })()
       value.catch(() => (cached = null)) // a failed read is tried again at the next request
       cached = { key, inv, value }
