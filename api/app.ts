@@ -45,6 +45,7 @@ import status from './routes/status/index.ts'
 import residentReports from './routes/resident-reports/index.ts'
 import operations from './routes/operations/index.ts'
 import planning from './routes/planning/index.ts'
+import exportsRoutes from './routes/exports/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
@@ -299,6 +300,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(residentReports, { prefix: '/api/resident-reports' })
   await app.register(operations, { prefix: '/api/reports/operations' })
   await app.register(planning, { prefix: '/api/planning' })
+  await app.register(exportsRoutes, { prefix: '/api/exports' })
   // the public status page and its JSON (/status, /api/status)
   await app.register(status)
   await app.register(tokens, { prefix: '/api/tokens' })

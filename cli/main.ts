@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   serve: () => import('./serve.ts'),
   report: () => import('./report.ts'),
   plan: () => import('./plan.ts'),
+  export: () => import('./export.ts'),
 }
 
 export async function main(argv: string[]): Promise<number> {

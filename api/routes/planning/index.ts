@@ -8,35 +8,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Inventory } from '../../../core/inventory.ts'
-import { assessPlanOffThread } from '../../../planning/off-thread.ts'
-import { DEFAULT_PLAN_CONFIG, parseWeights, PlanInputError, rankPlan, type AssessedPlan, type PlanConfig } from '../../../planning/index.ts'
+import { DEFAULT_PLAN_CONFIG, parseWeights, PlanInputError, rankPlan, type PlanConfig } from '../../../planning/index.ts'
 import { renderPlan, type PlanFormat } from '../../../planning/render.ts'
-import { apUse } from '../../../planning/use.ts'
+import { planAssessment } from '../../plan-assessment.ts'
 import type { Scope } from '../../auth/tokens.ts'
 import { CN_ERR_BAD_REQUEST } from '../../errors.ts'
 import { ErrorBody } from '../../schemas.ts'
 
 const ROLES: readonly Scope[] = ['planner', 'analyst']
-const HOUR = 3_600_000
 
 const planning: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
-  let cached: { key: string; inv: Inventory; value: Promise<AssessedPlan> } | null = null
-  /** the geometry and use, once per inventory, radius, costs, saturation threshold and hour */
-  function assessed(config: PlanConfig, now: number, inv: Inventory): Promise<AssessedPlan> {
-    const key = JSON.stringify([config.radiusM, config.apCostUsd, config.fiberCostPerKmUsd, config.saturationClients, Math.floor(now / HOUR)])
-    if (!cached || cached.key !== key || cached.inv !== inv) {
-      const value = (async () => {
-        const aps = inv.devices.filter((d) => d.kind === 'ap').map((d) => d.id)
-        const use = await apUse(civic.store, { aps, nowMs: now, thresholdClients: config.saturationClients })
-        // on a worker thread: seconds of geometry must not stall every other request
-        return assessPlanOffThread({ inventory: inv, tracts: civic.planning.tracts(), use, config })
-      })()
-      value.catch(() => (cached = null)) // a failed read is tried again at the next request
-      cached = { key, inv, value }
-    }
-    return cached.value
-  }
+  const assessed = (config: PlanConfig, now: number, inv: Inventory) => planAssessment(civic, config, now, inv)
 
   app.get('', {
     config: { roles: ROLES },

@@ -1,0 +1,73 @@
+/**
+ * Open data (exports/): GET /api/exports/{neighborhoods|tracts|daily|incidents} for anyone
+ * (aggregates only, small counts suppressed), GET /api/exports/aps for staff (names
+ * devices); format csv (default), geojson (spatial datasets), parquet, or schema (the
+ * fields with type, unit, definition and source: docs/DATA-DICTIONARY.md).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { DATASET_DEFS, exportTable, ExportInputError, type DatasetName } from '../../../exports/datasets.ts'
+import { renderExport, schemaOf, type ExportFormat } from '../../../exports/render.ts'
+import { openIncidentStore } from '../../../incidents/store.ts'
+import { DEFAULT_PLAN_CONFIG } from '../../../planning/index.ts'
+import { PUBLIC, STAFF } from '../../auth/guard.ts'
+import { CN_ERR_BAD_REQUEST } from '../../errors.ts'
+import { planAssessment } from '../../plan-assessment.ts'
+import { ErrorBody } from '../../schemas.ts'
+
+const Query = Type.Object({
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('geojson'), Type.Literal('parquet'), Type.Literal('schema')])),
+  from: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', maxLength: 10, 'x-message': 'must be a date YYYY-MM-DD' })),
+  to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', maxLength: 10, 'x-message': 'must be a date YYYY-MM-DD' })),
+}, { additionalProperties: false })
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 500: ErrorBody }
+const TYPES: Record<ExportFormat | 'schema', string> = { csv: 'text/csv; charset=utf-8; header=present', geojson: 'application/geo+json', parquet: 'application/vnd.apache.parquet', schema: 'application/schema+json' }
+
+const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { civic } = app
+  const incidents = openIncidentStore(civic.appState.db)
+
+  async function answer(what: DatasetName, q: { format?: ExportFormat | 'schema'; from?: string; to?: string }, reply: import('fastify').FastifyReply) {
+    const inv = civic.appState.inventory()
+    const now = civic.clock.now()
+    const tracts = new Map(civic.planning.tracts().map((t) => [t.id, t.geometry]))
+    const format = q.format ?? 'csv'
+    if (format === 'geojson' && !DATASET_DEFS[what].spatial) throw new CN_ERR_BAD_REQUEST(`format: ${what} has no geometry: ask for csv or parquet`)
+    let table
+    try {
+      table = await exportTable(what, { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) }, {
+        inventory: inv,
+        assessed: () => planAssessment(civic, DEFAULT_PLAN_CONFIG, now, inv),
+        tractGeometry: (id) => tracts.get(id),
+        report: { store: civic.store, inventoryVersion: (civic.appState as { inventoryVersion?: () => number }).inventoryVersion?.() ?? 0, clock: civic.clock, pollIntervalMs: civic.config.pollIntervalMs, history: civic.config.history },
+        incidents: () => incidents.list(),
+        nowMs: now,
+      })
+    } catch (err) {
+      if (err instanceof ExportInputError) throw new CN_ERR_BAD_REQUEST(err.message)
+      throw err
+    }
+    const base = `${inv.city.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${what}`
+    reply.header('cache-control', 'no-store').type(TYPES[format])
+    if (format === 'schema') return reply.header('content-disposition', `inline; filename="${base}.schema.json"`).send(schemaOf(table, 'csv'))
+    return reply.header('content-disposition', `attachment; filename="${base}.${format}"`).send((await renderExport(table, format)) as never)
+  }
+
+  app.get('/aps', {
+    config: { roles: STAFF },
+    schema: { tags: ['exports'], summary: 'Open data for staff: access points with their place, model and 30-day uptime (names devices)', security: [{ bearer: [] }], querystring: Query, response: errors },
+  }, async (request, reply) => answer('aps', request.query, reply))
+
+  app.get('/:what', {
+    config: { roles: PUBLIC },
+    schema: {
+      tags: ['exports'],
+      summary: 'Open data: neighborhoods, tracts, daily figures or incidents, aggregates only with counts of 1-9 suppressed; CSV, GeoJSON (neighborhoods, tracts), Parquet, or the schema',
+      params: Type.Object({ what: Type.Union([Type.Literal('neighborhoods'), Type.Literal('tracts'), Type.Literal('daily'), Type.Literal('incidents')]) }, { additionalProperties: false }),
+      querystring: Query,
+      response: errors,
+    },
+  }, async (request, reply) => answer(request.params.what, request.query, reply))
+}
+
+export default exportsRoutes
