@@ -13,7 +13,7 @@ const HOUR = 3_600_000
 const caches = new WeakMap<object, { key: string; inv: Inventory; value: Promise<AssessedPlan> } | null>()
 
 export function planAssessment(civic: Pick<ApiContext, 'store' | 'planning'>, config: PlanConfig, nowMs: number, inv: Inventory): Promise<AssessedPlan> {
-  const key = JSON.stringify([config.radiusM, config.apCostUsd, config.fiberCostPerKmUsd, config.saturationClients, Math.floor(nowMs / HOUR)])
+  const key = JSON.stringify([config.radiusM, config.radiusByModel, config.apCostUsd, config.fiberCostPerKmUsd, config.saturationClients, Math.floor(nowMs / HOUR)])
   const cached = caches.get(civic)
   if (cached && cached.key === key && cached.inv === inv) return cached.value
   const value = (async () => {

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
-import { assessPlan, DEFAULT_PLAN_CONFIG, parseWeights, rankPlan, type PlanConfig } from '../planning/index.ts'
+import { assessPlan, DEFAULT_PLAN_CONFIG, parseRadiusByModel, parseWeights, rankPlan, type PlanConfig } from '../planning/index.ts'
 import { PLAN_FORMATS, renderPlan, type PlanFormat } from '../planning/render.ts'
 import { apUse } from '../planning/use.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
@@ -27,6 +27,7 @@ options:
   --format F                  json, csv, geojson, html or pdf (default json)
   --weights F=W,...           factor weights (need, gap, use, cost; ':' works too); normalised to sum 1
   --radius M                  an AP's service radius, metres (default ${DEFAULT_PLAN_CONFIG.radiusM})
+  --radius-by-model M:R,...   the radius per AP model (the inventory's model), over --radius
   --ap-cost USD               installed cost of one AP (default ${DEFAULT_PLAN_CONFIG.apCostUsd})
   --fiber-cost-km USD         fiber construction per km (default ${DEFAULT_PLAN_CONFIG.fiberCostPerKmUsd})
   --saturation CLIENTS        an AP-hour above this many clients is saturated (default ${DEFAULT_PLAN_CONFIG.saturationClients})
@@ -35,7 +36,7 @@ options:
 Environment: CIVICNET_DATA_DIR (app state and the embedded store, default ./data),
 CIVICNET_TRACTS_FILE (census tracts, GeoJSON), INFLUX_URL ... (store/index.ts).`
 
-const FLAGS = ['format', 'weights', 'radius', 'ap-cost', 'fiber-cost-km', 'saturation', 'out'] as const
+const FLAGS = ['format', 'weights', 'radius', 'radius-by-model', 'ap-cost', 'fiber-cost-km', 'saturation', 'out'] as const
 type Flag = (typeof FLAGS)[number]
 
 class UsageError extends Error {}
@@ -79,10 +80,16 @@ export const command: Command = {
       format = (flags.format ?? 'json') as PlanFormat
       if (!(PLAN_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: '${flags.format}' is not one of ${PLAN_FORMATS.join(', ')}`)
       let weights
+      let radiusByModel
       try {
         weights = parseWeights(flags.weights)
       } catch (err) {
         throw new UsageError(`--weights: ${(err as Error).message}`)
+      }
+      try {
+        radiusByModel = parseRadiusByModel(flags['radius-by-model'])
+      } catch (err) {
+        throw new UsageError(`--radius-by-model: ${(err as Error).message}`)
       }
       const radiusM = intFlag(flags, 'radius', 10, 2000)
       const apCostUsd = intFlag(flags, 'ap-cost', 0, 1_000_000)
@@ -91,6 +98,7 @@ export const command: Command = {
       config = {
         ...DEFAULT_PLAN_CONFIG,
         weights,
+        radiusByModel,
         ...(radiusM !== undefined ? { radiusM } : {}),
         ...(apCostUsd !== undefined ? { apCostUsd } : {}),
         ...(fiberCostPerKmUsd !== undefined ? { fiberCostPerKmUsd } : {}),

@@ -32,7 +32,7 @@ export type Row = Record<string, Cell>
 
 export const SMALL_COUNT_RULE = 'Public files leave a count of devices or access points from 1 to 9 empty (suppressed), as the public status page shows "fewer than 10"; 0 and 10 or more are given.'
 
-export const DATASETS = ['neighborhoods', 'tracts', 'daily', 'incidents', 'aps'] as const
+export const DATASETS = ['neighborhoods', 'tracts', 'daily', 'incidents', 'aps', 'ap_days'] as const
 export type DatasetName = (typeof DATASETS)[number]
 
 export interface Dataset {
@@ -132,6 +132,24 @@ export const DATASET_DEFS: Record<DatasetName, Dataset> = {
       f('outages_30d', 'integer', 'outages', 'outages in the last 30 days', 'availability/'),
     ],
   },
+  ap_days: {
+    name: 'ap_days',
+    title: 'Access points\' status history, day by day (staff)',
+    audience: 'staff',
+    spatial: true,
+    fields: [
+      f('date', 'date', '', 'the local calendar day (the city\'s time zone)', 'availability/'),
+      f('id', 'string', '', 'the device id', 'the inventory'),
+      f('neighborhood', 'string', '', 'the neighborhood id of its site', 'the inventory'),
+      f('lon', 'number', 'degrees', 'longitude of its site (WGS84)', 'the inventory'),
+      f('lat', 'number', 'degrees', 'latitude of its site (WGS84)', 'the inventory'),
+      f('availability_pct', 'number', 'percent', 'time-weighted share of the day it was up, over the time it was observed; empty when never observed', 'availability/'),
+      f('up_minutes', 'number', 'minutes', 'minutes it answered its polls', 'availability/'),
+      f('down_minutes', 'number', 'minutes', 'minutes it did not answer', 'availability/'),
+      f('unknown_minutes', 'number', 'minutes', 'minutes with no poll to say (the collector or the store had a gap)', 'availability/'),
+      f('outages', 'integer', 'outages', 'outages that touched the day', 'availability/'),
+    ],
+  },
 }
 
 export interface ExportDeps {
@@ -195,16 +213,16 @@ export async function exportTable(name: DatasetName, q: ExportQuery, deps: Expor
     const tracts = a.rows.flatMap((r) => (r.tracts ?? []).map((t) => ({ t, hood: r.id })))
     return { dataset, rows: tracts.map(({ t, hood }) => ({ geoid: t.id, name: t.name, neighborhood: hood, ...areaRow(t) })), geometry: tracts.map(({ t }) => deps.tractGeometry(t.id) ?? null) }
   }
+  const tz = inv.city.timezone
+  const dayBefore = (d: string) => localDate(startOfLocalDate(d, tz) - 1, tz)
+  // daily, ap_days: the 30 whole days before today unless asked
+  const to = q.to ?? dayBefore(localDate(deps.nowMs, tz))
+  let from = q.from
+  if (from === undefined) {
+    from = to
+    for (let i = 0; i < 29; i++) from = dayBefore(from)
+  }
   if (name === 'daily') {
-    const tz = inv.city.timezone
-    const dayBefore = (d: string) => localDate(startOfLocalDate(d, tz) - 1, tz)
-    // default: the 30 whole days before today
-    const to = q.to ?? dayBefore(localDate(deps.nowMs, tz))
-    let from = q.from
-    if (from === undefined) {
-      from = to
-      for (let i = 0; i < 29; i++) from = dayBefore(from)
-    }
     const report = await buildReport({ from, to }, { ...deps.report, inventory: inv }).catch((err: unknown) => {
       if (err instanceof ReportInputError) throw new ExportInputError(`${err.param}: ${err.detail}`, err.param)
       throw err
@@ -251,9 +269,33 @@ export async function exportTable(name: DatasetName, q: ExportQuery, deps: Expor
     }
     return { dataset, rows, geometry: [] }
   }
-  // aps (staff)
   const site = new Map(inv.sites.map((s) => [s.id, s]))
   const aps = inv.devices.filter((d) => d.kind === 'ap' && site.has(d.site))
+  if (name === 'ap_days') {
+    if (from > to) throw new ExportInputError(`to: ${to} is before from (${from})`, 'to')
+    const days: string[] = []
+    for (let d = from; d <= to; d = nextDate(d)) {
+      days.push(d)
+      if (days.length > 400) throw new ExportInputError('at most 400 days at once', 'from')
+    }
+    if (startOfLocalDate(days.at(-1)!, tz) > deps.nowMs) throw new ExportInputError(`to: ${to} has not begun`, 'to')
+    const rows: Row[] = []
+    const geometry: ExportTable['geometry'] = []
+    const list = aps.map((d) => ({ id: d.id, neighborhood: site.get(d.site)!.neighborhood }))
+    const min = (ms: number) => Math.round(ms / 6_000) / 10
+    for (const day of days) {
+      const av = await availability({ fromMs: startOfLocalDate(day, tz), asOfMs: Math.min(startOfLocalDate(nextDate(day), tz), deps.nowMs), aps: list }, { store: deps.report.store })
+      for (const d of aps) {
+        const s = site.get(d.site)!
+        const a = av.aps.get(d.id)!
+        const sum = summarize([a])
+        rows.push({ date: day, id: d.id, neighborhood: s.neighborhood, lon: s.lon, lat: s.lat, availability_pct: sum.availabilityPct === null ? null : Math.round(sum.availabilityPct * 1000) / 1000, up_minutes: min(a.upMs), down_minutes: min(a.downMs), unknown_minutes: min(a.unknownMs), outages: sum.outages })
+        geometry.push({ type: 'Point', coordinates: [s.lon, s.lat] })
+      }
+    }
+    return { dataset, rows, geometry }
+  }
+  // aps (staff)
   const av = await availability({ fromMs: deps.nowMs - 30 * 86_400_000, asOfMs: deps.nowMs, aps: aps.map((d) => ({ id: d.id, neighborhood: site.get(d.site)!.neighborhood })) }, { store: deps.report.store })
   const rows = aps.map((d): Row => {
     const s = site.get(d.site)!

@@ -407,3 +407,17 @@ export function rankPlan(a: AssessedPlan, weights: Weights, nowMs: number, cityE
 export function buildPlan(input: PlanInput): Plan {
   return rankPlan(assessPlan(input), input.config.weights, input.nowMs, input.cityEstimate ?? null)
 }
+
+/** "AP-X:120,UAP-AC-M:150" (model:metres; '=' works too): the service radius per AP model, each 10-2000 m. */
+export function parseRadiusByModel(text: string | undefined, field = 'radiusByModel'): Record<string, number> {
+  const out: Record<string, number> = {}
+  if (text === undefined || text.trim() === '') return out
+  for (const part of text.split(',')) {
+    const m = /^\s*([A-Za-z0-9._/ -]{1,64}?)\s*[:=]\s*(\d{1,4})\s*$/.exec(part)
+    if (!m) throw new PlanInputError(`'${part.trim().slice(0, 40)}' must be model:metres, like UAP-AC-M:150`, field)
+    const v = Number(m[2])
+    if (v < 10 || v > 2000) throw new PlanInputError(`the radius of ${m[1]} must be 10 to 2000 m, got ${v}`, field)
+    out[m[1]!] = v
+  }
+  return out
+}

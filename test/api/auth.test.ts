@@ -88,6 +88,7 @@ const TABLE: Row[] = [
   { method: 'GET', name: '/api/planning/coverage', route: '/api/planning/coverage', url: () => '/api/planning/coverage', allowed: ['admin', 'planner', 'analyst'], ok: 200 },
   { method: 'GET', name: '/api/exports/:what', route: '/api/exports/{what}', url: () => '/api/exports/neighborhoods', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/exports/aps', route: '/api/exports/aps', url: () => '/api/exports/aps', allowed: ['admin', 'engineer', 'analyst', 'planner'], ok: 200 },
+  { method: 'GET', name: '/api/exports/ap_days', route: '/api/exports/ap_days', url: () => '/api/exports/ap_days', allowed: ['admin', 'engineer', 'analyst', 'planner'], ok: 200 },
   { method: 'GET', name: '/api/alerts', route: '/api/alerts', url: () => '/api/alerts', allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },

@@ -138,4 +138,56 @@ test('neighborhoods GeoJSON is RFC 7946 with the CSV rows as properties; inciden
   }
 })
 
+test("every dataset round-trips: CSV, Parquet (DuckDB and hyparquet) and GeoJSON hold the same rows, the schema the file's fields; the staff day-by-day history is the fixture's truth", async () => {
+  const f = await openApiFixture()
+  try {
+    const get = (url: string) => f.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${f.tokens.analyst}` } })
+    // how each reader gives a value back, as the CSV writes it (DuckDB's JSON gives a
+    // timestamp as 'YYYY-MM-DD HH:MM:SS' in UTC; hyparquet gives a Date)
+    const asCsv = (v: unknown) =>
+      v === null || v === undefined ? ''
+        : typeof v === 'bigint' ? String(v)
+          : v instanceof Date ? (v.toISOString().endsWith('T00:00:00.000Z') ? v.toISOString().slice(0, 10) : v.toISOString())
+            : typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(v) ? new Date(`${v.replace(' ', 'T')}Z`).toISOString()
+              : String(v)
+    // an incident, so its timestamps go through every format too
+    const incidents = openIncidentStore(f.appState.db)
+    incidents.update([{ rootCause: { kind: 'device', id: 'ap-n2', probable: false, why: 'test' }, top: 'ap-n2', devices: ['ap-n2'], aps: ['ap-n2'], neighborhoods: ['north'] }], Date.parse('2026-03-06T15:00:00Z'))
+    incidents.update([], Date.parse('2026-03-06T16:30:00Z'), { recoveredMs: () => Date.parse('2026-03-06T16:30:00Z') })
+    const counted: string[] = []
+    for (const [what, name] of Object.entries(DATASET_DEFS)) {
+      const q = `from=${FROM}&to=${TO}`
+      const csvRes = await get(`/api/exports/${what}?${q}`)
+      assert.is(csvRes.statusCode, 200, `${what}: ${csvRes.body.slice(0, 200)}`)
+      const header = csvRes.body.split('\r\n')[0]!.split(',')
+      assert.equal(header, name.fields.map((x) => x.name), `${what}: the header is the dictionary's fields`)
+      const rows = parseCsv(csvRes.body)
+      const schema = JSON.parse((await get(`/api/exports/${what}?${q}&format=schema`)).body)
+      assert.equal([schema.fields.map((x: { name: string }) => x.name), schema.rows, schema.audience], [header, rows.length, name.audience], what)
+      const pq = (await get(`/api/exports/${what}?${q}&format=parquet`)).rawPayload
+      for (const [reader, got] of [['duckdb', await duckRows(pq)], ['hyparquet', rows.length ? await hyRows(pq) : []]] as const) {
+        assert.equal(got.map((r) => header.map((h) => asCsv(r[h]))), rows.map((r) => header.map((h) => r[h])), `${what}: ${reader} reads the CSV's values`)
+      }
+      if (name.spatial) {
+        const fc = JSON.parse((await get(`/api/exports/${what}?${q}&format=geojson`)).body)
+        assert.equal(fc.features.map((x: { properties: Record<string, unknown> }) => header.map((h) => asCsv(x.properties[h]))), rows.map((r) => header.map((h) => r[h])), `${what}: GeoJSON properties`)
+        for (const x of fc.features) assert.ok(x.geometry === null || ['Point', 'Polygon', 'MultiPolygon'].includes(x.geometry.type), `${what}: a geometry`)
+      }
+      counted.push(`${what} ${rows.length}`)
+    }
+    assert.equal(counted, ['neighborhoods 3', 'tracts 0', 'daily 10', 'incidents 1', 'aps 3', 'ap_days 15'])
+
+    // the day-by-day history against the fixture: ap-n2 down 90 min on 03-06, ap-e1 not polled 02:00-05:00 on 03-07
+    const days = parseCsv((await get(`/api/exports/ap_days?from=${FROM}&to=${TO}`)).body)
+    const day = (id: string, date: string) => days.find((r) => r.id === id && r.date === date)!
+    assert.equal([day('ap-n2', '2026-03-06').down_minutes, day('ap-n2', '2026-03-06').availability_pct, day('ap-n2', '2026-03-06').outages], ['90', '93.75', '1'])
+    assert.equal([day('ap-n2', '2026-03-05').down_minutes, day('ap-n2', '2026-03-05').availability_pct], ['0', '100'])
+    assert.equal([day('ap-e1', '2026-03-07').unknown_minutes, day('ap-e1', '2026-03-07').down_minutes, day('ap-e1', '2026-03-07').availability_pct], ['180', '0', '100'])
+    assert.is(Number(day('ap-e1', '2026-03-07').up_minutes), 1440 - 180)
+    assert.is((await f.app.inject({ method: 'GET', url: '/api/exports/ap_days' })).statusCode, 401, 'staff only')
+  } finally {
+    await f.close()
+  }
+})
+
 test.run()

@@ -59,12 +59,19 @@ test('JSON equals the domain computation; CSV and GeoJSON the same rows; weights
       ['?saturationClients=0', 'CN_ERR_VALIDATION', /querystring\.saturationClients/],
       ['?format=xlsx', 'CN_ERR_VALIDATION', /querystring\.format must be one of json, csv, geojson, html, pdf/],
       ['?level=tract', 'CN_ERR_VALIDATION', /querystring has unknown field 'level'/],
+      ['?radiusByModel=AP-X:5', 'CN_ERR_BAD_REQUEST', /^bad request: radiusByModel: the radius of AP-X must be 10 to 2000 m, got 5$/],
+      ['?radiusByModel=AP-X', 'CN_ERR_BAD_REQUEST', /radiusByModel: 'AP-X' must be model:metres, like UAP-AC-M:150/],
     ]
     for (const [q, code, message] of bad) {
       const r = await get(q)
       assert.equal([r.statusCode, r.json().code], [400, code], `${q}: ${r.body}`)
       assert.match(r.json().message, message, q)
     }
+    // a radius per AP model: ap-1 (model AP-X) reaches 500 m, the others keep 100 m
+    const wide = (await get('?radiusByModel=AP-X:500')).json()
+    const wideNorth = wide.ranking.find((r: { id: string }) => r.id === 'north')
+    assert.ok(wideNorth.figures.coveredAreaShare > north.figures.coveredAreaShare, `${wideNorth.figures.coveredAreaShare} > ${north.figures.coveredAreaShare}`)
+    assert.equal(wide.config.radiusByModel, { 'AP-X': 500 })
     // bounds: accepted at the edges
     assert.is((await get('?radiusM=10')).statusCode, 200)
     assert.is((await get('?radiusM=2000&apCostUsd=0&fiberCostPerKmUsd=0&saturationClients=1')).statusCode, 200)

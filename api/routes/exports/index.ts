@@ -1,7 +1,7 @@
 /**
  * Open data (exports/): GET /api/exports/{neighborhoods|tracts|daily|incidents} for anyone
- * (aggregates only, small counts suppressed), GET /api/exports/aps for staff (names
- * devices); format csv (default), geojson (spatial datasets), parquet, or schema (the
+ * (aggregates only, small counts suppressed), GET /api/exports/aps and /ap_days for staff
+ * (they name devices); format csv (default), geojson (spatial datasets), parquet, or schema (the
  * fields with type, unit, definition and source: docs/DATA-DICTIONARY.md).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
@@ -53,10 +53,17 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.header('content-disposition', `attachment; filename="${base}.${format}"`).send((await renderExport(table, format)) as never)
   }
 
-  app.get('/aps', {
-    config: { roles: STAFF },
-    schema: { tags: ['exports'], summary: 'Open data for staff: access points with their place, model and 30-day uptime (names devices)', security: [{ bearer: [] }], querystring: Query, response: errors },
-  }, async (request, reply) => answer('aps', request.query, reply))
+  // staff files: they name devices
+  const staff: [DatasetName, string][] = [
+    ['aps', 'Data for staff: access points with their place, model and 30-day uptime (names devices)'],
+    ['ap_days', "Data for staff: each access point's status day by day (availability, minutes up, down and unknown, outages) over from..to, default the 30 days before today"],
+  ]
+  for (const [what, summary] of staff) {
+    app.get(`/${what}`, {
+      config: { roles: STAFF },
+      schema: { tags: ['exports'], summary, security: [{ bearer: [] }], querystring: Query, response: errors },
+    }, async (request, reply) => answer(what, request.query, reply))
+  }
 
   app.get('/:what', {
     config: { roles: PUBLIC },

@@ -8,7 +8,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Inventory } from '../../../core/inventory.ts'
-import { DEFAULT_PLAN_CONFIG, parseWeights, PlanInputError, rankPlan, type PlanConfig } from '../../../planning/index.ts'
+import { DEFAULT_PLAN_CONFIG, parseRadiusByModel, parseWeights, PlanInputError, rankPlan, type PlanConfig } from '../../../planning/index.ts'
 import { renderPlan, type PlanFormat } from '../../../planning/render.ts'
 import { planAssessment } from '../../plan-assessment.ts'
 import type { Scope } from '../../auth/tokens.ts'
@@ -30,6 +30,7 @@ const planning: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({
         weights: Type.Optional(Type.String({ maxLength: 100, description: 'need:0.4,gap:0.3,use:0.1,cost:0.2 (the defaults); normalised to sum 1' })),
         radiusM: Type.Optional(Type.Integer({ minimum: 10, maximum: 2000, description: "an AP's service radius, m (default 100)" })),
+        radiusByModel: Type.Optional(Type.String({ maxLength: 500, description: 'per AP model (the inventory\'s model), over radiusM: UAP-AC-M:150,AP-X:80' })),
         apCostUsd: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'installed cost of one AP, USD (default 5000)' })),
         fiberCostPerKmUsd: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'fiber construction per km, USD (default 76281: $23.25/ft)' })),
         saturationClients: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'an AP-hour above this many clients is saturated (default 30)' })),
@@ -40,15 +41,18 @@ const planning: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const q = request.query
     let weights
+    let radiusByModel
     try {
       weights = parseWeights(q.weights)
+      radiusByModel = parseRadiusByModel(q.radiusByModel)
     } catch (err) {
-      if (err instanceof PlanInputError) throw new CN_ERR_BAD_REQUEST(`weights: ${err.message}`)
+      if (err instanceof PlanInputError) throw new CN_ERR_BAD_REQUEST(`${err.field}: ${err.message}`)
       throw err
     }
     const config: PlanConfig = {
       ...DEFAULT_PLAN_CONFIG,
       weights,
+      radiusByModel,
       ...(q.radiusM !== undefined ? { radiusM: q.radiusM } : {}),
       ...(q.apCostUsd !== undefined ? { apCostUsd: q.apCostUsd } : {}),
       ...(q.fiberCostPerKmUsd !== undefined ? { fiberCostPerKmUsd: q.fiberCostPerKmUsd } : {}),

@@ -83,7 +83,9 @@ function drawList(plan: PlanDoc) {
     .map((r) => `<li data-id="${escapeHtml(r.id)}" data-rank="${r.rank}" data-score="${r.score}">
       <div class="head"><span class="rank">${r.rank}</span><span class="name">${escapeHtml(r.name)}</span>${r.served ? '<span class="muted">served</span>' : ''}<span class="muted">score ${r.score.toFixed(3)}</span></div>
       <p class="reasons">${escapeHtml(r.reasons.join('; '))}</p>
-      <p class="muted">${Math.round(r.figures.coveredPopulationShare * 100)} % of residents reached now · ${r.apsNeeded} APs and ${r.fiberKm} km of fiber (${escapeHtml(r.fiberBasis)}) to cover the rest · ${money(r.costEstimate)}</p></li>`)
+      <p class="muted">${Math.round(r.figures.coveredPopulationShare * 100)} % of residents reached now · ${r.apsNeeded} APs and ${r.fiberKm} km of fiber (${escapeHtml(r.fiberBasis)}) to cover the rest · ${money(r.costEstimate)}</p>${r.tracts?.length
+        ? `<details data-testid="plan-tracts"><summary>Its ${r.tracts.length} census tracts, ranked</summary><ol>${r.tracts.map((t) => `<li data-id="${escapeHtml(t.id)}" data-rank="${t.rank}">${escapeHtml(t.name)}: score ${t.score.toFixed(3)}; ${escapeHtml(t.reasons.join('; '))}</li>`).join('')}</ol></details>`
+        : ''}</li>`)
     .join('')
   $('[data-testid=plan-total]').textContent = `To reach every neighborhood not served yet: ${money(plan.costTotal)}${plan.cityEstimate ? ` (${plan.cityEstimate.label}: ${money(plan.cityEstimate.usd)})` : ''}.`
   $('[data-testid=plan-method] ul').replaceChildren(...plan.method.map((m) => Object.assign(document.createElement('li'), { textContent: m })))
