@@ -10,6 +10,7 @@ const BENCHES = [
   './report.ts',
   './sightings.ts',
   './planning.ts',
+  './planning-page.ts',
 ]
 
 for (const b of BENCHES) {

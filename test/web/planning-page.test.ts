@@ -87,6 +87,7 @@ test("a planner sees planning/'s ranking and coverage; all weight on need reorde
     const tracts = await page.$$eval('[data-testid=plan-list] > li', (lis) => lis.map((li) => [...li.querySelectorAll('[data-testid=plan-tracts] li')].map((t) => (t as HTMLElement).dataset.id)))
     assert.equal(tracts, expected.ranking.map((r) => (r.tracts ?? []).map((t) => t.id)))
     assert.is(tracts.flat().length, 41)
+    assert.is(await page.evaluate(() => window.__civicnetPlan.tracts), 41, 'the tracts layer (open data: /api/exports/tracts)')
     assert.is(await page.evaluate(() => window.__civicnetPlan.coverageParts), ctx.assessed.coverage.length)
     assert.ok(ctx.assessed.coverage.length >= 6, 'every served neighborhood has coverage drawn')
     assert.match((await page.textContent('[data-testid=plan-total]'))!, /To reach every neighborhood not served yet: \$[\d.]+M \(Hartford's own estimate to bring the free Wi-Fi to every neighborhood: \$30\.1M\)/)

@@ -368,6 +368,10 @@ export function createReportClient(opts: ApiClientOptions) {
     async planCoverage(radiusM: number): Promise<GeoJSON.FeatureCollection> {
       return (await (await fetchOk(`/api/planning/coverage?radiusM=${radiusM}`, 'application/geo+json')).json()) as GeoJSON.FeatureCollection
     },
+    /** The census tracts with their coverage and need (public open data, GeoJSON). */
+    async tractsGeoJson(): Promise<GeoJSON.FeatureCollection> {
+      return (await (await fetchOk('/api/exports/tracts?format=geojson', 'application/geo+json')).json()) as GeoJSON.FeatureCollection
+    },
     /** The neighborhoods' polygons (public). */
     async neighborhoodShapes(): Promise<{ id: string; name: string; served: boolean; geometry: GeoJSON.Geometry }[]> {
       const body = obj(await (await fetchOk('/api/neighborhoods', 'application/json')).json())

@@ -8,7 +8,7 @@
  * report. The token comes from the sign-in box, never the URL.
  *
  * Test hooks (stable): window.__civicnetPlan = { ready, loads, plan (the JSON shown),
- * lastError, downloads, coverageParts }; data-testid: plan-list (li[data-id][data-rank]),
+ * lastError, downloads, coverageParts, tracts }; data-testid: plan-list (li[data-id][data-rank]),
  * plan-status, plan-total, plan-map, w-<factor>-value, plan-download-{csv,geojson,pdf}.
  */
 import L from 'leaflet'
@@ -24,13 +24,15 @@ interface PlanHooks {
   lastError: string | null
   downloads: { format: string; fileName: string; bytes: number }[]
   coverageParts: number
+  /** census tracts drawn on the tracts layer */
+  tracts: number
 }
 declare global {
   interface Window {
     __civicnetPlan: PlanHooks
   }
 }
-const hooks: PlanHooks = { ready: false, loads: 0, plan: null, lastError: null, downloads: [], coverageParts: 0 }
+const hooks: PlanHooks = { ready: false, loads: 0, plan: null, lastError: null, downloads: [], coverageParts: 0, tracts: 0 }
 window.__civicnetPlan = hooks
 
 const urlNote = dropUrlToken()
@@ -49,7 +51,7 @@ const map = L.map($('#plan-map'), { zoomControl: true, attributionControl: true 
 if (params.get('tiles') !== '0') {
   L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, crossOrigin: true, errorTileUrl: 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors' }).addTo(map)
 }
-const layers = { need: L.layerGroup().addTo(map), coverage: L.layerGroup().addTo(map), candidates: L.layerGroup().addTo(map) }
+const layers = { need: L.layerGroup().addTo(map), coverage: L.layerGroup().addTo(map), candidates: L.layerGroup().addTo(map), tracts: L.layerGroup() }
 for (const box of document.querySelectorAll<HTMLInputElement>('[data-layer]')) {
   box.addEventListener('change', () => {
     const l = layers[box.dataset.layer as keyof typeof layers]
@@ -154,6 +156,23 @@ async function start(): Promise<void> {
     } catch (err) {
       hooks.lastError = (err as Error).message
     }
+  }
+  // the census tracts, by the share of their residents within reach (green: reached)
+  try {
+    const tracts = await client.tractsGeoJson()
+    L.geoJSON(tracts, {
+      style: (f) => {
+        const share = Number(f?.properties?.covered_population_share ?? 0)
+        return { color: '#1f2937', weight: 1, fillColor: share >= 0.5 ? '#15803d' : share >= 0.1 ? '#86efac' : '#fef3c7', fillOpacity: 0.5 }
+      },
+    }).eachLayer((l) => {
+      const p = (l as L.GeoJSON & { feature?: GeoJSON.Feature }).feature?.properties ?? {}
+      l.bindTooltip(`${escapeHtml(String(p.name ?? ''))}: ${Math.round(Number(p.covered_population_share ?? 0) * 100)} % of residents reached`)
+      layers.tracts.addLayer(l)
+    })
+    hooks.tracts = tracts.features.length
+  } catch (err) {
+    hooks.lastError = (err as Error).message
   }
   hooks.ready = true
 }
