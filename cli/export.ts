@@ -14,6 +14,7 @@ import { apUse } from '../planning/use.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import { parseValueFlags, UsageError } from './flags.ts'
 import type { Command } from './main.ts'
 import { planningData } from './planning-data.ts'
 
@@ -30,22 +31,7 @@ Environment: CIVICNET_DATA_DIR (default ./data), CIVICNET_TRACTS_FILE, INFLUX_UR
 
 const FLAGS = ['what', 'format', 'out', 'from', 'to'] as const
 type Flag = (typeof FLAGS)[number]
-class UsageError extends Error {}
-
-function parseFlags(args: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {}
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(args[i]!)
-    if (!m) throw new UsageError(`unexpected argument '${args[i]}'`)
-    const name = m[1] as Flag
-    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option '--${name}'`)
-    if (out[name] !== undefined) throw new UsageError(`--${name} is given twice`)
-    const v = m[2] ?? args[++i]
-    if (v === undefined || (m[2] === undefined && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`)
-    out[name] = v
-  }
-  return out
-}
+const parseFlags = (args: string[]) => parseValueFlags(args, FLAGS)
 
 export const command: Command = {
   summary: 'write open-data files (neighborhoods, tracts, daily, incidents, aps) as CSV, GeoJSON or Parquet with their schema',

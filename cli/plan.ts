@@ -13,6 +13,7 @@ import { apUse } from '../planning/use.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import { parseValueFlags, UsageError } from './flags.ts'
 import type { Command } from './main.ts'
 import { planningData } from './planning-data.ts'
 
@@ -39,22 +40,7 @@ CIVICNET_TRACTS_FILE (census tracts, GeoJSON), INFLUX_URL ... (store/index.ts).`
 const FLAGS = ['format', 'weights', 'radius', 'radius-by-model', 'ap-cost', 'fiber-cost-km', 'saturation', 'out'] as const
 type Flag = (typeof FLAGS)[number]
 
-class UsageError extends Error {}
-
-function parseFlags(args: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {}
-  for (let i = 0; i < args.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]!)
-    if (!m) throw new UsageError(`unexpected argument '${args[i]}'`)
-    const name = m[1] as Flag
-    if (!(FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option '--${name}'`)
-    if (out[name] !== undefined) throw new UsageError(`--${name} is given twice`)
-    const v = m[2] ?? args[++i]
-    if (v === undefined || (m[2] === undefined && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`)
-    out[name] = v
-  }
-  return out
-}
+const parseFlags = (args: string[]) => parseValueFlags(args, FLAGS)
 
 function intFlag(flags: Partial<Record<Flag, string>>, name: Flag, min: number, max: number): number | undefined {
   const v = flags[name]

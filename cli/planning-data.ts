@@ -6,19 +6,19 @@
  * plan then takes each area's population share as its area share, and says so).
  */
 import { readFileSync } from 'node:fs'
-import type { Inventory } from '../core/inventory.ts'
+import type { Inventory, Tract } from '../core/inventory.ts'
 import { HARTFORD_CITY, HARTFORD_CITY_ESTIMATE, hartfordTracts } from '../provisioning/city/hartford.ts'
-import { tractsFromGeoJson, type PlanTractData } from '../provisioning/import/tracts.ts'
+import { tractsFromGeoJson } from '../provisioning/import/tracts.ts'
 
 export interface PlanningData {
-  tracts(): readonly PlanTractData[]
+  tracts(): readonly Tract[]
   cityEstimate: { usd: number; label: string } | null
 }
 
 export function planningData(inventory: () => Inventory, env: NodeJS.ProcessEnv = process.env): PlanningData {
   const file = env.CIVICNET_TRACTS_FILE
   const hartford = () => inventory().city.name === HARTFORD_CITY.name
-  let cached: { inv: Inventory; tracts: readonly PlanTractData[] } | null = null
+  let cached: { inv: Inventory; tracts: readonly Tract[] } | null = null
   return {
     tracts() {
       const inv = inventory()

@@ -163,3 +163,22 @@ export const Inventory = Type.Object({
   links: Type.Array(FiberLink),
 })
 export type Inventory = Static<typeof Inventory>
+
+/**
+ * A census tract with its ACS figures and polygon, as planning and the open data take it
+ * (provisioning/import/tracts.ts reads them from a GeoJSON; Hartford's are in provisioning).
+ */
+export interface Tract {
+  /** the tract's GEOID */
+  id: string
+  name: string
+  /** the id of the neighborhood it belongs to */
+  neighborhood: string
+  population: number
+  households: number
+  householdsWithoutBroadband: number
+  pctWithoutBroadband: number | null
+  povertyRatePct: number | null
+  pctBelow200PovertyPct: number | null
+  geometry: AreaGeometry
+}

@@ -25,7 +25,7 @@
  */
 import { centroid, nearestPointOnLine, distance as turfDistance, lineString, point } from '@turf/turf'
 import { pointInArea } from '../core/geo.ts'
-import type { AreaGeometry, Inventory, Position } from '../core/inventory.ts'
+import type { AreaGeometry, Inventory, Position, Tract } from '../core/inventory.ts'
 import { coverage, discsOf, type ApPoint, type Reach } from './coverage.ts'
 import type { ApUse } from './use.ts'
 
@@ -59,20 +59,8 @@ export const DEFAULT_PLAN_CONFIG: PlanConfig = {
   saturationClients: 30,
 }
 
-/** Census figures of a tract (ACS 5-year), with its polygon. */
-export interface PlanTract {
-  id: string
-  name: string
-  /** the neighborhood it belongs to */
-  neighborhood: string
-  population: number
-  households: number
-  householdsWithoutBroadband: number
-  pctWithoutBroadband: number | null
-  povertyRatePct: number | null
-  pctBelow200PovertyPct: number | null
-  geometry: AreaGeometry
-}
+/** Census figures of a tract (ACS 5-year), with its polygon (core/inventory.ts). */
+export type PlanTract = Tract
 
 export interface PlanRow {
   id: string

@@ -6,13 +6,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
-import type { AreaGeometry, Census, Device, FiberLink, Inventory, Neighborhood, Position, Site } from '../../core/inventory.ts'
+import type { AreaGeometry, Census, Device, FiberLink, Inventory, Neighborhood, Position, Site, Tract } from '../../core/inventory.ts'
 import { areaM2, bbox, haversineM, neighborhoodAt, offsetM, pointInArea, routeLengthM } from '../../core/geo.ts'
 import { slugify } from '../import/build.ts'
-import { tractsFromGeoJson, type PlanTractData } from '../import/tracts.ts'
+import { tractsFromGeoJson } from '../import/tracts.ts'
 
 export { slugify }
-export type { PlanTractData }
 
 export const HARTFORD_CITY = { name: 'Hartford, CT', timezone: 'America/New_York' } as const
 
@@ -333,7 +332,7 @@ export function hartfordInventory(options: number | HartfordOptions = {}): Inven
  * see data/PROVENANCE.md) as planning/ takes them: each with its neighborhood's id and the
  * census figures the need is computed from.
  */
-export function hartfordTracts(): PlanTractData[] {
+export function hartfordTracts(): Tract[] {
   return tractsFromGeoJson(readFileSync(new URL('hartford_tracts_2020_acs2023.geojson', DATA), 'utf8'), hartfordData().neighborhoods, 'hartford_tracts_2020_acs2023.geojson')
 }
 

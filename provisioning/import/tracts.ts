@@ -7,24 +7,10 @@
  * poverty_universe, below_200pct_poverty. `CIVICNET_TRACTS_FILE` names such a file for a
  * city (cli/ reads it). Every error names the file, the feature and the field.
  */
-import type { AreaGeometry } from '../../core/inventory.ts'
+import type { AreaGeometry, Tract } from '../../core/inventory.ts'
 import { slugify } from './build.ts'
 
-/** A tract as planning/ takes it (structurally planning/index.ts PlanTract). */
-export interface PlanTractData {
-  id: string
-  name: string
-  neighborhood: string
-  population: number
-  households: number
-  householdsWithoutBroadband: number
-  pctWithoutBroadband: number | null
-  povertyRatePct: number | null
-  pctBelow200PovertyPct: number | null
-  geometry: AreaGeometry
-}
-
-export function tractsFromGeoJson(text: string, neighborhoods: readonly { id: string; name: string }[], file: string): PlanTractData[] {
+export function tractsFromGeoJson(text: string, neighborhoods: readonly { id: string; name: string }[], file: string): Tract[] {
   let geo: { type?: string; features?: { properties?: Record<string, unknown>; geometry?: { type?: string } }[] }
   try {
     geo = JSON.parse(text)
