@@ -4,7 +4,7 @@
  * writes it; test/exports checks that the committed file is this text.
  */
 import { writeFileSync } from 'node:fs'
-import { DATASET_DEFS, DATASETS, SMALL_COUNT_RULE } from './datasets.ts'
+import { DATASET_DEFS, DATASETS, MAX_DAYS, SMALL_COUNT_RULE } from './datasets.ts'
 
 export function dataDictionary(): string {
   const out = [
@@ -21,6 +21,8 @@ export function dataDictionary(): string {
     'timestamp).',
     '',
     `**Small counts.** ${SMALL_COUNT_RULE}`,
+    '',
+    `**Periods.** \`daily\` and \`ap_days\` cover \`--from\`..\`--to\` (local days, inclusive; default the 30 days before today), at most ${MAX_DAYS} days per file.`,
     '',
   ]
   for (const name of DATASETS) {

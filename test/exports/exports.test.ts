@@ -126,6 +126,7 @@ test('neighborhoods GeoJSON is RFC 7946 with the CSV rows as properties; inciden
       ['/api/exports/daily?from=2026-3-5', 400, /querystring\.from must be a date YYYY-MM-DD/],
       ['/api/exports/daily?from=2026-03-09&to=2026-03-05', 400, /to/],
       ['/api/exports/people', 400, /params\.what/],
+      ['/api/exports/daily?from=2026-03-04&to=2026-06-30', 400, /from: at most 92 days at once \(2026-03-04 to 2026-06-30 is more\): ask for each quarter/],
       ['/api/exports/neighborhoods?format=xlsx', 400, /querystring\.format/],
     ]
     for (const [url, status, message] of bad) {
