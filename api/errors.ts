@@ -39,6 +39,8 @@ export const CN_ERR_INCIDENT_INPUT = createError<'CN_ERR_INCIDENT_INPUT', 400, [
   'CN_ERR_INCIDENT_INPUT', "field '%s': %s", 400)
 export const CN_ERR_REPORT_ATTACHED = createError<'CN_ERR_REPORT_ATTACHED', 409, [string, number]>(
   'CN_ERR_REPORT_ATTACHED', 'report %s is part of incident %d already', 409)
+export const CN_ERR_TOO_MANY_EXPORTS = createError<'CN_ERR_TOO_MANY_EXPORTS', 429, [number, number, number]>(
+  'CN_ERR_TOO_MANY_EXPORTS', 'too many open-data files asked from this address (%d in %d min): try again in %d s, or use a token', 429)
 export const CN_ERR_REPORT_PLACE = createError<'CN_ERR_REPORT_PLACE', 400, [string, string]>(
   'CN_ERR_REPORT_PLACE', "field '%s': %s", 400)
 export const CN_ERR_REPORT_REFUSED = createError<'CN_ERR_REPORT_REFUSED', 400, []>(

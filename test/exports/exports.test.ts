@@ -134,6 +134,14 @@ test('neighborhoods GeoJSON is RFC 7946 with the CSV rows as properties; inciden
       assert.is(r.statusCode, status, url)
       assert.match(r.json().message, message, `${url}: ${r.json().message}`)
     }
+    // without a token, 20 files per address in 10 minutes; a token is not limited
+    let n = 0
+    for (; n < 30; n++) if ((await get('/api/exports/incidents')).statusCode !== 200) break
+    const over = await get('/api/exports/incidents')
+    assert.equal([over.statusCode, over.json().code], [429, 'CN_ERR_TOO_MANY_EXPORTS'])
+    assert.match(over.json().message, /^too many open-data files asked from this address \(20 in 10 min\): try again in \d+ s, or use a token$/)
+    assert.ok(n >= 5 && n < 20, `${n} more answered before the limit (the earlier public asks counted)`)
+    assert.is((await get('/api/exports/incidents', f.tokens.planner)).statusCode, 200)
   } finally {
     await f.close()
   }

@@ -11,7 +11,8 @@ import { renderExport, schemaOf, type ExportFormat } from '../../../exports/rend
 import { openIncidentStore } from '../../../incidents/store.ts'
 import { DEFAULT_PLAN_CONFIG } from '../../../planning/index.ts'
 import { PUBLIC, STAFF } from '../../auth/guard.ts'
-import { CN_ERR_BAD_REQUEST } from '../../errors.ts'
+import { CN_ERR_BAD_REQUEST, CN_ERR_TOO_MANY_EXPORTS } from '../../errors.ts'
+import { createRateWindow } from '../../rate-window.ts'
 import { planAssessment } from '../../plan-assessment.ts'
 import { ErrorBody } from '../../schemas.ts'
 
@@ -26,6 +27,8 @@ const TYPES: Record<ExportFormat | 'schema', string> = { csv: 'text/csv; charset
 const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
   const incidents = openIncidentStore(civic.appState.db)
+  // without a token, per address: a daily file reads days of data
+  const publicLimit = createRateWindow({ max: 20, windowMs: 10 * 60_000 })
 
   async function answer(what: DatasetName, q: { format?: ExportFormat | 'schema'; from?: string; to?: string }, reply: import('fastify').FastifyReply) {
     const inv = civic.appState.inventory()
@@ -74,7 +77,13 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Query,
       response: errors,
     },
-  }, async (request, reply) => answer(request.params.what, request.query, reply))
+  }, async (request, reply) => {
+    if (request.scope === 'public') {
+      const t = publicLimit.take(request.ip, civic.clock.now())
+      if (!t.ok) throw new CN_ERR_TOO_MANY_EXPORTS(publicLimit.max, publicLimit.windowMs / 60_000, t.retryAfterS)
+    }
+    return answer(request.params.what, request.query, reply)
+  })
 }
 
 export default exportsRoutes
