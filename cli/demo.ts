@@ -145,7 +145,7 @@ async function fillHistory(
   store: MetricStore,
   window: { earliestMs: number; stepMs: number; nowMs: number },
   log: Logger,
-): Promise<{ fromMs: number }> {
+): Promise<{ fromMs: number; steps: number }> {
   const { earliestMs: earliest, stepMs: step, nowMs } = window
   const last = await store.latest({ metric: 'device_up', sinceMs: earliest })
   const lastMs = last.reduce((m, v) => Math.max(m, v.timeMs), -Infinity)
@@ -166,7 +166,7 @@ async function fillHistory(
   }
   if (total > 0) progress.end()
   await collector.writer.flush()
-  return { fromMs }
+  return { fromMs, steps }
 }
 
 /** The secret a simulated UniFi controller accepts for a credential id (never logged). */
@@ -256,6 +256,12 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     collector.writer.start()
     stops.push(['writer', () => collector.writer.stop()])
     const history = await fillHistory(clock, collector, store, { earliestMs: historyStart, stepMs: config.historyStepMs, nowMs }, log)
+    // The fill takes minutes (longer on a busy machine): the steps that came due meanwhile
+    // are filled too, so history meets live polling with no hole of a step or more between.
+    for (let round = 0; round < 10; round++) {
+      const filled = await fillHistory(clock, collector, store, { earliestMs: historyStart, stepMs: config.historyStepMs, nowMs: Date.now() }, log)
+      if (filled.steps === 0) break
+    }
     clock.release()
     const liveSinceMs = clock.now()
     // one round at live time first: statuses are fresh the moment the map opens, not
