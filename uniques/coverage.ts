@@ -126,9 +126,14 @@ export async function spanCoverage(store: Pick<MetricStore, 'aggregate'>, source
   return out
 }
 
-/** The sources among `candidates` with any station-table read at or after fromMs (one cheap query). */
-export async function sourcesWithReads(store: Pick<MetricStore, 'latest'>, candidates: readonly string[], fromMs: number): Promise<Set<string>> {
-  if (candidates.length === 0) return new Set()
-  const latest = await store.latest({ metric: STATION_KEY_METRIC, where: { device: [...candidates], instance: ['day'] }, sinceMs: fromMs })
-  return new Set(latest.map((v) => v.device))
+/**
+ * The sources among `candidates` with any station-table read in [fromMs, toMs). Bounded
+ * above: reads after the period (live polling) must not change what a closed period's
+ * report asked and was told, or its data version would change with every poll.
+ */
+export async function sourcesWithReads(store: Pick<MetricStore, 'aggregate'>, candidates: readonly string[], fromMs: number, toMs: number): Promise<Set<string>> {
+  if (candidates.length === 0 || toMs <= fromMs) return new Set()
+  const day = 86_400_000
+  const counts = await store.aggregate({ metric: STATION_KEY_METRIC, groupBy: 'device', where: { device: [...candidates], instance: ['day'] }, fromMs, toMs, stepMs: Math.ceil((toMs - fromMs) / day) * day, fn: 'count', source: 'auto' })
+  return new Set(counts.filter((p) => p.value > 0).map((p) => p.group))
 }

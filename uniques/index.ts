@@ -172,7 +172,8 @@ export async function uniqueClients(q: UniqueClientsQuery, deps: UniqueClientsDe
   // where station tables were read, and under which keys
   const firstMs = startOfLocalDate(q.from, tz)
   const allCandidates = [...new Set(aps.flatMap(candidates))]
-  const withReads = await sourcesWithReads(store, allCandidates, firstMs)
+  const endMs = Math.min(startOfLocalDate(nextDate(dates.at(-1)!), tz), now + 1)
+  const withReads = await sourcesWithReads(store, allCandidates, firstMs, endMs)
   const sourcesOf = new Map(aps.map((d) => [d.id, candidates(d).filter((c) => withReads.has(c))]))
   const sources = [...new Set([...sourcesOf.values()].flat())].sort()
   const cov = await dayCoverage(store, sources, dates.map((d) => [d, nextDate(d)] as const), tz)

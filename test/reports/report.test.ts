@@ -165,6 +165,20 @@ test('runs are saved with their parameters and data version; the same JSON is ke
   assert.is(getRun(f.appState.db, 999_999), undefined)
 })
 
+test('a closed period keeps its data version while station tables are read after it (live polling)', async () => {
+  const f = await openFixture()
+  try {
+    const before = await buildReport({ from: FROM, to: TO }, f.deps)
+    // a station-table read of today: after the period, so nothing the report counts
+    await f.store.write([{ metric: 'station_key', device: 'ap-n1', neighborhood: '', instance: 'day', value: 20260320, timeMs: NOW_MS - MIN }])
+    const after = await buildReport({ from: FROM, to: TO }, f.deps)
+    assert.is(after.dataVersion, before.dataVersion)
+    assert.is(renderJson(after), renderJson(before))
+  } finally {
+    await f.close()
+  }
+})
+
 test('a quarter and a year resolve to their local days; a custom target is used and said', async ({ f }) => {
   const r = await buildReport({ from: '2026-03-05', to: '2026-03-09', availabilityTargetPct: 99 }, f.deps)
   assert.is(r.method.availabilityTarget.pct, 99)
