@@ -11,7 +11,7 @@
  */
 import type { AreaGeometry, Inventory } from '../core/inventory.ts'
 import { availability, summarize } from '../availability/index.ts'
-import { localDate, nextDate, startOfLocalDate } from '../core/calendar.ts'
+import { datesIn, isLocalDate, localDate, nextDate, startOfLocalDate } from '../core/calendar.ts'
 import { apsTakenOut } from '../incidents/scope.ts'
 import type { Incident } from '../incidents/store.ts'
 import type { AssessedPlan, AssessedRow } from '../planning/index.ts'
@@ -227,9 +227,12 @@ export async function exportTable(name: DatasetName, q: ExportQuery, deps: Expor
   }
   // a day-by-day file reads availability day by day: a quarter at most per ask (the public
   // may ask too, so the work one request costs stays bounded)
+  let days: string[] = []
   if (name === 'daily' || name === 'ap_days') {
-    let n = 0
-    for (let d = from; d <= to; d = nextDate(d)) if (++n > MAX_DAYS) throw new ExportInputError(`from: at most ${MAX_DAYS} days at once (${from} to ${to} is more): ask for each quarter`, 'from')
+    for (const [k, v] of [['from', from], ['to', to]] as const) if (!isLocalDate(v)) throw new ExportInputError(`${k}: '${v.slice(0, 20)}' is not a date (YYYY-MM-DD)`, k)
+    if (from > to) throw new ExportInputError(`to: ${to} is before from (${from})`, 'to')
+    days = datesIn(from, nextDate(to))
+    if (days.length > MAX_DAYS) throw new ExportInputError(`from: at most ${MAX_DAYS} days at once (${from} to ${to} is more): ask for each quarter`, 'from')
   }
   if (name === 'daily') {
     const report = await buildReport({ from, to }, { ...deps.report, inventory: inv }).catch((err: unknown) => {
@@ -281,11 +284,6 @@ export async function exportTable(name: DatasetName, q: ExportQuery, deps: Expor
   const site = new Map(inv.sites.map((s) => [s.id, s]))
   const aps = inv.devices.filter((d) => d.kind === 'ap' && site.has(d.site))
   if (name === 'ap_days') {
-    if (from > to) throw new ExportInputError(`to: ${to} is before from (${from})`, 'to')
-    const days: string[] = []
-    for (let d = from; d <= to; d = nextDate(d)) {
-      days.push(d)
-    }
     if (startOfLocalDate(days.at(-1)!, tz) > deps.nowMs) throw new ExportInputError(`to: ${to} has not begun`, 'to')
     const rows: Row[] = []
     const geometry: ExportTable['geometry'] = []

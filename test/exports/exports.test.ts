@@ -194,6 +194,11 @@ test("every dataset round-trips: CSV, Parquet (DuckDB and hyparquet) and GeoJSON
     assert.equal([day('ap-e1', '2026-03-07').unknown_minutes, day('ap-e1', '2026-03-07').down_minutes, day('ap-e1', '2026-03-07').availability_pct], ['180', '0', '100'])
     assert.is(Number(day('ap-e1', '2026-03-07').up_minutes), 1440 - 180)
     assert.is((await f.app.inject({ method: 'GET', url: '/api/exports/ap_days' })).statusCode, 401, 'staff only')
+    // a date that is no calendar day is named, never a 500
+    for (const [q, message] of [['from=2026-13-45&to=2026-13-50', "bad request: from: '2026-13-45' is not a date (YYYY-MM-DD)"], ['from=2026-03-05&to=2026-02-30', "bad request: to: '2026-02-30' is not a date (YYYY-MM-DD)"]]) {
+      const r = await get(`/api/exports/ap_days?${q}`)
+      assert.equal([r.statusCode, r.json().message], [400, message], q)
+    }
   } finally {
     await f.close()
   }
