@@ -12,6 +12,7 @@ import { openIncidentStore } from '../incidents/store.ts'
 import { assessPlan, DEFAULT_PLAN_CONFIG } from '../planning/index.ts'
 import { apUse } from '../planning/use.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
+import { citySlug } from '../reports/render/index.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
 import { parseValueFlags, UsageError } from './flags.ts'
@@ -106,7 +107,7 @@ export const command: Command = {
           return 0
         }
         mkdirSync(flags.out, { recursive: true })
-        const base = join(flags.out, `${inv.city.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${what}`)
+        const base = join(flags.out, `${citySlug(inv.city.name)}-${what}`)
         writeFileSync(`${base}.${format}`, body)
         writeFileSync(`${base}.schema.json`, schemaOf(table, format))
         console.log(`wrote ${base}.${format} (${table.rows.length} rows) and ${base}.schema.json`)

@@ -15,7 +15,7 @@ import { area as turfArea, circle, featureCollection, intersect, union, bbox as 
 import type { Feature, MultiPolygon, Polygon } from 'geojson'
 import type { AreaGeometry, Position } from '../core/inventory.ts'
 
-export const DISC_STEPS = 64
+const DISC_STEPS = 64
 
 export interface ApPoint {
   id: string
@@ -88,7 +88,7 @@ export function coveredPart(areaGeometry: AreaGeometry, d: Reach): Area | null {
   return intersect(featureCollection([a, reach])) as Area | null
 }
 
-export const areaM2 = (g: AreaGeometry | Area): number => turfArea('type' in g && g.type === 'Feature' ? g : feature(g as AreaGeometry))
+const areaM2 = (g: AreaGeometry | Area): number => turfArea('type' in g && g.type === 'Feature' ? g : feature(g as AreaGeometry))
 
 export interface Coverage {
   areaM2: number
@@ -102,9 +102,4 @@ export function coverage(areaGeometry: AreaGeometry, d: Reach): Coverage & { par
   const part = coveredPart(areaGeometry, d)
   const covered = part ? turfArea(part) : 0
   return { areaM2: total, coveredM2: covered, areaShare: total > 0 ? Math.min(1, covered / total) : 0, part }
-}
-
-/** The union of all discs cut by the city's outline: the map's coverage layer. */
-export function coverageLayer(city: readonly AreaGeometry[], d: Reach): Area[] {
-  return city.map((g) => coveredPart(g, d)).filter((x): x is Area => x !== null)
 }

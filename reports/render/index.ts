@@ -17,9 +17,12 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   pdf: 'application/pdf',
 }
 
+/** A city's name as the start of a file name: 'Hartford, CT' -> 'hartford-ct'. */
+export const citySlug = (city: string): string => city.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'city'
+
 /** 'hartford-wifi-2026Q3' / 'hartford-wifi-2026-11-24_2026-11-30' + extension. */
 export function fileName(report: Report, format: ReportFormat): string {
-  const city = report.city.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'city'
+  const city = citySlug(report.city)
   const span = report.period.name || `${report.period.from}_${report.period.to}`
   return `${city}-wifi-${span}.${format}`
 }

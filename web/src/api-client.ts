@@ -149,47 +149,34 @@ export interface ApiClientOptions {
 export function createApiClient(opts: ApiClientOptions) {
   const timeoutMs = opts.timeoutMs ?? 15_000
 
-  async function get(path: string): Promise<unknown> {
+  /** One request with the token; an error answer throws ApiError with the API's message. */
+  async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
     const token = opts.token()
     if (token) headers.authorization = `Bearer ${token}`
     const ctrl = new AbortController()
     const timer = setTimeout(() => ctrl.abort(), timeoutMs)
     try {
-      // 'no-cache' revalidates every time: an unchanged answer comes back as a 304 on its ETag.
-      const res = await fetch(opts.baseUrl + path, { headers, signal: ctrl.signal, cache: 'no-cache' })
+      // a GET revalidates every time ('no-cache': an unchanged answer comes back as a 304 on its ETag)
+      const res = await fetch(opts.baseUrl + path, { method, headers, signal: ctrl.signal, cache: method === 'GET' ? 'no-cache' : 'no-store', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
       if (!res.ok) {
         let message = `${res.status} ${res.statusText}`
         try {
-          const body = obj(await res.json())
-          if (typeof body.message === 'string') message = body.message
+          const answer = obj(await res.json())
+          if (typeof answer.message === 'string') message = answer.message
         } catch {
           // a body that is not JSON keeps the status line as the message
         }
-        throw new ApiError(res.status, path, `GET ${path} failed: ${message}`)
+        throw new ApiError(res.status, path, method === 'GET' ? `GET ${path} failed: ${message}` : message)
       }
-      return await res.json()
+      return method === 'GET' ? await res.json() : obj(await res.json().catch(() => ({})))
     } finally {
       clearTimeout(timer)
     }
   }
-
-  /** A POST with the token; an error answer throws ApiError with the API's message. */
-  async function post(path: string, body: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' }
-    const token = opts.token()
-    if (token) headers.authorization = `Bearer ${token}`
-    const ctrl = new AbortController()
-    const timer = setTimeout(() => ctrl.abort(), timeoutMs)
-    try {
-      const res = await fetch(opts.baseUrl + path, { method: 'POST', headers, body: JSON.stringify(body), signal: ctrl.signal, cache: 'no-store' })
-      const answer = obj(await res.json().catch(() => ({})))
-      if (!res.ok) throw new ApiError(res.status, path, typeof answer.message === 'string' ? answer.message : `${res.status} ${res.statusText}`)
-      return answer
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const get = (path: string) => send('GET', path)
+  const post = (path: string, body: unknown) => send('POST', path, body)
 
   return {
     /** Trades a one-time sign-in code for an API token (the code is used up). */
@@ -351,6 +338,12 @@ export function createReportClient(opts: ApiClientOptions) {
       clearTimeout(timer)
     }
   }
+  /** A file the API makes, with the name its content-disposition gives (else `fallback`). */
+  async function download(path: string, fallback: string): Promise<{ blob: Blob; fileName: string }> {
+    const res = await fetchOk(path, '*/*')
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallback
+    return { blob: await res.blob(), fileName: name }
+  }
   return {
     async report(p: ReportParams): Promise<ReportDoc> {
       return (await (await fetchOk(`/api/reports?${reportQuery(p)}`, 'application/json')).json()) as ReportDoc
@@ -359,11 +352,7 @@ export function createReportClient(opts: ApiClientOptions) {
     async plan(query: string): Promise<PlanDoc> {
       return (await (await fetchOk(`/api/planning?${query}`, 'application/json')).json()) as PlanDoc
     },
-    async planFile(query: string, format: 'csv' | 'geojson' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
-      const res = await fetchOk(`/api/planning?${query}${query ? '&' : ''}format=${format}`, '*/*')
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `plan.${format}`
-      return { blob: await res.blob(), fileName: name }
-    },
+    planFile: (query: string, format: 'csv' | 'geojson' | 'pdf') => download(`/api/planning?${query}${query ? '&' : ''}format=${format}`, `plan.${format}`),
     /** The coverage layer: per neighborhood, the part within an AP's radius (GeoJSON). */
     async planCoverage(radiusM: number): Promise<GeoJSON.FeatureCollection> {
       return (await (await fetchOk(`/api/planning/coverage?radiusM=${radiusM}`, 'application/geo+json')).json()) as GeoJSON.FeatureCollection
@@ -384,17 +373,8 @@ export function createReportClient(opts: ApiClientOptions) {
     async operations(month: string): Promise<OperationsDoc> {
       return (await (await fetchOk(`/api/reports/operations?month=${encodeURIComponent(month)}`, 'application/json')).json()) as OperationsDoc
     },
-    async operationsFile(month: string, format: 'json' | 'csv' | 'html' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
-      const res = await fetchOk(`/api/reports/operations?month=${encodeURIComponent(month)}&format=${format}`, '*/*')
-      const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `operations-${month}.${format}`
-      return { blob: await res.blob(), fileName: name }
-    },
-    async file(p: ReportParams, format: 'json' | 'csv' | 'html' | 'pdf'): Promise<{ blob: Blob; fileName: string }> {
-      const res = await fetchOk(`/api/reports?${reportQuery(p, format)}`, '*/*')
-      const cd = res.headers.get('content-disposition') ?? ''
-      const name = /filename="([^"]+)"/.exec(cd)?.[1] ?? `report.${format}`
-      return { blob: await res.blob(), fileName: name }
-    },
+    operationsFile: (month: string, format: 'json' | 'csv' | 'html' | 'pdf') => download(`/api/reports/operations?month=${encodeURIComponent(month)}&format=${format}`, `operations-${month}.${format}`),
+    file: (p: ReportParams, format: 'json' | 'csv' | 'html' | 'pdf') => download(`/api/reports?${reportQuery(p, format)}`, `report.${format}`),
     async neighborhoods(): Promise<{ id: string; name: string; served: boolean }[]> {
       const body = obj(await (await fetchOk('/api/neighborhoods?geometry=false', 'application/json')).json())
       return list(body, 'features').map((f) => {

@@ -13,6 +13,7 @@ import { DEFAULT_PLAN_CONFIG } from '../../../planning/index.ts'
 import { PUBLIC, STAFF } from '../../auth/guard.ts'
 import { CN_ERR_BAD_REQUEST, CN_ERR_TOO_MANY_EXPORTS } from '../../errors.ts'
 import { createRateWindow } from '../../rate-window.ts'
+import { citySlug, CONTENT_TYPES } from '../../../reports/render/index.ts'
 import { planAssessment } from '../../plan-assessment.ts'
 import { ErrorBody } from '../../schemas.ts'
 
@@ -22,7 +23,7 @@ const Query = Type.Object({
   to: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', maxLength: 10, 'x-message': 'must be a date YYYY-MM-DD' })),
 }, { additionalProperties: false })
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 500: ErrorBody }
-const TYPES: Record<ExportFormat | 'schema', string> = { csv: 'text/csv; charset=utf-8; header=present', geojson: 'application/geo+json', parquet: 'application/vnd.apache.parquet', schema: 'application/schema+json' }
+const TYPES: Record<ExportFormat | 'schema', string> = { csv: CONTENT_TYPES.csv, geojson: 'application/geo+json', parquet: 'application/vnd.apache.parquet', schema: 'application/schema+json' }
 
 const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
@@ -50,7 +51,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (err instanceof ExportInputError) throw new CN_ERR_BAD_REQUEST(err.message)
       throw err
     }
-    const base = `${inv.city.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${what}`
+    const base = `${citySlug(inv.city.name)}-${what}`
     reply.header('cache-control', 'no-store').type(TYPES[format])
     if (format === 'schema') return reply.header('content-disposition', `inline; filename="${base}.schema.json"`).send(schemaOf(table, 'csv'))
     return reply.header('content-disposition', `attachment; filename="${base}.${format}"`).send((await renderExport(table, format)) as never)

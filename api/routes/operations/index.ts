@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox'
 import { openIncidentStore } from '../../../incidents/store.ts'
 import { buildOperationsReport, OperationsMonthError } from '../../../operations/index.ts'
 import { renderOperations, type OperationsFormat } from '../../../operations/render.ts'
-import { CONTENT_TYPES } from '../../../reports/render/index.ts'
+import { citySlug, CONTENT_TYPES } from '../../../reports/render/index.ts'
 import { openResidentReportStore } from '../../../residents/store.ts'
 import type { Scope } from '../../auth/tokens.ts'
 import { CN_ERR_BAD_RANGE } from '../../errors.ts'
@@ -43,7 +43,7 @@ const operations: FastifyPluginAsyncTypebox = async (app) => {
     }
     const body = await renderOperations(report, format)
     reply.type(CONTENT_TYPES[format]).header('cache-control', 'no-store')
-    if (format !== 'json') reply.header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${report.city.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-operations-${report.month}.${format}"`)
+    if (format !== 'json') reply.header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${citySlug(report.city)}-operations-${report.month}.${format}"`)
     return reply.send(body as never)
   })
 }

@@ -10,6 +10,7 @@ import { Type } from '@sinclair/typebox'
 import type { Inventory } from '../../../core/inventory.ts'
 import { DEFAULT_PLAN_CONFIG, parseRadiusByModel, parseWeights, PlanInputError, rankPlan, type PlanConfig } from '../../../planning/index.ts'
 import { renderPlan, type PlanFormat } from '../../../planning/render.ts'
+import { citySlug, CONTENT_TYPES } from '../../../reports/render/index.ts'
 import { planAssessment } from '../../plan-assessment.ts'
 import type { Scope } from '../../auth/tokens.ts'
 import { CN_ERR_BAD_REQUEST } from '../../errors.ts'
@@ -64,8 +65,8 @@ const planning: FastifyPluginAsyncTypebox = async (app) => {
     const format: PlanFormat = q.format ?? 'json'
     reply.header('cache-control', 'no-store')
     if (format === 'json') return reply.type('application/json; charset=utf-8').send(plan as never)
-    const type = { csv: 'text/csv; charset=utf-8; header=present', geojson: 'application/geo+json', html: 'text/html; charset=utf-8', pdf: 'application/pdf' }[format]
-    reply.type(type).header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${plan.city.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-plan.${format}"`)
+    const type = format === 'geojson' ? 'application/geo+json' : CONTENT_TYPES[format]
+    reply.type(type).header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${citySlug(plan.city)}-plan.${format}"`)
     return reply.send((await renderPlan(plan, format, inv)) as never)
   })
 
