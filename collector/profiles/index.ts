@@ -4,7 +4,7 @@
  */
 import { GENERIC_PROFILE, GENERIC_READ_SETS } from './generic.ts'
 import type { DeviceProfile, ProfileRead } from './types.ts'
-import { VENDOR_PROFILES } from './vendors.ts'
+import { VENDOR_PROFILES } from './vendors/index.ts'
 
 export type { DeviceProfile, ProfileRead } from './types.ts'
 export { GENERIC_PROFILE } from './generic.ts'

@@ -21,7 +21,7 @@ import { smallCity, silentLog } from '../simulators/fixture.ts'
 const START = Date.parse('2026-11-20T21:00:00Z') // 16:00 in Hartford: busy APs, clients roaming
 const MIN = 60_000
 // inside the 343 s the collector assumes a Counter32 of cLApEthernetIfTable stays exact for
-// (100 Mbit/s, collector/profiles/vendors.ts); hourly polls: counter32-wraps.test.ts
+// (100 Mbit/s, collector/profiles/vendors/cisco.ts); hourly polls: counter32-wraps.test.ts
 const INTERVAL = 5 * MIN
 
 async function run(clock: ManualClock, poller: Poller, ms: number, stepMs: number) {
