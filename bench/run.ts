@@ -11,6 +11,7 @@ const BENCHES = [
   './sightings.ts',
   './planning.ts',
   './planning-page.ts',
+  './probe.ts',
 ]
 
 for (const b of BENCHES) {

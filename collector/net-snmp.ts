@@ -19,8 +19,11 @@ export interface Receiver {
 }
 export interface Session {
   trap(typeOrOid: number | string, varbinds: Varbind[], agentAddrOrOptions: unknown, cb: (err: Error | null) => void): void
+  get(oids: string[], cb: (err: Error | null, varbinds?: Varbind[]) => void): void
   getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, cb: (err: Error | null, varbinds?: (Varbind | Varbind[])[]) => void): void
   subtree(oid: string, maxRepetitions: number, feed: (varbinds: Varbind[]) => boolean | void, done: (err?: Error) => void): void
+  /** the session's UDP socket (net-snmp internals; bench/probe.ts counts the datagrams it sends) */
+  dgram?: { send: (...args: unknown[]) => void }
   close(): void
   on(ev: string, fn: (...a: unknown[]) => void): void
 }
