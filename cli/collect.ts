@@ -11,6 +11,7 @@ import { startCollector } from '../collector/index.ts'
 import { loadCollectorConfig } from '../collector/config.ts'
 import { loadUnifiSourceConfig } from '../collector/unifi/config.ts'
 import { createCredentialResolver } from '../collector/credentials.ts'
+import { formatProfileProblem, loadProfilesFromEnv, type ProfileSet } from '../collector/profiles/load.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
@@ -32,6 +33,9 @@ store is down, samples wait in $CIVICNET_DATA_DIR/spool and are replayed when it
 
 Store: INFLUX_URL, INFLUX_DB ... (see .env.example); without INFLUX_URL the embedded DuckDB
 file is used, which no other process may hold at the same time.
+Device profiles: the built-in ones plus CIVICNET_PROFILES_DIR (YAML/JSON files, docs/PROFILES.md);
+a file there with any problem stops the collector from starting (exit 2), naming the file,
+the profile and the field. Check a directory with: civicnet profiles check DIR.
 Credentials: CIVICNET_SNMP_CREDENTIALS (JSON file) or CIVICNET_SNMP_COMMUNITY_<ID>; UniFi
 controllers: CIVICNET_UNIFI_<ID>_API_KEY, or _USERNAME and _PASSWORD, or CIVICNET_UNIFI_CREDENTIALS
 (JSON file); CIVICNET_UNIFI_CA_FILE, CIVICNET_UNIFI_INTERVAL_MS ... (see .env.example).`
@@ -43,7 +47,15 @@ export const command: Command = {
     let log: Logger
     let config
     let storeConfig
+    let profiles: ProfileSet
     try {
+      // a user profile the collector cannot read is refused here, before anything starts:
+      // polling with the built-in profile instead would look like success and read other numbers
+      profiles = loadProfilesFromEnv()
+      if (profiles.problems.length > 0) {
+        console.error(`civicnet collect: refusing to start: ${profiles.problems.length} problem(s) in ${profiles.dir}:\n${profiles.problems.map((p) => `  ${formatProfileProblem(p)}`).join('\n')}`)
+        return 2
+      }
       log = createCliLogger()
       config = loadCollectorConfig(process.env, args)
       // UniFi controllers (inventory devices with an api block) are read over HTTPS beside the polls
@@ -85,8 +97,12 @@ export const command: Command = {
       state.close()
       return 0
     }
+    if (profiles.dir) {
+      const user = profiles.entries.filter((e) => e.origin.kind === 'user').map((e) => e.profile.id)
+      log.info({ dir: profiles.dir, profiles: user, overrides: profiles.overrides.map((o) => `${o.id} (${o.file})`) }, 'user device profiles loaded')
+    }
     log.info({ store: describeStore(storeConfig), shard: config.poller?.shard, intervalMs: config.poller?.intervalMs }, 'collector starting')
-    const collector = await startCollector(config, { inventory: () => state.inventory(), store, clock: wallClock, log })
+    const collector = await startCollector(config, { inventory: () => state.inventory(), store, clock: wallClock, log, profiles: profiles.profiles })
     await new Promise<void>((resolve) => {
       const done = () => resolve()
       process.once('SIGINT', done)

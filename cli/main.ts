@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   inventory: () => import('./inventory.ts'),
   simulate: () => import('./simulate.ts'),
   poll: () => import('./poll.ts'),
+  profiles: () => import('./profiles.ts'),
   collect: () => import('./collect.ts'),
   serve: () => import('./serve.ts'),
   report: () => import('./report.ts'),

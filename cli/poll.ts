@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util'
 import type { Command } from './main.ts'
 import { CollectorError, CredentialError } from '../collector/errors.ts'
 import { probeDevice } from '../collector/probe.ts'
-import type { DeviceReading } from '../collector/reading.ts'
+import { formatProfileProblem, loadProfilesFromEnv, type ProfileSet } from '../collector/profiles/load.ts'
+import type { DeviceReading, PollExplain } from '../collector/reading.ts'
 import { resolveCredential } from '../collector/snmp/credentials.ts'
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, SESSION_DEFAULTS, type AuthProtocol, type PrivProtocol, type SnmpCredential } from '../collector/snmp/session.ts'
 
@@ -25,10 +26,17 @@ const usage = `usage: civicnet poll <host[:port]> (--community C | --v3 --user U
   --timeout-ms N         wait per try (default ${SESSION_DEFAULTS.timeoutMs})
   --retries N            extra tries (default ${SESSION_DEFAULTS.retries})
   --max-repetitions N    GETBULK max-repetitions (default ${SESSION_DEFAULTS.maxRepetitions})
-  --profile ID           force a device profile instead of matching sysObjectID/sysDescr
+  --profile ID           force a device profile instead of matching sysObjectID/sysDescr/tables
+  --explain              also say which profile matched and why, which columns were walked or
+                         read by GET and how many rows each answered, which reads found nothing,
+                         and the requests each step sent (in --json: an "explain" object)
   --json                 print one JSON object (64-bit counters as decimal strings)
 
-exit status: 0 the device answered, 1 it did not (timeout, auth failure, no such host), 2 bad usage`
+Profiles: the built-in ones plus CIVICNET_PROFILES_DIR (docs/PROFILES.md); a problem in a
+file there is an error (exit 2) naming the file, the profile and the field.
+
+exit status: 0 the device answered, 1 it did not (timeout, auth failure, no such host),
+2 bad usage or a refused profile file`
 
 class UsageError extends Error {}
 
@@ -79,8 +87,14 @@ function credentialFrom(v: Record<string, string | boolean | undefined>): SnmpCr
   throw new UsageError('give --community, --v3 --user ..., or --credential REF')
 }
 
-/** The JSON form: bigint as decimal strings, no station MACs. */
-export function readingToJson(host: string, port: number, r: DeviceReading): Record<string, unknown> {
+/** Where a profile of the set came from: 'built-in' or the user file. */
+function originOf(set: ProfileSet | undefined, id: string): string {
+  const e = set?.entries.find((x) => x.profile.id === id)
+  return !e || e.origin.kind === 'built-in' ? 'built-in' : e.origin.file
+}
+
+/** The JSON form: bigint as decimal strings, no station MACs; `explain` only when the reading has one. */
+export function readingToJson(host: string, port: number, r: DeviceReading, set?: ProfileSet): Record<string, unknown> {
   return {
     host,
     port,
@@ -108,12 +122,41 @@ export function readingToJson(host: string, port: number, r: DeviceReading): Rec
     durationMs: r.durationMs,
     requests: r.requests,
     bulkFallback: r.bulkFallback,
+    ...(r.explain ? { explain: { ...r.explain, match: { ...r.explain.match, origin: originOf(set, r.profile) } } } : {}),
   }
+}
+
+function whyMatched(m: PollExplain['match']): string {
+  switch (m.by) {
+    case 'sysObjectID':
+      return `sysObjectID prefix ${m.prefix}`
+    case 'sysDescr':
+      return `sysDescr pattern /${m.pattern}/i`
+    case 'tables':
+      return `table ${m.table!.name} (${m.table!.oid}) answered: ${m.table!.answeredOid}`
+    case 'forced':
+      return '--profile (or the inventory) named it'
+    default:
+      return m.tablesProbed > 0 ? `no prefix, pattern or table of another profile (${m.tablesProbed} table columns probed)` : 'no prefix or pattern of another profile'
+  }
+}
+
+function explainTable(e: PollExplain, set: ProfileSet | undefined): string[] {
+  const out: string[] = ['explain']
+  out.push(`  matched   ${e.match.profile} (${originOf(set, e.match.profile)}) by ${whyMatched(e.match)}`)
+  if (e.match.tablesProbed > 0 && e.match.by !== 'generic') out.push(`  probed    ${e.match.tablesProbed} table columns in ${e.requests.match} GETNEXT`)
+  for (const c of e.columns) {
+    const rows = c.how === 'walk' ? `${c.rows} row${c.rows === 1 ? '' : 's'}` : `${c.rows} of ${c.asked} answered`
+    out.push(`  ${c.how === 'walk' ? 'walked' : 'get   '}    ${c.name.padEnd(52)} ${c.oid.padEnd(34)} ${rows}`)
+  }
+  for (const r of e.reads) out.push(`  read      ${r.read.padEnd(52)} ${r.warning ? `failed: ${r.warning}` : r.found === 0 ? 'found nothing' : `${r.found} found`}`)
+  out.push(`  requests  ${e.requests.system} system + ${e.requests.match} table probe + ${e.requests.reads} reads = ${e.requests.total}`)
+  return out
 }
 
 const fmt = (n: number | null) => (n === null ? '-' : n.toFixed(2))
 
-function table(host: string, port: number, r: DeviceReading): string {
+function table(host: string, port: number, r: DeviceReading, set?: ProfileSet): string {
   const out: string[] = []
   out.push(`device      ${host}:${port}  ${r.sysName || '(no sysName)'}`)
   out.push(`sysObjectID ${r.sysObjectID}`)
@@ -138,6 +181,7 @@ function table(host: string, port: number, r: DeviceReading): string {
   }
   for (const w of r.warnings) out.push(`warning     ${w}`)
   out.push(`poll        ${r.durationMs} ms, ${r.requests} requests${r.bulkFallback ? ', GETBULK mishandled: walked with GETNEXT' : ''}`)
+  if (r.explain) out.push(...explainTable(r.explain, set))
   return out.join('\n')
 }
 
@@ -165,6 +209,7 @@ export const command: Command = {
           retries: { type: 'string' },
           'max-repetitions': { type: 'string' },
           profile: { type: 'string' },
+          explain: { type: 'boolean' },
           json: { type: 'boolean' },
         },
       })
@@ -175,11 +220,17 @@ export const command: Command = {
       const timeoutMs = intOption(values['timeout-ms'], 'timeout-ms', 1)
       const retries = intOption(values.retries, 'retries', 0)
       const maxRepetitions = intOption(values['max-repetitions'], 'max-repetitions', 1)
+      const set = loadProfilesFromEnv()
+      if (set.problems.length > 0) {
+        console.error(`civicnet poll: refused: ${set.problems.length} problem(s) in ${set.dir}:\n${set.problems.map((p) => `  ${formatProfileProblem(p)}`).join('\n')}`)
+        return 2
+      }
+      for (const o of set.overrides) console.error(`civicnet poll: profile '${o.id}' from ${o.file} replaces the built-in one`)
       const reading = await probeDevice(
         { host, port, credential, ...(timeoutMs ? { timeoutMs } : {}), ...(retries !== undefined ? { retries } : {}), ...(maxRepetitions ? { maxRepetitions } : {}) },
-        values.profile ? { profileId: values.profile } : {},
+        { profiles: set.profiles, ...(values.profile ? { profileId: values.profile } : {}), ...(values.explain ? { explain: true } : {}) },
       )
-      console.log(json ? JSON.stringify(readingToJson(host, port, reading)) : table(host, port, reading))
+      console.log(json ? JSON.stringify(readingToJson(host, port, reading, set)) : table(host, port, reading, set))
       return 0
     } catch (err) {
       if (err instanceof UsageError || err instanceof CredentialError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {

@@ -12,7 +12,9 @@ import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { MetricStore } from '../store/types.ts'
+import { counter32Ceilings, createCounterTracker } from './counters.ts'
 import { createCredentialResolver, type CredentialResolver } from './credentials.ts'
+import { PROFILES, type DeviceProfile } from './profiles/index.ts'
 import { createMacHasher, type MacHasher } from './privacy.ts'
 import { createSightingTracker } from './sightings.ts'
 import { createUnifiSource, isApiController, type UnifiSource, type UnifiSourceConfig, type UnifiSourceStats } from './unifi/source.ts'
@@ -49,6 +51,12 @@ export interface CollectorDeps {
   log: Logger
   /** collector/probe.ts's probeDevice (the default) */
   probe?: ProbeFn
+  /**
+   * the device profiles to match and read with, and whose Counter32 ceilings the counters
+   * use: collector/profiles/load.ts's set (built-in plus CIVICNET_PROFILES_DIR), loaded by
+   * the entry point; default: the built-in profiles
+   */
+  profiles?: readonly DeviceProfile[]
   /** full replacement of device -> reading (tests, benchmarks) */
   poll?: PollFn
   /** credential id -> SNMP credential (default: from the environment, see credentials.ts) */
@@ -127,11 +135,11 @@ function sharedMacHasher(inventory: Inventory | (() => Inventory), config: Polle
 }
 
 /** Adapts probeDevice to the poller: inventory device + credential reference -> SNMP target. */
-export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver): PollFn {
+export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver, profiles?: readonly DeviceProfile[]): PollFn {
   return (device: Device, options) =>
     probe(
       { host: device.mgmt.host, port: device.mgmt.port, credential: normalizeCredential(credentials(device.credential)), timeoutMs: options.timeoutMs, retries: options.retries },
-      device.profile ? { profileId: device.profile } : {},
+      { ...(device.profile ? { profileId: device.profile } : {}), ...(profiles ? { profiles } : {}) },
     )
 }
 
@@ -144,7 +152,8 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
   const log = deps.log
   const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
   const events = createEventWriter(config.events ?? {}, { store: deps.store, log: log.child({ part: 'events' }) })
-  const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver())
+  const profiles = deps.profiles ?? PROFILES
+  const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver(), profiles)
   const macHasher = sharedMacHasher(deps.inventory, config.poller ?? {})
   const sightings = createSightingTracker()
   const poller = createPoller(config.poller ?? {}, {
@@ -157,6 +166,8 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
     events,
     macHasher,
     sightings,
+    // the Counter32 rule's ceilings come from the same profiles the polls read with
+    counters: createCounterTracker({ counter32Ceilings: counter32Ceilings(profiles) }),
   })
   const unifi =
     config.unifi === false

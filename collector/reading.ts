@@ -9,6 +9,7 @@ import { profileReads } from './profiles/index.ts'
 import type {
   ApsRead,
   BreakdownKind,
+  ClientsRowCountByRead,
   ClientsTableRead,
   Column,
   DeviceProfile,
@@ -36,7 +37,8 @@ export interface OpticsReading {
   txDbm: number | null
 }
 
-export type OperStatus = 'up' | 'down' | 'testing' | 'unknown' | 'dormant' | 'notPresent' | 'lowerLayerDown'
+import type { OperStatus } from './profiles/types.ts'
+export type { OperStatus }
 
 export interface InterfaceReading {
   ifIndex: number
@@ -79,7 +81,7 @@ export interface DeviceReading {
   /** profile id */
   profile: string
   /** how the profile was chosen */
-  profileMatchedBy: 'sysObjectID' | 'sysDescr' | 'generic' | 'forced'
+  profileMatchedBy: 'sysObjectID' | 'sysDescr' | 'tables' | 'generic' | 'forced'
   clients: { total: number | null; breakdown: ClientBreakdown[] }
   optics: OpticsReading[]
   interfaces: InterfaceReading[]
@@ -93,6 +95,46 @@ export interface DeviceReading {
   /** SNMP requests sent, and whether this agent needed the GETNEXT fallback */
   requests: number
   bulkFallback: boolean
+  /** how the poll went, read by read: only when asked for (`civicnet poll --explain`) */
+  explain?: PollExplain
+}
+
+/** One column the poll fetched: walked whole, or read by GET at some rows (or as a scalar). */
+export interface ColumnTrace {
+  oid: string
+  name: string
+  how: 'walk' | 'get'
+  /** instances the agent answered (rows of a walk; values a GET found) */
+  rows: number
+  /** by GET: instances asked */
+  asked?: number
+}
+
+/** One read of the profile and how much it gave (0: found nothing). */
+export interface ReadTrace {
+  read: string
+  /** entries it gave: breakdown rows, optics ports, interfaces, APs, stations, a total (1) */
+  found: number
+  /** the agent's error, when the read failed and became a warning */
+  warning?: string
+}
+
+/** What `--explain` shows: why this profile, what was fetched, what found nothing, what it cost. */
+export interface PollExplain {
+  match: {
+    profile: string
+    by: DeviceReading['profileMatchedBy']
+    prefix?: string
+    pattern?: string
+    table?: { oid: string; name: string; answeredOid: string }
+    /** columns asked in the table probe (0: none was sent) */
+    tablesProbed: number
+  }
+  /** in the order first fetched */
+  columns: ColumnTrace[]
+  reads: ReadTrace[]
+  /** SNMP requests: the system group, the table probe, the profile's reads */
+  requests: { system: number; match: number; reads: number; total: number }
 }
 
 /** The readings a profile yields, before identity is added. */
@@ -100,18 +142,34 @@ export type ProfileResult = Pick<DeviceReading, 'clients' | 'optics' | 'interfac
 
 type Rows = Map<string, SnmpVarbind>
 
-/** Walk/GET cache for one poll: each column is walked once however many reads use it. */
+/**
+ * Walk/GET cache for one poll: each column is walked once however many reads use it. With a
+ * `trace` (--explain) it records every column fetched and how many instances answered;
+ * without one it records nothing.
+ */
 class Fetcher {
   private readonly walks = new Map<string, Promise<Rows>>()
   private readonly gets = new Map<string, Map<string, SnmpVarbind | undefined>>()
-  constructor(private readonly session: SnmpSession) {}
+  constructor(
+    private readonly session: SnmpSession,
+    private readonly trace: ColumnTrace[] | null = null,
+  ) {}
+
+  private traced(col: Column, how: 'walk' | 'get'): ColumnTrace | null {
+    if (!this.trace) return null
+    let t = this.trace.find((x) => x.oid === col.oid && x.how === how)
+    if (!t) this.trace.push((t = how === 'walk' ? { oid: col.oid, name: col.name, how, rows: 0 } : { oid: col.oid, name: col.name, how, rows: 0, asked: 0 }))
+    return t
+  }
 
   column(col: Column): Promise<Rows> {
     let p = this.walks.get(col.oid)
     if (!p) {
+      const t = this.traced(col, 'walk')
       p = this.session.walk(col.oid).then((vbs) => {
         const rows: Rows = new Map()
         for (const vb of vbs) if (inSubtree(col.oid, vb.oid)) rows.set(indexOf(col.oid, vb.oid), vb)
+        if (t) t.rows = rows.size
         return rows
       })
       this.walks.set(col.oid, p)
@@ -131,18 +189,27 @@ class Fetcher {
     if (!cache) this.gets.set(col.oid, (cache = new Map()))
     const missing = wanted.filter((i) => !cache.has(i))
     if (missing.length > 0) {
+      const t = this.traced(col, 'get')
       const vbs = await this.session.get(missing.map((i) => `${col.oid}.${i}`))
       missing.forEach((i, n) => {
         const vb = vbs[n]
         cache.set(i, vb && vb.value !== null ? vb : undefined)
+        if (t && vb && vb.value !== null) t.rows++
       })
+      if (t) t.asked! += missing.length
     }
     return new Map(wanted.map((i) => [i, cache.get(i)]))
   }
 
   async scalar(col: Column): Promise<SnmpVarbind | undefined> {
+    const t = this.traced(col, 'get')
     const [vb] = await this.session.get([col.oid])
-    return vb && vb.value !== null ? vb : undefined
+    const found = vb && vb.value !== null ? vb : undefined
+    if (t) {
+      t.asked! += 1
+      if (found) t.rows++
+    }
+    return found
   }
 }
 
@@ -157,9 +224,12 @@ const OPER_STATUS: Record<number, OperStatus> = {
 }
 
 /** SensorDataScale (ENTITY-SENSOR-MIB) -> power of ten */
-const SCALE_EXP: Record<number, number> = { 1: -24, 2: -21, 3: -18, 4: -15, 5: -12, 6: -9, 7: -6, 8: -3, 9: 0, 10: 3, 11: 6, 12: 9, 13: 12, 14: 18, 15: 15, 16: 21, 17: 24 }
+// yocto(1) 10^-24 .. units(9) .. yotta(17) 10^24, one power of 1000 per step (RFC 3433 names
+// 14 and 15 'exa' and 'peta' but its comments, and the order, give them 10^15 and 10^18)
+const SCALE_EXP: Record<number, number> = { 1: -24, 2: -21, 3: -18, 4: -15, 5: -12, 6: -9, 7: -6, 8: -3, 9: 0, 10: 3, 11: 6, 12: 9, 13: 12, 14: 15, 15: 18, 16: 21, 17: 24 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6
 
 /** The OID index form of a value used as a key into another table (a MAC, an integer, text). */
 function valueAsIndex(vb: SnmpVarbind | undefined): string | null {
@@ -177,7 +247,8 @@ async function resolveNames(f: Fetcher, src: NameSource, indexes: string[]): Pro
   if ('index' in src) {
     for (const i of indexes) {
       const key = slice(i)
-      const base = src.format === 'mac' ? (indexToMac(key) ?? key) : key
+      const arcs = key.split('.')
+      const base = src.format === 'mac' ? (indexToMac(key) ?? key) : src.format === 'text' ? (indexToText(key) ?? key) : src.template ? src.template.replace(/\{(\d+)\}/g, (_, n: string) => arcs[Number(n)] ?? '') : key
       out.set(i, (src.prefix ?? '') + mapped(base))
     }
     return out
@@ -196,7 +267,8 @@ async function resolveNames(f: Fetcher, src: NameSource, indexes: string[]): Pro
     const vb = k ? names.get(k) : undefined
     let text = !vb ? null : vb.type === 'octets' ? asText(vb) : typeof vb.value === 'number' ? String(vb.value) : asText(vb)
     if (text !== null && strip) text = text.replace(strip, ' ').replace(/\s+/g, ' ').trim()
-    out.set(i, mapped(text))
+    const name = mapped(text)
+    out.set(i, name !== null && src.append ? name + src.append.text + sliceIndex(i, src.append.indexSlice[0], src.append.indexSlice[1]) : name)
   }
   return out
 }
@@ -206,17 +278,49 @@ function clientCount(vb: SnmpVarbind | undefined): number | null {
   return n !== null && Number.isInteger(n) && n >= 0 ? n : null
 }
 
+/** Station rows counted by the text of one column; `listed` names start at 0. */
+async function readClientsRowCountBy(f: Fetcher, r: ClientsRowCountByRead): Promise<ClientBreakdown[]> {
+  const [rows, listed] = await Promise.all([f.column(r.by), r.listed ? f.column(r.listed) : Promise.resolve(new Map() as Rows)])
+  const skip = r.skipPattern ? new RegExp(r.skipPattern, 'i') : null
+  const counts = new Map<string, number>()
+  for (const vb of listed.values()) {
+    const name = asText(vb)
+    if (name !== null && !skip?.test(name) && !counts.has(name)) counts.set(name, 0)
+  }
+  for (const vb of rows.values()) {
+    const name = asText(vb)
+    if (name !== null && !skip?.test(name)) counts.set(name, (counts.get(name) ?? 0) + 1)
+  }
+  return [...counts].map(([name, value]) => ({ kind: r.kind, name, value }))
+}
+
+/** An OCTET STRING row index (length arc then bytes, or IMPLIED: bytes only) as UTF-8 text; null when it is not one. */
+function indexToText(index: string): string | null {
+  const arcs = index.split('.').map(Number)
+  if (arcs.length === 0 || arcs.some((a) => !Number.isInteger(a) || a < 0 || a > 255)) return null
+  const bytes = arcs[0] === arcs.length - 1 ? arcs.slice(1) : arcs
+  return Buffer.from(bytes).toString('utf8')
+}
+
 async function readClientsTable(f: Fetcher, r: ClientsTableRead): Promise<ClientBreakdown[]> {
-  const rows = await f.column(r.value)
-  const indexes = [...rows.keys()]
+  const columns = await Promise.all([r.value, ...(r.addValues ?? [])].map((c) => f.column(c)))
+  const indexes = [...new Set(columns.flatMap((rows) => [...rows.keys()]))]
   if (indexes.length === 0) return []
   const names = await resolveNames(f, r.name, indexes)
+  const only = r.namePattern !== undefined ? new RegExp(r.namePattern, 'i') : null
   const out: ClientBreakdown[] = []
   const byName = new Map<string, ClientBreakdown>()
   for (const i of indexes) {
-    const value = clientCount(rows.get(i))
-    if (value === null) continue
-    const name = names.get(i) ?? `#${i}`
+    // addValues: the row's count is the sum of its columns that answer
+    const counts = columns.map((rows) => clientCount(rows.get(i))).filter((n): n is number => n !== null)
+    if (counts.length === 0) continue
+    const value = counts.reduce((a, b) => a + b, 0)
+    let name = names.get(i) ?? `#${i}`
+    if (only) {
+      const m = only.exec(name)
+      if (!m) continue
+      if (m[1] !== undefined) name = m[1]
+    }
     if (r.aggregate === 'sum') {
       const e = byName.get(name)
       if (e) e.value += value
@@ -236,76 +340,225 @@ function toDbm(raw: SnmpVarbind | undefined, unit: PowerUnit, divisor: number, n
   if (!raw) return null
   if (unit === 'dBm-text') {
     const t = asText(raw)
-    const m = t ? /(-?\d+(?:\.\d+)?)/.exec(t) : null
-    return m ? round3(Number(m[1]) / divisor) : null
+    // the number marked dBm where the text has several ('0.03 mW (-14.61 dBm)'), else the first
+    const m = t ? (/(-?\d+(?:\.\d+)?)\s*dBm/i.exec(t) ?? /(-?\d+(?:\.\d+)?)/.exec(t)) : null
+    return m ? round6(Number(m[1]) / divisor) : null
   }
   const n = asNumber(raw)
   if (n === null || nullValues.includes(n)) return null
   const v = n / divisor
-  if (unit === 'dBm') return round3(v)
-  if (unit === 'mW') return v > 0 ? round3(10 * Math.log10(v)) : null
-  return v > 0 ? round3(10 * Math.log10(v / 1000)) : null // uW
+  // six decimals here too: a device's -2.974833 dBm (Dell DNOS) rounded to three reads
+  // -2.975 and then shows as -2.98 where LibreNMS says -2.97
+  if (unit === 'dBm') return round6(v)
+  // a logarithm keeps six decimals: rounded to three, -5.73489 dBm would read -5.735 and
+  // then show as -5.74 where the device's own display (and LibreNMS) says -5.73
+  if (unit === 'mW') return v > 0 ? round6(10 * Math.log10(v)) : null
+  return v > 0 ? round6(10 * Math.log10(v / 1000)) : null // uW
+}
+
+/**
+ * The rx and tx rows of an optics read keyed by the port's index: with `lastArc`, only rows
+ * ending in that arc, the arc cut off. Rows whose value is outside `validRange` are left out
+ * of the values but still name their port.
+ */
+async function opticsRows(f: Fetcher, r: OpticsTableRead): Promise<{ rx: Rows; tx: Rows; indexes: string[] }> {
+  const indexes = new Set<string>()
+  const rows = async (col: Column | undefined, arc: string | undefined): Promise<Rows> => {
+    const out: Rows = new Map()
+    if (!col) return out
+    for (const [i, vb] of await f.column(col)) {
+      let key = i
+      if (arc !== undefined) {
+        const at = i.lastIndexOf('.')
+        if (at < 0 || i.slice(at + 1) !== arc) continue
+        key = i.slice(0, at)
+      }
+      indexes.add(key)
+      const n = r.validRange ? asNumber(vb) : null
+      if (n !== null && ((r.validRange!.min !== undefined && n < r.validRange!.min) || (r.validRange!.max !== undefined && n > r.validRange!.max))) continue
+      out.set(key, vb)
+    }
+    return out
+  }
+  const [rx, tx] = await Promise.all([rows(r.rx, r.lastArc?.rx), rows(r.tx, r.lastArc?.tx)])
+  return { rx, tx, indexes: [...indexes] }
+}
+
+/** `merge` reads: fill the directions earlier reads left null for their ports, add the other ports */
+function mergeOptics(into: OpticsReading[], more: OpticsReading[]): void {
+  for (const o of more) {
+    const e = into.find((x) => x.port === o.port)
+    if (!e) into.push(o)
+    else {
+      if (e.rxDbm === null) e.rxDbm = o.rxDbm
+      if (e.txDbm === null) e.txDbm = o.txDbm
+    }
+  }
 }
 
 async function readOpticsTable(f: Fetcher, r: OpticsTableRead): Promise<OpticsReading[]> {
-  const [rx, tx] = await Promise.all([r.rx ? f.column(r.rx) : new Map() as Rows, r.tx ? f.column(r.tx) : new Map() as Rows])
-  const indexes = [...new Set([...rx.keys(), ...tx.keys()])]
+  const { rx, tx, indexes } = await opticsRows(f, r)
   if (indexes.length === 0) return []
   const names = await resolveNames(f, r.port, indexes)
   const absent = r.absentWhen ? await f.lookup(r.absentWhen.column, indexes) : null
+  const only = r.onlyWhen ? await f.lookup(r.onlyWhen.column, indexes) : null
   const divisor = r.divisor ?? 1
   const nulls = r.nullValues ?? []
-  return indexes.map((i) => {
-    const off = absent !== null && asNumber(absent.get(i)) === r.absentWhen!.equals
+  const out = indexes.map((i) => {
+    const both = r.absentWhenBoth
+    const off =
+      (absent !== null && asNumber(absent.get(i)) === r.absentWhen!.equals) ||
+      (only !== null && !r.onlyWhen!.equals.includes(asNumber(only.get(i)) ?? NaN)) ||
+      (both !== undefined && asNumber(rx.get(i)) === both && asNumber(tx.get(i)) === both)
     return {
       port: names.get(i) ?? `#${i}`,
       rxDbm: off ? null : toDbm(rx.get(i), r.unit, divisor, nulls),
       txDbm: off ? null : toDbm(tx.get(i), r.unit, divisor, nulls),
     }
   })
+  return r.lane ? laneReadings(out, indexes.map((i) => sliceIndex(i, r.lane!.indexSlice[0], r.lane!.indexSlice[1]))) : out
 }
 
+/** `lane` reads: a port with one lane row reads as the port, one with several as '<port> Lane <n>' each */
+function laneReadings(rows: OpticsReading[], lanes: string[]): OpticsReading[] {
+  const count = new Map<string, number>()
+  for (const o of rows) count.set(o.port, (count.get(o.port) ?? 0) + 1)
+  return rows.map((o, n) => (count.get(o.port)! > 1 ? { ...o, port: `${o.port} Lane ${lanes[n]}` } : o))
+}
+
+/** RFC 3433 EntitySensorPrecision: 1..9 fractional digits; 0 and -8..-1 (accurate digits) shift nothing */
+function sensorPrecision(vb: SnmpVarbind | undefined): number {
+  const p = asNumber(vb)
+  return p !== null && Number.isInteger(p) && p > 0 && p <= 9 ? p : 0
+}
+
+/** PHP ucwords for words of letters only: 'subslot 0/0 transceiver 0' -> 'Subslot 0/0 Transceiver 0' */
+function capitalizeLetterWords(s: string): string {
+  return s.replace(/(^|\s)([a-z])([a-z]*)(?=\s|$)/g, (_m, sp: string, c: string, rest: string) => sp + c.toUpperCase() + rest)
+}
+
+/**
+ * Transceiver power from entity sensors. A sensor is optics when its type is dBm or watts
+ * (or a `dbmWhenNamed` type with a matching name) and its name says receive or transmit; its
+ * name is entPhysicalName, or entPhysicalDescr where the name is empty. The port is that name
+ * with the direction and power words (and a lane) removed, or the containing entity's name
+ * where nothing is left. A value becomes dBm through SensorDataScale and precision (watts:
+ * 10*log10(mW)); a status other than ok(1), a `nullValues` raw value, or 0 W or less is no
+ * reading (null), never a number.
+ */
 async function readEntitySensorOptics(f: Fetcher, r: EntitySensorOpticsRead): Promise<OpticsReading[]> {
   const types = await f.column(r.sensorType)
-  const idx = [...types.entries()].filter(([, vb]) => {
+  const namedTypes = r.dbmWhenNamed?.types ?? []
+  const typeOf = new Map<string, number>()
+  for (const [i, vb] of types) {
     const t = asNumber(vb)
-    return t !== null && (r.dbmTypes.includes(t) || r.wattTypes.includes(t))
-  })
-  if (idx.length === 0) return []
-  const indexes = idx.map(([i]) => i)
-  const [scale, precision, value, status, names] = await Promise.all([
+    if (t !== null && (r.dbmTypes.includes(t) || r.wattTypes.includes(t) || namedTypes.includes(t))) typeOf.set(i, t)
+  }
+  if (typeOf.size === 0) return []
+  const candidates = [...typeOf.keys()]
+  const entNames = await f.lookup(r.entityName, candidates)
+  const nameOf = new Map<string, string>(candidates.map((i) => [i, asText(entNames.get(i)) ?? '']))
+  const unnamed = candidates.filter((i) => nameOf.get(i) === '')
+  if (r.entityDescr && unnamed.length > 0) {
+    const descrs = await f.lookup(r.entityDescr, unnamed)
+    for (const i of unnamed) nameOf.set(i, asText(descrs.get(i)) ?? '')
+  }
+  const rxRe = new RegExp(r.rxPattern, 'i')
+  const txRe = new RegExp(r.txPattern, 'i')
+  const nameRe = r.namePattern ? new RegExp(r.namePattern, 'i') : null
+  const namedRe = r.dbmWhenNamed ? new RegExp(r.dbmWhenNamed.pattern, 'i') : null
+  const laneRe = r.lanePattern ? new RegExp(r.lanePattern, 'i') : null
+  const stripRe = new RegExp(r.portStripPattern, 'gi')
+  const portText = (s: string) => {
+    const p = s.replace(stripRe, ' ').replace(/\s+/g, ' ').trim().replace(/^[\s\-:,]+|[\s\-:,]+$/g, '')
+    return r.capitalizeWords ? capitalizeLetterWords(p) : p
+  }
+
+  interface Sensor { i: string; dir: 'rxDbm' | 'txDbm'; port: string; lane: string | null; dbm: boolean }
+  const sensors: Sensor[] = []
+  for (const i of candidates) {
+    const name = nameOf.get(i)!
+    const t = typeOf.get(i)!
+    if (nameRe && !nameRe.test(name)) continue
+    const isDbm = r.dbmTypes.includes(t)
+    if (!isDbm && !r.wattTypes.includes(t) && !namedRe?.test(name)) continue
+    const dir = rxRe.test(name) ? 'rxDbm' : txRe.test(name) ? 'txDbm' : null
+    if (!dir) continue
+    const lm = laneRe ? laneRe.exec(name) : null
+    const lane = lm ? (lm[1] ?? '') : null
+    sensors.push({ i, dir, port: portText(lm ? name.replace(laneRe!, ' ') : name), lane, dbm: isDbm || !r.wattTypes.includes(t) })
+  }
+  if (sensors.length === 0) return []
+  const portless = sensors.filter((s) => s.port === '')
+  if (r.containedIn && portless.length > 0) {
+    const parents = await f.lookup(r.containedIn, portless.map((s) => s.i))
+    const parentOf = new Map(portless.map((s) => [s.i, valueAsIndex(parents.get(s.i))]))
+    const pidx = [...new Set([...parentOf.values()].filter((p): p is string => p !== null && p !== '0'))]
+    const pNames = await f.lookup(r.entityName, pidx)
+    const pDescrs = r.entityDescr ? await f.lookup(r.entityDescr, pidx) : null
+    for (const s of portless) {
+      const p = parentOf.get(s.i)
+      if (!p) continue
+      s.port = portText(asText(pNames.get(p)) || asText(pDescrs?.get(p)) || '')
+    }
+  }
+  const indexes = sensors.map((s) => s.i)
+  const [scale, precision, value, status] = await Promise.all([
     f.lookup(r.scale, indexes),
     f.lookup(r.precision, indexes),
     f.lookup(r.value, indexes),
     r.status ? f.lookup(r.status, indexes) : Promise.resolve(null),
-    f.lookup(r.entityName, indexes),
   ])
-  const rxRe = new RegExp(r.rxPattern, 'i')
-  const txRe = new RegExp(r.txPattern, 'i')
-  const strip = new RegExp(r.portStripPattern, 'gi')
-  const ports = new Map<string, OpticsReading>()
-  for (const i of indexes) {
-    const name = asText(names.get(i)) ?? ''
-    const dir = rxRe.test(name) ? 'rx' : txRe.test(name) ? 'tx' : null
-    if (!dir) continue
-    const port = name.replace(strip, ' ').replace(/\s+/g, ' ').trim() || `#${i}`
-    let e = ports.get(port)
-    if (!e) ports.set(port, (e = { port, rxDbm: null, txDbm: null }))
-    const raw = asNumber(value.get(i))
+  const nulls = r.nullValues ?? []
+  const dbmOf = (s: Sensor): number | null => {
+    const raw = asNumber(value.get(s.i))
     // ok(1); unavailable(2) and nonoperational(3) mean no reading. Agents that leave the
     // status column out (the 2960X recording) are taken at their value.
-    const st = status ? asNumber(status.get(i)) : null
-    const ok = st === null || st === 1
-    if (raw === null || !ok) continue
-    const exp = SCALE_EXP[asNumber(scale.get(i)) ?? 9] ?? 0
-    const prec = asNumber(precision.get(i)) ?? 0
-    const v = raw * 10 ** exp / 10 ** prec
-    const t = asNumber(types.get(i))!
-    const dbm = r.dbmTypes.includes(t) ? v : v > 0 ? 10 * Math.log10(v * 1000) : null
-    if (dbm === null) continue
-    e[dir === 'rx' ? 'rxDbm' : 'txDbm'] = round3(dbm)
+    const st = status ? asNumber(status.get(s.i)) : null
+    if (raw === null || nulls.includes(raw) || (st !== null && st !== 1)) return null
+    const exp = SCALE_EXP[asNumber(scale.get(s.i)) ?? 9] ?? 0
+    const v = (raw * 10 ** exp) / 10 ** sensorPrecision(precision.get(s.i))
+    // watts: a 0 W (or negative) reading is no light, which has no dBm. Six decimals, so a
+    // value (or its logarithm) is not rounded twice on the way to a display's two
+    const dbm = s.dbm ? v : v > 0 ? 10 * Math.log10(v * 1000) : null
+    return dbm === null ? null : round6(dbm)
   }
-  return [...ports.values()]
+
+  // per port and direction: the port-level sensor, else its lanes
+  type Slot = { level: Sensor | null; lanes: Map<string, Sensor> }
+  const byPort = new Map<string, Record<'rxDbm' | 'txDbm', Slot>>()
+  for (const s of sensors) {
+    const port = s.port || `#${s.i}`
+    let e = byPort.get(port)
+    if (!e) byPort.set(port, (e = { rxDbm: { level: null, lanes: new Map() }, txDbm: { level: null, lanes: new Map() } }))
+    const slot = e[s.dir]
+    if (s.lane === null) slot.level ??= s
+    else if (!slot.lanes.has(s.lane)) slot.lanes.set(s.lane, s)
+  }
+  const out: OpticsReading[] = []
+  for (const [port, dirs] of byPort) {
+    const base: OpticsReading = { port, rxDbm: null, txDbm: null }
+    const laneEntries = new Map<string, OpticsReading>()
+    let baseUsed = false
+    for (const dir of ['rxDbm', 'txDbm'] as const) {
+      const slot = dirs[dir]
+      const one = slot.level ?? (slot.lanes.size === 1 ? [...slot.lanes.values()][0]! : null)
+      if (one) {
+        base[dir] = dbmOf(one)
+        baseUsed = true
+        continue
+      }
+      for (const [lane, s] of slot.lanes) {
+        const name = `${port} Lane ${lane}`
+        let le = laneEntries.get(name)
+        if (!le) laneEntries.set(name, (le = { port: name, rxDbm: null, txDbm: null }))
+        le[dir] = dbmOf(s)
+      }
+    }
+    if (baseUsed || laneEntries.size === 0) out.push(base)
+    out.push(...laneEntries.values())
+  }
+  return out
 }
 
 async function firstNonEmpty(f: Fetcher, cols: Column[]): Promise<Rows> {
@@ -316,15 +569,27 @@ async function firstNonEmpty(f: Fetcher, cols: Column[]): Promise<Rows> {
   return new Map()
 }
 
+/** A vendor interface table's rows keyed by the ifIndex they stand for (`ifIndexSlice`, `ifIndexOffset`). */
+function byIfIndex(r: InterfacesRead, rows: Rows): Rows {
+  if (!r.ifIndexSlice && !r.ifIndexOffset) return rows
+  const out: Rows = new Map()
+  for (const [i, vb] of rows) {
+    const key = r.ifIndexSlice ? sliceIndex(i, r.ifIndexSlice[0], r.ifIndexSlice[1]) : i
+    out.set(/^\d+$/.test(key) ? String(Number(key) + (r.ifIndexOffset ?? 0)) : key, vb)
+  }
+  return out
+}
+
 async function readInterfaces(f: Fetcher, r: InterfacesRead): Promise<InterfaceReading[]> {
-  const [names, status] = await Promise.all([firstNonEmpty(f, r.name), f.column(r.operStatus)])
-  const hcIn = await f.column(r.inOctets[0]!)
-  const hcOut = await f.column(r.outOctets[0]!)
+  const col = async (c: Column) => byIfIndex(r, await f.column(c))
+  const [names, status] = await Promise.all([firstNonEmpty(f, r.name).then((rows) => byIfIndex(r, rows)), col(r.operStatus)])
+  const hcIn = await col(r.inOctets[0]!)
+  const hcOut = await col(r.outOctets[0]!)
   const indexes = [...new Set([...names.keys(), ...status.keys(), ...hcIn.keys()])].filter((i) => /^\d+$/.test(i))
   // 32-bit counters only for rows the 64-bit columns lack
   const needLow = indexes.some((i) => !hcIn.has(i) || !hcOut.has(i))
-  const lowIn = needLow && r.inOctets[1] ? await f.column(r.inOctets[1]) : new Map() as Rows
-  const lowOut = needLow && r.outOctets[1] ? await f.column(r.outOctets[1]) : new Map() as Rows
+  const lowIn = needLow && r.inOctets[1] ? await col(r.inOctets[1]) : new Map() as Rows
+  const lowOut = needLow && r.outOctets[1] ? await col(r.outOctets[1]) : new Map() as Rows
   const all = [...new Set([...indexes, ...lowIn.keys()])].filter((i) => /^\d+$/.test(i))
   all.sort((a, b) => Number(a) - Number(b))
   return all.map((i) => {
@@ -335,7 +600,7 @@ async function readInterfaces(f: Fetcher, r: InterfacesRead): Promise<InterfaceR
     return {
       ifIndex: Number(i),
       name: asText(names.get(i)) ?? `if${i}`,
-      operStatus: st !== null ? (OPER_STATUS[st] ?? null) : null,
+      operStatus: st === null ? null : r.operStatusMap ? (r.operStatusMap[String(st)] ?? null) : (OPER_STATUS[st] ?? null),
       inOctets,
       outOctets,
       counter32: !hc && (inOctets !== null || outOctets !== null),
@@ -458,19 +723,28 @@ async function readStations(f: Fetcher, r: StationsRead): Promise<StationReading
  * becomes a warning and the others go on; a timeout, auth or reachability failure stops the
  * poll, because the device as a whole is not answering.
  */
-export async function readProfile(session: SnmpSession, profile: DeviceProfile): Promise<ProfileResult> {
-  const f = new Fetcher(session)
+export async function readProfile(
+  session: SnmpSession,
+  profile: DeviceProfile,
+  options: { explain?: boolean } = {},
+): Promise<ProfileResult & { explain?: Pick<PollExplain, 'columns' | 'reads'> }> {
+  const explain: Pick<PollExplain, 'columns' | 'reads'> | null = options.explain ? { columns: [], reads: [] } : null
+  const f = new Fetcher(session, explain?.columns ?? null)
   const result: ProfileResult = { clients: { total: null, breakdown: [] }, optics: [], interfaces: [], warnings: [] }
+  const reads = profileReads(profile)
   const totals: Array<() => Promise<number | null>> = []
   const attempt = async (what: string, fn: () => Promise<void>) => {
+    const before = explain ? resultSize(result) : 0
     try {
       await fn()
+      explain?.reads.push({ read: what, found: resultSize(result) - before })
     } catch (err) {
       if (err instanceof CollectorError && !(err instanceof SnmpProtocolError)) throw err
       result.warnings.push(`${what}: ${(err as Error).message}`)
+      explain?.reads.push({ read: what, found: 0, warning: (err as Error).message })
     }
   }
-  for (const r of profileReads(profile)) {
+  for (const r of reads) {
     switch (r.type) {
       case 'clients':
         await attempt(`clients ${r.kind} (${r.value.name})`, async () => {
@@ -479,15 +753,23 @@ export async function readProfile(session: SnmpSession, profile: DeviceProfile):
         break
       case 'clients-total':
         if ('scalar' in r) totals.push(async () => clientCount(await f.scalar(r.scalar)))
+        else if ('countOf' in r) totals.push(async () => (await f.column(r.countOf)).size)
         else
           totals.push(async () => {
             const parts = result.clients.breakdown.filter((b) => b.kind === r.sumOf)
             return parts.length ? parts.reduce((a, b) => a + b.value, 0) : null
           })
         break
+      case 'clients-count':
+        await attempt(`clients ${r.kind} (${r.by.name} rows)`, async () => {
+          result.clients.breakdown.push(...(await readClientsRowCountBy(f, r)))
+        })
+        break
       case 'optics':
         await attempt(`optics (${(r.rx ?? r.tx)?.name})`, async () => {
-          result.optics.push(...(await readOpticsTable(f, r)))
+          const rows = await readOpticsTable(f, r)
+          if (r.merge) mergeOptics(result.optics, rows)
+          else result.optics.push(...rows)
         })
         break
       case 'optics-entity-sensor':
@@ -497,7 +779,12 @@ export async function readProfile(session: SnmpSession, profile: DeviceProfile):
         break
       case 'interfaces':
         await attempt('interfaces (IF-MIB)', async () => {
-          result.interfaces = await readInterfaces(f, r)
+          const rows = await readInterfaces(f, r)
+          if (!r.merge) result.interfaces = rows
+          else {
+            const listed = new Set(result.interfaces.map((x) => x.ifIndex))
+            result.interfaces = [...result.interfaces, ...rows.filter((x) => !listed.has(x.ifIndex))].sort((a, b) => a.ifIndex - b.ifIndex)
+          }
         })
         break
       case 'host-resources':
@@ -523,15 +810,31 @@ export async function readProfile(session: SnmpSession, profile: DeviceProfile):
     }
   }
   // the first total that the device answers wins (a scalar may be absent on some firmware)
-  for (const t of totals) {
+  const totalReads = reads.filter((r) => r.type === 'clients-total')
+  for (const [n, t] of totals.entries()) {
     let v: number | null = null
     await attempt('clients total', async () => {
       v = await t()
     })
+    if (explain) Object.assign(explain.reads.at(-1)!, { read: `clients total (${readSubject(totalReads[n])})`, found: v === null ? 0 : 1 })
     if (v !== null) {
       result.clients.total = v
       break
     }
   }
-  return result
+  return explain ? { ...result, explain } : result
+}
+
+/** Entries a result holds, to tell what one read added (--explain only). */
+function resultSize(r: ProfileResult): number {
+  const system = r.system ? (r.system.cpuLoadPct !== null ? 1 : 0) + (r.system.memUsedPct !== null ? 1 : 0) : 0
+  return r.clients.breakdown.length + r.optics.length + r.interfaces.length + (r.aps?.length ?? 0) + (r.stations?.length ?? 0) + system
+}
+
+/** What a total is read from: its first column's MIB name, or 'sum of ssid'. */
+function readSubject(r: object | undefined): string {
+  if (!r) return '?'
+  if ('sumOf' in r) return `sum of ${String(r.sumOf)}`
+  for (const v of Object.values(r)) if (v && typeof v === 'object' && typeof (v as Column).oid === 'string' && typeof (v as Column).name === 'string') return (v as Column).name
+  return (r as { type?: string }).type ?? '?'
 }

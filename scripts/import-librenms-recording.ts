@@ -5,7 +5,7 @@
  *
  *   node --import tsx scripts/import-librenms-recording.ts --librenms DIR NAME \
  *     --family 'Fortinet FortiAP' [--clients 'ssid=^SSID: (.*)$' ...] [--total sensor|sum:KIND|none] \
- *     [--optics '^(.*?) (?:Rx|Tx) Power$' ...] [--skip-dbm 'REGEX=why' ...]
+ *     [--optics '^(.*?) (?:Rx|Tx) Power$' ...] [--skip-dbm 'REGEX=why' ...] [--client-values poller]
  *
  * DIR is a LibreNMS git directory (a bare snapshot works: files are read with `git show`).
  * Every number in the expected file is LibreNMS's: a client count is the wireless sensor's
@@ -52,6 +52,7 @@ const { values, positionals } = parseArgs({
     optics: { type: 'string', multiple: true },
     'skip-dbm': { type: 'string', multiple: true },
     'skip-clients': { type: 'string', multiple: true },
+    'client-values': { type: 'string' },
   },
 })
 if (!values.librenms || positionals.length !== 1 || !values.family) fail('usage: --librenms DIR --family TEXT NAME [options]')
@@ -95,24 +96,36 @@ const skipClients = (values['skip-clients'] ?? []).map((r) => {
   return { pattern, why, re: new RegExp(pattern) }
 })
 
+// --client-values poller: each client sensor's value from LibreNMS's poller data
+// (wireless.poller) instead of discovery's, for sensors whose discovery value is a placeholder
+// (LibreNMS Vrp.php creates its 'sum' sensors with 0, which the poller fills in)
+const clientValues = values['client-values'] ?? 'discovery'
+if (clientValues !== 'discovery' && clientValues !== 'poller') fail(`--client-values '${clientValues}' is not discovery or poller`)
+const polled: LibreSensor[] = data.wireless?.poller?.wireless_sensors ?? []
+const valueOf = (s: LibreSensor): number | null => {
+  if (clientValues === 'discovery') return s.sensor_current
+  const p = polled.find((x) => x.sensor_class === s.sensor_class && x.sensor_type === s.sensor_type && x.sensor_index === s.sensor_index)
+  return p ? p.sensor_current : fail(`client sensor '${s.sensor_descr}' is not in LibreNMS's poller data`)
+}
+
 const clientSensors = wireless.filter((s) => s.sensor_class === 'clients')
 const wirelessClients: Array<Record<string, unknown>> = []
 const clientsLeftOut: Array<Record<string, unknown>> = []
 for (const s of clientSensors) {
   const skip = skipClients.find((r) => r.re.test(s.sensor_descr))
   if (skip) {
-    clientsLeftOut.push({ descr: s.sensor_descr, oids: oidsOf(s), value: s.sensor_current, why: skip.why })
+    clientsLeftOut.push({ descr: s.sensor_descr, oids: oidsOf(s), value: valueOf(s), why: skip.why })
     continue
   }
   const rule = clientRules.find((r) => r.re.test(s.sensor_descr))
   if (!rule) fail(`client sensor '${s.sensor_descr}' (${oidsOf(s).join(', ')}) matches no --clients rule`)
   const m = rule.re.exec(s.sensor_descr)!
-  if (s.sensor_current === null) fail(`client sensor '${s.sensor_descr}' has no value in LibreNMS's data`)
+  if (valueOf(s) === null) fail(`client sensor '${s.sensor_descr}' has no value in LibreNMS's data`)
   wirelessClients.push({
     oids: oidsOf(s),
     index: s.sensor_index,
     descr: s.sensor_descr,
-    value: s.sensor_current,
+    value: valueOf(s),
     kind: rule.kind,
     name: rule.kind === 'total' ? null : (m[1] ?? s.sensor_descr),
     sensor_type: s.sensor_type,
@@ -180,6 +193,29 @@ const ports = ((portsSection?.ports ?? []) as Array<Record<string, any>>)
 // JSON numbers above 2^53 would be rounded: such counters are left out rather than compared wrong
 const exact = ports.filter((p) => Number.isSafeInteger(p.ifHCInOctets) && Number.isSafeInteger(p.ifHCOutOctets))
 
+// A port the recording serves no octet counter for (no ifHCInOctets nor ifInOctets, or no
+// out counterpart) has LibreNMS's default 0 in its data, which is no value the device gave:
+// such ports are left out rather than held to a 0 the agent never served.
+const recLines = snmprec.split('\n').filter((l) => l.length > 0)
+const recOids = recLines.map((l) => l.slice(0, l.indexOf('|')).replace(/^\./, ''))
+const servedOids = new Set(recOids)
+const servesCounters = (i: number) =>
+  (servedOids.has(`1.3.6.1.2.1.31.1.1.1.6.${i}`) || servedOids.has(`1.3.6.1.2.1.2.2.1.10.${i}`)) &&
+  (servedOids.has(`1.3.6.1.2.1.31.1.1.1.10.${i}`) || servedOids.has(`1.3.6.1.2.1.2.2.1.16.${i}`))
+const counted = exact.filter((p) => servesCounters(p.ifIndex))
+
+// snmpsimd answers GETNEXT in file order: a recording whose lines are not in OID order
+// (zyxelnwa) would end a walk early. Its lines are written in OID order, values untouched.
+const arcs = (oid: string) => oid.split('.').map(Number)
+const oidCompare = (a: string, b: string) => {
+  const x = arcs(a)
+  const y = arcs(b)
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!
+  return x.length - y.length
+}
+const inOrder = recOids.every((oid, i) => i === 0 || oidCompare(recOids[i - 1]!, oid) < 0)
+const snmprecOut = inOrder ? snmprec : recLines.map((l, i) => [recOids[i]!, l] as const).sort((a, b) => oidCompare(a[0], b[0])).map(([, l]) => l).join('\n') + '\n'
+
 const expected = {
   name,
   family: values.family,
@@ -192,6 +228,7 @@ const expected = {
     snmprec_last_changed_commit: lastChanged(recPath),
     data_last_changed_commit: lastChanged(dataPath),
     snmprec_git_blob: blob(recPath),
+    ...(inOrder ? {} : { snmprec_reordered: 'lines sorted by OID (snmpsimd walks in file order); every line as in the blob' }),
     data_git_blob: blob(dataPath),
   },
   snmpsim_community: name,
@@ -204,6 +241,7 @@ const expected = {
     clients: clientRules.map((r) => `${r.kind}=${r.pattern}`),
     skip_clients: skipClients.map((r) => `${r.pattern}=${r.why}`),
     total: spec,
+    ...(clientValues === 'poller' ? { client_values: 'poller: each client value from LibreNMS\'s poller data (wireless.poller), not discovery\'s' } : {}),
     optics: opticsRules.map((r) => r.pattern),
     skip_dbm: skipDbm.map((r) => `${r.pattern}=${r.why}`),
   },
@@ -213,13 +251,18 @@ const expected = {
   total_clients_rule: totalRule,
   optical_dbm: opticalDbm,
   optical_dbm_left_out: dbmLeftOut,
-  if_mib_hc: { rows: exact.length, values_over_2_53_left_out: ports.length - exact.length, ports: exact },
+  if_mib_hc: {
+    rows: counted.length,
+    values_over_2_53_left_out: ports.length - exact.length,
+    ...(counted.length < exact.length ? { no_counters_in_recording_left_out: exact.length - counted.length } : {}),
+    ports: counted,
+  },
 }
 
 const fixtures = fileURLToPath(new URL('../test/fixtures/snmprec/', import.meta.url))
-writeFileSync(`${fixtures}recordings/${name}.snmprec`, snmprec)
+writeFileSync(`${fixtures}recordings/${name}.snmprec`, snmprecOut)
 writeFileSync(`${fixtures}expected/${name}.json`, JSON.stringify(expected, null, 1) + '\n')
 console.log(
-  `${name}: ${wirelessClients.length} client sensors (total ${total ?? 'none'}), ${opticalDbm.length} dBm sensors, ${exact.length} ports; ` +
+  `${name}: ${wirelessClients.length} client sensors (total ${total ?? 'none'}), ${opticalDbm.length} dBm sensors, ${counted.length} ports; ` +
     `left out: ${clientsLeftOut.length} client, ${dbmLeftOut.length} dBm`,
 )

@@ -1,9 +1,13 @@
 /**
  * The profile registry and the matching rule: the longest sysObjectID prefix wins; with no
- * prefix match, the first profile whose sysDescr pattern matches; else the generic profile.
+ * prefix match, the first profile whose sysDescr pattern matches; with neither, the first
+ * profile one of whose `match.tables` columns answers a GETNEXT (collector/probe.ts sends it:
+ * this file does no I/O, tableProbes() says what to ask and matchTables() reads the answer);
+ * else the generic profile. docs/PROFILES.md, "Matching".
  */
+import { inSubtree } from '../snmp/oid.ts'
 import { GENERIC_PROFILE, GENERIC_READ_SETS } from './generic.ts'
-import type { DeviceProfile, ProfileRead } from './types.ts'
+import type { Column, DeviceProfile, ProfileRead } from './types.ts'
 import { VENDOR_PROFILES } from './vendors/index.ts'
 
 export type { DeviceProfile, ProfileRead } from './types.ts'
@@ -23,31 +27,87 @@ function prefixMatches(prefix: string, oid: string): boolean {
   return oid === p || oid.startsWith(p + '.')
 }
 
+export type MatchedBy = 'sysObjectID' | 'sysDescr' | 'tables' | 'generic' | 'forced'
+
 export interface ProfileMatch {
   profile: DeviceProfile
   /** how it was chosen */
-  by: 'sysObjectID' | 'sysDescr' | 'generic' | 'forced'
+  by: MatchedBy
+  /** by 'sysObjectID': the prefix that matched */
+  prefix?: string
+  /** by 'sysDescr': the pattern that matched */
+  pattern?: string
+  /** by 'tables': the column that answered, and the first instance the agent served in it */
+  table?: Column & { answeredOid: string }
 }
 
-export function matchProfile(sysObjectID: string, sysDescr: string, profiles: readonly DeviceProfile[] = PROFILES): ProfileMatch {
+/** The longest sysObjectID prefix, else the first sysDescr pattern; null when neither matches. */
+export function matchIdentity(sysObjectID: string, sysDescr: string, profiles: readonly DeviceProfile[] = PROFILES): ProfileMatch | null {
   const oid = sysObjectID.replace(/^\./, '')
   let best: DeviceProfile | null = null
-  let bestLen = -1
+  let bestPrefix = ''
   for (const p of profiles) {
     for (const prefix of p.match.sysObjectIdPrefixes ?? []) {
-      if (prefixMatches(prefix, oid) && prefix.length > bestLen) {
+      if (prefixMatches(prefix, oid) && prefix.length > bestPrefix.length) {
         best = p
-        bestLen = prefix.length
+        bestPrefix = prefix
       }
     }
   }
-  if (best) return { profile: best, by: 'sysObjectID' }
+  if (best) return { profile: best, by: 'sysObjectID', prefix: bestPrefix }
   for (const p of profiles) {
     for (const pattern of p.match.sysDescrPatterns ?? []) {
-      if (new RegExp(pattern, 'i').test(sysDescr)) return { profile: p, by: 'sysDescr' }
+      if (new RegExp(pattern, 'i').test(sysDescr)) return { profile: p, by: 'sysDescr', pattern }
     }
   }
+  return null
+}
+
+/** The generic profile of a set (a user may override it), else the built-in one. */
+export function genericMatch(profiles: readonly DeviceProfile[] = PROFILES): ProfileMatch {
   return { profile: profiles.find((p) => p.id === 'generic') ?? GENERIC_PROFILE, by: 'generic' }
+}
+
+/** Matching without asking the device anything: prefix, then sysDescr, then generic (no table probe). */
+export function matchProfile(sysObjectID: string, sysDescr: string, profiles: readonly DeviceProfile[] = PROFILES): ProfileMatch {
+  return matchIdentity(sysObjectID, sysDescr, profiles) ?? genericMatch(profiles)
+}
+
+/** One varbind of the table probe: a column and the profile it identifies. */
+export interface TableProbe {
+  profile: DeviceProfile
+  column: Column
+}
+
+/**
+ * What the table probe asks, in registry order: every `match.tables` column of every
+ * profile, each OID once (a column two profiles declare identifies the first).
+ */
+export function tableProbes(profiles: readonly DeviceProfile[] = PROFILES): TableProbe[] {
+  const seen = new Set<string>()
+  const out: TableProbe[] = []
+  for (const profile of profiles) {
+    for (const column of profile.match.tables ?? []) {
+      if (seen.has(column.oid)) continue
+      seen.add(column.oid)
+      out.push({ profile, column })
+    }
+  }
+  return out
+}
+
+/**
+ * The GETNEXT answers (one per probe, in order) -> the first probe whose answer lies inside
+ * its column: the agent serves that table. An answer past the column (the next table, or
+ * endOfMibView) means it does not.
+ */
+export function matchTables(probes: readonly TableProbe[], answers: ReadonlyArray<{ oid: string; type: string } | undefined>): ProfileMatch | null {
+  for (const [i, probe] of probes.entries()) {
+    const vb = answers[i]
+    if (!vb || vb.type === 'endOfMibView' || vb.type === 'noSuchObject' || vb.type === 'noSuchInstance' || vb.type === 'null') continue
+    if (inSubtree(probe.column.oid, vb.oid)) return { profile: probe.profile, by: 'tables', table: { ...probe.column, answeredOid: vb.oid } }
+  }
+  return null
 }
 
 /** The profile's own reads plus its included generic read sets, generic ones first. */
@@ -81,6 +141,7 @@ export function validateProfile(p: DeviceProfile): string[] {
     }
   }
   walk(p.reads, 'reads')
+  walk(p.match.tables ?? [], 'match.tables')
   if (!p.source) problems.push(at('no source given'))
   return problems
 }

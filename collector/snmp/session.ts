@@ -86,6 +86,11 @@ export interface SnmpSession {
   readonly stats: SessionStats
   /** GET of up to any number of OIDs (sent in chunks); one varbind per asked OID, in order */
   get(oids: string[]): Promise<SnmpVarbind[]>
+  /**
+   * GETNEXT of up to any number of OIDs (one request per 32): one varbind per asked OID, in
+   * order, each the first instance after it (type 'endOfMibView' past the agent's last)
+   */
+  getNext(oids: string[]): Promise<SnmpVarbind[]>
   /** every instance below `subtree`, in OID order */
   walk(subtree: string, options?: WalkOptions): Promise<SnmpVarbind[]>
   /** true once this session fell back to GETNEXT: later walks skip GETBULK */
@@ -238,15 +243,15 @@ export function openSession(target: SnmpTarget): SnmpSession {
     })
   }
 
-  async function getChunk(chunk: string[]): Promise<SnmpVarbind[]> {
+  async function getChunk(chunk: string[], op: 'get' | 'getNext' = 'get'): Promise<SnmpVarbind[]> {
     let vbs: Varbind[]
     try {
-      vbs = await call<Varbind[]>((cb) => raw.get(chunk, cb))
+      vbs = await call<Varbind[]>((cb) => (op === 'get' ? raw.get(chunk, cb) : raw.getNext(chunk, cb)))
     } catch (err) {
       // an answer too big for the agent's message size: ask for half as many OIDs at a time
       if (err instanceof SnmpProtocolError && /TooBig/i.test(err.message) && chunk.length > 1) {
         const half = Math.ceil(chunk.length / 2)
-        return [...(await getChunk(chunk.slice(0, half))), ...(await getChunk(chunk.slice(half)))]
+        return [...(await getChunk(chunk.slice(0, half), op)), ...(await getChunk(chunk.slice(half), op))]
       }
       throw err
     }
@@ -263,10 +268,10 @@ export function openSession(target: SnmpTarget): SnmpSession {
     })
   }
 
-  async function get(oids: string[]): Promise<SnmpVarbind[]> {
+  async function get(oids: string[], op: 'get' | 'getNext' = 'get'): Promise<SnmpVarbind[]> {
     const asked = oids.map(normalizeOid)
     const out: SnmpVarbind[] = []
-    for (let i = 0; i < asked.length; i += GET_CHUNK) out.push(...(await getChunk(asked.slice(i, i + GET_CHUNK))))
+    for (let i = 0; i < asked.length; i += GET_CHUNK) out.push(...(await getChunk(asked.slice(i, i + GET_CHUNK), op)))
     return out
   }
 
@@ -370,7 +375,8 @@ export function openSession(target: SnmpTarget): SnmpSession {
   return {
     target: { host: target.host, port, timeoutMs, retries, maxRepetitions, version: cred.version },
     stats,
-    get,
+    get: (oids) => get(oids),
+    getNext: (oids) => get(oids, 'getNext'),
     walk,
     get bulkDisabled() {
       return bulkDisabled

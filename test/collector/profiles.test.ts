@@ -6,6 +6,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { CredentialError } from '../../collector/errors.ts'
 import { getProfile, matchProfile, PROFILES, profileReads, validateProfile } from '../../collector/profiles/index.ts'
+import { checkProfile, formatProblem } from '../../collector/profiles/schema.ts'
 import { describeCredential, resolveCredential } from '../../collector/snmp/credentials.ts'
 
 const profiles = suite('device profiles')
@@ -13,6 +14,10 @@ const profiles = suite('device profiles')
 profiles('every profile has valid OIDs, MIB object names, regexes and a source', () => {
   const problems = PROFILES.flatMap(validateProfile)
   assert.equal(problems, [])
+})
+
+profiles('every profile passes the schema user profiles are checked against (collector/profiles/schema.ts)', () => {
+  assert.equal(PROFILES.flatMap((p) => checkProfile(p).map((x) => `${p.id}: ${formatProblem(x)}`)), [])
 })
 
 profiles('profile ids are unique and there is one generic profile, last', () => {
