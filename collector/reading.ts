@@ -518,10 +518,11 @@ async function readEntitySensorOptics(f: Fetcher, r: EntitySensorOpticsRead): Pr
     if (raw === null || nulls.includes(raw) || (st !== null && st !== 1)) return null
     const exp = SCALE_EXP[asNumber(scale.get(s.i)) ?? 9] ?? 0
     const v = (raw * 10 ** exp) / 10 ** sensorPrecision(precision.get(s.i))
-    // watts: a 0 W (or negative) reading is no light, which has no dBm. Six decimals, so a
-    // value (or its logarithm) is not rounded twice on the way to a display's two
-    const dbm = s.dbm ? v : v > 0 ? 10 * Math.log10(v * 1000) : null
-    return dbm === null ? null : round6(dbm)
+    // watts: a 0 W (or negative) reading is no light, which has no dBm; the logarithm keeps
+    // three decimals, as LibreNMS's entity-sensor discovery rounds it. A dBm value keeps six,
+    // so a fixed-point -2.974835 is not rounded twice on the way to a display's two
+    if (s.dbm) return round6(v)
+    return v > 0 ? round3(10 * Math.log10(v * 1000)) : null
   }
 
   // per port and direction: the port-level sensor, else its lanes
@@ -592,6 +593,14 @@ async function readInterfaces(f: Fetcher, r: InterfacesRead): Promise<InterfaceR
   const lowOut = needLow && r.outOctets[1] ? await col(r.outOctets[1]) : new Map() as Rows
   const all = [...new Set([...indexes, ...lowIn.keys()])].filter((i) => /^\d+$/.test(i))
   all.sort((a, b) => Number(a) - Number(b))
+  // a zero-length name (RFC 2863: ifName of an interface with no local name) takes the next
+  // name column's text for that row (ifDescr), as LibreNMS names such ports
+  const named = new Map<string, string>()
+  const blank = all.filter((i) => !asText(names.get(i)))
+  for (const c of r.name.slice(1)) {
+    const rows = blank.some((i) => !named.has(i)) ? await col(c) : null
+    if (rows) for (const i of blank) if (!named.has(i) && asText(rows.get(i))) named.set(i, asText(rows.get(i))!)
+  }
   return all.map((i) => {
     const hc = hcIn.has(i) && hcOut.has(i)
     const inOctets = hc ? asBigInt(hcIn.get(i)) : asBigInt(lowIn.get(i))
@@ -599,7 +608,7 @@ async function readInterfaces(f: Fetcher, r: InterfacesRead): Promise<InterfaceR
     const st = asNumber(status.get(i))
     return {
       ifIndex: Number(i),
-      name: asText(names.get(i)) ?? `if${i}`,
+      name: named.get(i) ?? asText(names.get(i)) ?? `if${i}`,
       operStatus: st === null ? null : r.operStatusMap ? (r.operStatusMap[String(st)] ?? null) : (OPER_STATUS[st] ?? null),
       inOctets,
       outOctets,

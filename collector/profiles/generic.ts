@@ -37,12 +37,26 @@ export const HOST_RESOURCES: HostResourcesRead = {
 }
 
 const ENT_PHYSICAL_NAME = { oid: '1.3.6.1.2.1.47.1.1.1.1.7', name: 'ENTITY-MIB::entPhysicalName' }
-/** Words around a port name in transceiver sensor names ('Gi1/0/52 Receive Power Sensor', 'DOM Rx Power for Ethernet1'). */
+const ENT_PHYSICAL_DESCR = { oid: '1.3.6.1.2.1.47.1.1.1.1.2', name: 'ENTITY-MIB::entPhysicalDescr' }
+const ENT_PHYSICAL_CONTAINED_IN = { oid: '1.3.6.1.2.1.47.1.1.1.1.4', name: 'ENTITY-MIB::entPhysicalContainedIn' }
+/**
+ * Words around a port name in transceiver sensor names: 'Gi1/0/52 Receive Power Sensor',
+ * 'DOM RX Power Sensor for Ethernet1', 'Ethernet1/1 Lane 1 Transceiver Receive Power Sensor',
+ * 'TenGigE0/0/0/0-Tx Lane Power', 'power Rx 0/0/0/3', 'subslot 0/0 transceiver 0 Tx Power Sensor'.
+ * 'Output' is no direction: a power supply's output watts are not a transmitter.
+ */
 const OPTICS_RX = '\\b(receive|rx)\\b'
-const OPTICS_TX = '\\b(transmit|tx|output)\\b'
-const OPTICS_STRIP = '\\s*\\b(dom|transmit|receive|rx|tx|output|optical|input|laser|power|sensor|lane\\s*\\d+|for)\\b\\s*'
+const OPTICS_TX = '\\b(transmit|tx)\\b'
+const OPTICS_NAME = '\\bpower\\b'
+const OPTICS_LANE = '\\blane\\s*(\\d+)\\b'
+// 'transceiver' followed by a number names the module ('transceiver 0'), so it stays
+const OPTICS_STRIP = '\\s*\\b(dom|transmit|receive|rx|tx|optical|laser|power|sensor|lane|for|transceiver(?!\\s*\\d))\\b\\s*'
 
-/** ENTITY-SENSOR-MIB / RFC 3433 transceiver power sensors (Arista and others). */
+/**
+ * ENTITY-SENSOR-MIB / RFC 3433 transceiver power sensors, any vendor: Arista serves watts
+ * (milli, precision 4) with empty entPhysicalNames, Cisco IOS-XE routers other(1) sensors
+ * named '... Rx Power Sensor'.
+ */
 export const ENTITY_SENSOR_OPTICS: EntitySensorOpticsRead = {
   type: 'optics-entity-sensor',
   sensorType: { oid: '1.3.6.1.2.1.99.1.1.1.1', name: 'ENTITY-SENSOR-MIB::entPhySensorType' },
@@ -51,15 +65,24 @@ export const ENTITY_SENSOR_OPTICS: EntitySensorOpticsRead = {
   value: { oid: '1.3.6.1.2.1.99.1.1.1.4', name: 'ENTITY-SENSOR-MIB::entPhySensorValue' },
   status: { oid: '1.3.6.1.2.1.99.1.1.1.5', name: 'ENTITY-SENSOR-MIB::entPhySensorOperStatus' },
   entityName: ENT_PHYSICAL_NAME,
-  // RFC 3433 stops at specialEnum(12)/(13); vendors (Arista, Cisco) add dBm(14)
+  entityDescr: ENT_PHYSICAL_DESCR,
+  containedIn: ENT_PHYSICAL_CONTAINED_IN,
+  // RFC 3433 stops at truthvalue(12); CISCO-ENTITY-SENSOR-MIB's dBm(14) shows up here too
   dbmTypes: [14],
   wattTypes: [6],
+  // other(1) named as a power sensor is dBm (Cisco ASR920/IR1101/ISR; LibreNMS's entity-sensor discovery)
+  dbmWhenNamed: { types: [1], pattern: '\\b(rx|tx) power sensor\\b' },
+  namePattern: OPTICS_NAME,
+  // SensorValue underflow / overflow (RFC 3433)
+  nullValues: [-1000000000, 1000000000],
   rxPattern: OPTICS_RX,
   txPattern: OPTICS_TX,
   portStripPattern: OPTICS_STRIP,
+  lanePattern: OPTICS_LANE,
+  capitalizeWords: true,
 }
 
-/** CISCO-ENTITY-SENSOR-MIB: the same idea under Cisco's enterprise arc (dBm = 14). */
+/** CISCO-ENTITY-SENSOR-MIB: the same idea under Cisco's enterprise arc (SensorDataType dBm(14), watts(6)). */
 export const CISCO_ENTITY_SENSOR_OPTICS: EntitySensorOpticsRead = {
   type: 'optics-entity-sensor',
   sensorType: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.1', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorType' },
@@ -68,11 +91,18 @@ export const CISCO_ENTITY_SENSOR_OPTICS: EntitySensorOpticsRead = {
   value: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.4', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorValue' },
   status: { oid: '1.3.6.1.4.1.9.9.91.1.1.1.1.5', name: 'CISCO-ENTITY-SENSOR-MIB::entSensorStatus' },
   entityName: ENT_PHYSICAL_NAME,
+  entityDescr: ENT_PHYSICAL_DESCR,
+  containedIn: ENT_PHYSICAL_CONTAINED_IN,
   dbmTypes: [14],
   wattTypes: [6],
+  namePattern: OPTICS_NAME,
+  // SensorValue underflow / overflow (CISCO-ENTITY-SENSOR-MIB)
+  nullValues: [-1000000000, 1000000000],
   rxPattern: OPTICS_RX,
   txPattern: OPTICS_TX,
   portStripPattern: OPTICS_STRIP,
+  lanePattern: OPTICS_LANE,
+  capitalizeWords: true,
 }
 
 export const GENERIC_READ_SETS: Record<GenericReadSet, ProfileRead[]> = {

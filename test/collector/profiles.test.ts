@@ -1,13 +1,16 @@
 /** Device profiles as data: every profile is well-formed, and matching picks the right one. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { CredentialError } from '../../collector/errors.ts'
 import { getProfile, matchProfile, PROFILES, profileReads, validateProfile } from '../../collector/profiles/index.ts'
 import { checkProfile, formatProblem } from '../../collector/profiles/schema.ts'
 import { describeCredential, resolveCredential } from '../../collector/snmp/credentials.ts'
+
+const RECORDINGS = fileURLToPath(new URL('../fixtures/snmprec/recordings/', import.meta.url))
 
 const profiles = suite('device profiles')
 
@@ -65,8 +68,30 @@ profiles('an unknown forced profile id is refused with the known ids listed', ()
   assert.throws(() => getProfile('nope'), /unknown device profile 'nope' \(known: cisco-airespace-wlc, /)
 })
 
-profiles('verified profiles name the recording they were checked against', () => {
-  for (const p of PROFILES.filter((x) => x.verified && x.id !== 'generic')) assert.match(p.source, /^recording [a-z0-9_]+ /, p.id)
+const FIXTURES = readdirSync(RECORDINGS).filter((f) => f.endsWith('.snmprec')).map((f) => f.replace(/\.snmprec$/, ''))
+
+/** The fixture recordings a profile's source names (each as a whole word). */
+function recordingsNamed(source: string): string[] {
+  const words = new Set(source.split(/[^A-Za-z0-9_.+-]+/).map((w) => w.replace(/[.]+$/, '')))
+  return FIXTURES.filter((n) => words.has(n))
+}
+
+profiles('every verified profile begins its source with the recordings it was checked against, each a fixture', () => {
+  for (const p of PROFILES.filter((x) => x.verified && x.id !== 'generic')) {
+    assert.match(p.source, /^recordings? /, p.id)
+    assert.ok(recordingsNamed(p.source).length > 0, `${p.id}: its source names no recording in test/fixtures/snmprec/recordings: ${p.source.slice(0, 80)}`)
+  }
+})
+
+profiles('every recording in the fixtures is named by a verified profile', () => {
+  const named = new Set(PROFILES.filter((x) => x.verified).flatMap((p) => recordingsNamed(p.source)))
+  const unnamed = FIXTURES.filter((n) => !named.has(n))
+  assert.equal(unnamed, [])
+})
+
+profiles('at least 40 device families are verified on real recordings', () => {
+  const verified = PROFILES.filter((x) => x.verified && x.id !== 'generic')
+  assert.ok(verified.length >= 40, `${verified.length} verified vendor profiles`)
 })
 
 profiles.run()

@@ -153,4 +153,34 @@ recordings('ports with no module report null power, not 0 dBm (junos_qfx5100 xe-
   assert.equal(dark, ['xe-0/0/2', 'xe-0/0/3', 'xe-0/0/4', 'xe-0/0/5'])
 })
 
+// The standard-MIB path on its own: ENTITY-SENSOR-MIB (RFC 3433) read through the generic
+// profile, no vendor profile, on every imported recording whose optics LibreNMS reads from
+// entPhySensorTable (watts on Arista, other(1) named '... Rx Power Sensor' on IOS-XE routers).
+// Every value LibreNMS expects, to two decimals; a direction LibreNMS has no sensor for (an
+// underflow, a status other than ok) reads null, never a number.
+const ENTITY_SENSOR_RECORDINGS = ['arista_eos', 'arista_eos_vrf', 'iosxe_c8500-20x6c', 'iosxe_ir1101']
+recordings('ENTITY-SENSOR-MIB optics through --profile generic, with no vendor profile', async ({ agent }) => {
+  for (const name of ENTITY_SENSOR_RECORDINGS.filter((n) => names.includes(n))) {
+    const expected = JSON.parse(readFileSync(`${fixtures}expected/${name}.json`, 'utf8')) as Expected
+    assert.ok(expected.optical_dbm.length > 0, `${name} has expected optics`)
+    const r = await runCli(['poll', `127.0.0.1:${agent!.port}`, '--community', name, '--profile', 'generic', '--json', '--timeout-ms', '3000', '--retries', '1'])
+    assert.is(r.code, 0, `${name}: ${r.stderr}`)
+    const poll = JSON.parse(r.stdout) as PollJson
+    assert.is(poll.profile, 'generic', name)
+    const seen = new Set<string>()
+    for (const o of expected.optical_dbm) {
+      const { port, dir } = o.port && o.dir ? { port: o.port, dir: o.dir === 'rx' ? ('rxDbm' as const) : ('txDbm' as const) } : opticsLabel(o.descr)
+      const ours = poll.optics.find((x) => x.port === port)
+      assert.ok(ours, `${name}: no optics reading for port '${port}' (have: ${poll.optics.map((x) => x.port).join(', ')})`)
+      assert.is(ours![dir]?.toFixed(2), o.value.toFixed(2), `${name}: ${o.descr}`)
+      seen.add(`${port} ${dir}`)
+    }
+    for (const o of poll.optics) {
+      for (const dir of ['rxDbm', 'txDbm'] as const) {
+        if (!seen.has(`${o.port} ${dir}`)) assert.is(o[dir], null, `${name}: ${o.port} ${dir} has no LibreNMS sensor, so no reading`)
+      }
+    }
+  }
+})
+
 recordings.run()

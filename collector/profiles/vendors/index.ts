@@ -27,6 +27,8 @@ import { PROFILES as EDGECORE } from './edgecore.ts'
 import { PROFILES as PACKETLIGHT } from './packetlight.ts'
 import { PROFILES as VSOL } from './vsol.ts'
 import { PROFILES as UBIQUITI_FIBER } from './ubiquiti-fiber.ts'
+import { PROFILES as RAISECOM } from './raisecom.ts'
+import { PROFILES as INFINERA } from './infinera.ts'
 import { PROFILES as ALCATEL } from './alcatel.ts'
 import { PROFILES as XIRRUS } from './xirrus.ts'
 import { PROFILES as AEROHIVE } from './aerohive.ts'
@@ -62,6 +64,8 @@ export const VENDOR_PROFILES: DeviceProfile[] = [
   ...PACKETLIGHT,
   ...VSOL,
   ...UBIQUITI_FIBER,
+  ...RAISECOM,
+  ...INFINERA,
   ...ALCATEL,
   ...XIRRUS,
   ...AEROHIVE,
