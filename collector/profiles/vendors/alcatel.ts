@@ -55,7 +55,7 @@ function stellar(model: string, arc: number): DeviceProfile {
     source:
       model === RECORDED
         ? 'recording stellar_oaw-ap1321 (LibreNMS tests/snmpsim, AWOS 4.0.3): per-SSID clients counted from apClientWlanService, SSIDs from apWlanEssid less athmon2, total = client rows, as LibreNMS Stellar.php counts them'
-        : `${model} MIB as LibreNMS ships it (mibs/nokia/stellar/${model}): the same apWlanInfo/apClientInfo layout as OAW-AP1321 (recording stellar_oaw-ap1321) under its own arc ${arc}; not checked against a ${model}`,
+        : `${model} MIB as LibreNMS ships it (mibs/nokia/stellar/${model}): the same apWlanInfo/apClientInfo layout as OAW-AP1321 (recording stellar_oaw-ap1321) under its own arc ${arc}; not checked against a ${model}: LibreNMS's test corpus has no recording of this model`,
   }
 }
 

@@ -37,6 +37,6 @@ export const PROFILES: DeviceProfile[] = MODELS.map(
     verified: m.verifiedOn !== undefined,
     source: m.verifiedOn
       ? `recording ${m.verifiedOn} (LibreNMS tests/snmpsim): portOpticalMonitoringInfoRxPower/TxPower ('-6.30 dBm normal'), named by ifName, as LibreNMS LibreNMS/OS/Edgecos.php discoverTransceiverSensors reads them, and 64-bit counters`
-      : `LibreNMS LibreNMS/OS/Edgecos.php (the ${m.mib} table arc; same table as the ECS4120, verified on recording edgecos_ecs4120-28fv2); not checked against a ${m.model}`,
+      : `LibreNMS LibreNMS/OS/Edgecos.php (the ${m.mib} table arc; same table as the ECS4120, verified on recording edgecos_ecs4120-28fv2); not checked against a ${m.model}: no LibreNMS recording of this model carries transceiver power (tests/data has dBm sensors only for edgecos_ecs4120-28fv2)`,
   }),
 )

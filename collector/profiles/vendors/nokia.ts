@@ -84,6 +84,6 @@ export const PROFILES: DeviceProfile[] = [
       },
     ],
     verified: false,
-    source: 'LibreNMS nokia-isam dbm discovery and Centreon (sfpDiagRxPower .7, sfpDiagTxPower .6 of sfpDiagTable); not checked against a device',
+    source: 'LibreNMS nokia-isam dbm discovery and Centreon (sfpDiagRxPower .7, sfpDiagTxPower .6 of sfpDiagTable). Not verified: the LibreNMS nokia-isam recording exists, but LibreNMS names its ports from slot tables written into its own code, so its expected labels cannot be matched to ports read from the device',
   },
 ]
