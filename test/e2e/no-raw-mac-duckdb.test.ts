@@ -29,7 +29,7 @@ test('the demo on DuckDB leaves no client MAC in the store, app state, logs, spo
     const answers = await askEveryRoute(url, token, inventory, { fromMs: now - 86_400_000, toMs: now })
     for (const a of answers) scanner.scan(`API ${a.asked} (${a.status})`, a.body)
     assert.ok(answers.filter((a) => a.status === 200).length > 200, `${answers.length} answers`)
-    assert.is(await demo.stop(), 0)
+    assert.is(await demo.stop(), 0, `the demo did not stop cleanly: ${demo.stopReport()}`)
     scanner.scan('stdout', demo.stdout())
     scanner.scan('stderr', demo.stderr())
     assert.ok(demo.stdout().split('\n').filter((l) => l.startsWith('{"level":')).length > 20, 'the log records were captured')

@@ -50,7 +50,7 @@ test('the demo on InfluxDB leaves no client MAC in the database, its files, the 
     // the store goes away: live polls spool their samples and sightings, and stay spooled
     await influxd.halt()
     await new Promise((r) => setTimeout(r, 8_000))
-    assert.is(await demo.stop(), 0)
+    assert.is(await demo.stop(), 0, `the demo did not stop cleanly with the store gone: ${demo.stopReport()}`)
     const spool = filesUnder(join(dataDir, 'spool')).filter((f) => f.endsWith('.jsonl'))
     assert.ok(spool.length > 0, 'live polls were spooled while influxd was down')
     const spooled = spool.map((f) => readFileSync(f, 'utf8')).join('')
