@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url'
 import { snmp, type Session, type Varbind } from '../collector/net-snmp.ts'
 import { probeWithSession } from '../collector/probe.ts'
 import { GENERIC_PROFILE, PROFILES, getProfile } from '../collector/profiles/index.ts'
-import { openSession, SESSION_DEFAULTS, type SnmpSession } from '../collector/snmp/session.ts'
+import { GET_CHUNK, openSession, SESSION_DEFAULTS, type SnmpSession } from '../collector/snmp/session.ts'
 import { startSnmpsimd } from '../test/support/snmpsimd.ts'
 
 const RUNS = Number(process.env.BENCH_PROBE_RUNS ?? 5)
@@ -77,9 +77,9 @@ async function baseline(port: number, community: string, calls: Calls): Promise<
   }
   try {
     for (const oids of calls.gets) {
-      // in batches of 60, as the collector sends them
-      for (let i = 0; i < oids.length; i += 60) {
-        const vbs = await new Promise<Varbind[]>((res, rej) => s.get(oids.slice(i, i + 60), (e, v) => (e ? rej(e) : res(v ?? []))))
+      // in batches of GET_CHUNK OIDs, as the collector sends them
+      for (let i = 0; i < oids.length; i += GET_CHUNK) {
+        const vbs = await new Promise<Varbind[]>((res, rej) => s.get(oids.slice(i, i + GET_CHUNK), (e, v) => (e ? rej(e) : res(v ?? []))))
         varbinds += vbs.length
       }
     }

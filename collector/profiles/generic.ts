@@ -2,15 +2,18 @@
  * Generic read sets (standard MIBs every profile may include) and the generic profile used
  * when nothing vendor-specific matches.
  */
-import type { DeviceProfile, EntitySensorOpticsRead, GenericReadSet, HostResourcesRead, InterfacesRead, ProfileRead } from './types.ts'
+import type { Column, DeviceProfile, EntitySensorOpticsRead, GenericReadSet, HostResourcesRead, InterfacesRead, ProfileRead } from './types.ts'
+
+/** Standard columns that vendor profiles name ports and sensors by. */
+export const IF_NAME: Column = { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' }
+export const IF_DESCR: Column = { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' }
+export const ENT_PHYSICAL_NAME: Column = { oid: '1.3.6.1.2.1.47.1.1.1.1.7', name: 'ENTITY-MIB::entPhysicalName' }
+const ENT_PHYSICAL_DESCR: Column = { oid: '1.3.6.1.2.1.47.1.1.1.1.2', name: 'ENTITY-MIB::entPhysicalDescr' }
 
 /** IF-MIB / RFC 2863: names, status and octet counters, 64-bit first. */
 export const IF_MIB: InterfacesRead = {
   type: 'interfaces',
-  name: [
-    { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' },
-    { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' },
-  ],
+  name: [IF_NAME, IF_DESCR],
   operStatus: { oid: '1.3.6.1.2.1.2.2.1.8', name: 'IF-MIB::ifOperStatus' },
   inOctets: [
     { oid: '1.3.6.1.2.1.31.1.1.1.6', name: 'IF-MIB::ifHCInOctets' },
@@ -36,8 +39,6 @@ export const HOST_RESOURCES: HostResourcesRead = {
   ramTypeOid: '1.3.6.1.2.1.25.2.1.2', // HOST-RESOURCES-TYPES::hrStorageRam
 }
 
-const ENT_PHYSICAL_NAME = { oid: '1.3.6.1.2.1.47.1.1.1.1.7', name: 'ENTITY-MIB::entPhysicalName' }
-const ENT_PHYSICAL_DESCR = { oid: '1.3.6.1.2.1.47.1.1.1.1.2', name: 'ENTITY-MIB::entPhysicalDescr' }
 const ENT_PHYSICAL_CONTAINED_IN = { oid: '1.3.6.1.2.1.47.1.1.1.1.4', name: 'ENTITY-MIB::entPhysicalContainedIn' }
 /**
  * Words around a port name in transceiver sensor names: 'Gi1/0/52 Receive Power Sensor',

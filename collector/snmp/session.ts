@@ -166,7 +166,8 @@ function isException(t: SnmpValueType): boolean {
 /** Signals that GETBULK is broken at this agent; caught inside walk() and never escapes. */
 class BulkMishandled extends Error {}
 
-const GET_CHUNK = 32
+/** OIDs per GET (and GETNEXT) request */
+export const GET_CHUNK = 32
 
 export function openSession(target: SnmpTarget): SnmpSession {
   const port = target.port ?? SESSION_DEFAULTS.port

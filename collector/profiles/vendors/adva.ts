@@ -1,7 +1,6 @@
 /** ADVA device profiles, as data (see collector/profiles/types.ts). */
-import type { Column, DeviceProfile, OpticsTableRead } from '../types.ts'
-
-const IF_NAME: Column = { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' }
+import { IF_DESCR, IF_NAME } from '../generic.ts'
+import type { DeviceProfile, OpticsTableRead } from '../types.ts'
 
 /**
  * FSP 150CC port power: CM-PERFORMANCE-MIB cmEthernet{Net,Acc,Traffic}PortStatsOPR/OPT
@@ -23,8 +22,6 @@ function fsp150Port(stats: string, facility: string, mib: { opr: string; opt: st
     absentWhenBoth: 0,
   }
 }
-
-const IF_DESCR: Column = { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' }
 
 export const PROFILES: DeviceProfile[] = [
   {

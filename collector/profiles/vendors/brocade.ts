@@ -1,4 +1,5 @@
 /** Brocade (now Broadcom / Extreme) device profiles, as data (see collector/profiles/types.ts). */
+import { IF_DESCR } from '../generic.ts'
 import type { DeviceProfile } from '../types.ts'
 
 export const PROFILES: DeviceProfile[] = [
@@ -36,7 +37,7 @@ export const PROFILES: DeviceProfile[] = [
         type: 'optics',
         // snIfOpticalMonitoringInfoTable, indexed by ifIndex; named by ifDescr as LibreNMS
         // does ('10GigabitEthernet2/1'; its ifName is 'ethernet2/1'). 'N/A': no module
-        port: { column: { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' } },
+        port: { column: IF_DESCR },
         rx: { oid: '1.3.6.1.4.1.1991.1.1.3.3.6.1.3', name: 'FOUNDRY-SN-SWITCH-GROUP-MIB::snIfOpticalMonitoringRxPower' },
         tx: { oid: '1.3.6.1.4.1.1991.1.1.3.3.6.1.2', name: 'FOUNDRY-SN-SWITCH-GROUP-MIB::snIfOpticalMonitoringTxPower' },
         unit: 'dBm-text',

@@ -1,5 +1,5 @@
 /** Cisco device profiles, as data (see collector/profiles/types.ts). */
-import { CISCO_ENTITY_SENSOR_OPTICS } from '../generic.ts'
+import { CISCO_ENTITY_SENSOR_OPTICS, IF_DESCR } from '../generic.ts'
 import type { Column, DeviceProfile, ProfileRead } from '../types.ts'
 
 // ---------------------------------------------------------------- Cisco AIRESPACE-WIRELESS-MIB
@@ -153,7 +153,7 @@ export const PROFILES: DeviceProfile[] = [
         // rlPhyTestGetResult (rlPhyTestTableResult column), index = ifIndex . test type:
         // rlPhyTestTableRxOpticalPower(9), rlPhyTestTableTxOutput(8); named by ifDescr as
         // LibreNMS does ('TenGigabitEthernet1/0/1'; the ifName reads 'te1/0/1')
-        port: { column: { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' } },
+        port: { column: IF_DESCR },
         rx: { oid: '1.3.6.1.4.1.9.6.1.101.90.1.2.1.3', name: 'CISCOSB-PHY-MIB::rlPhyTestGetResult' },
         tx: { oid: '1.3.6.1.4.1.9.6.1.101.90.1.2.1.3', name: 'CISCOSB-PHY-MIB::rlPhyTestGetResult' },
         lastArc: { rx: '9', tx: '8' },

@@ -1,4 +1,5 @@
 /** Edgecore (Accton) device profiles, as data (see collector/profiles/types.ts). */
+import { IF_NAME } from '../generic.ts'
 import type { DeviceProfile } from '../types.ts'
 
 /**
@@ -28,7 +29,7 @@ export const PROFILES: DeviceProfile[] = MODELS.map(
     reads: [
       {
         type: 'optics',
-        port: { column: { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' } },
+        port: { column: IF_NAME },
         rx: { oid: `${m.table}.1.6`, name: `${m.mib}::portOpticalMonitoringInfoRxPower` },
         tx: { oid: `${m.table}.1.5`, name: `${m.mib}::portOpticalMonitoringInfoTxPower` },
         unit: 'dBm-text',

@@ -1,11 +1,11 @@
 /** Huawei device profiles, as data (see collector/profiles/types.ts). */
+import { ENT_PHYSICAL_NAME, IF_NAME } from '../generic.ts'
 import type { Column, DeviceProfile } from '../types.ts'
 
 /** hwWlanSsidStatisticTable is indexed by hwWlanSsid (OCTET STRING: length, then its bytes) */
 const HW_WLAN_SSID_2G_STA_CNT: Column = { oid: '1.3.6.1.4.1.2011.6.139.17.1.2.1.2', name: 'HUAWEI-WLAN-VAP-MIB::hwWlanSsid2gStaCnt' }
 const HW_WLAN_SSID_5G_STA_CNT: Column = { oid: '1.3.6.1.4.1.2011.6.139.17.1.2.1.3', name: 'HUAWEI-WLAN-VAP-MIB::hwWlanSsid5gStaCnt' }
 const HW_WLAN_SSID_6G_STA_CNT: Column = { oid: '1.3.6.1.4.1.2011.6.139.17.1.2.1.17', name: 'HUAWEI-WLAN-VAP-MIB::hwWlanSsid6gStaCnt' }
-const HW_ENT_PHYSICAL_NAME: Column = { oid: '1.3.6.1.2.1.47.1.1.1.1.7', name: 'ENTITY-MIB::entPhysicalName' }
 const HW_OPTICAL_RX_POWER: Column = { oid: '1.3.6.1.4.1.2011.5.25.31.1.1.3.1.8', name: 'HUAWEI-ENTITY-EXTENT-MIB::hwEntityOpticalRxPower' }
 const HW_OPTICAL_TX_POWER: Column = { oid: '1.3.6.1.4.1.2011.5.25.31.1.1.3.1.9', name: 'HUAWEI-ENTITY-EXTENT-MIB::hwEntityOpticalTxPower' }
 
@@ -67,7 +67,7 @@ export const PROFILES: DeviceProfile[] = [
     reads: [
       {
         type: 'optics',
-        port: { column: HW_ENT_PHYSICAL_NAME },
+        port: { column: ENT_PHYSICAL_NAME },
         rx: HW_OPTICAL_RX_POWER,
         tx: HW_OPTICAL_TX_POWER,
         unit: 'uW',
@@ -75,7 +75,7 @@ export const PROFILES: DeviceProfile[] = [
       },
       {
         type: 'optics',
-        port: { column: HW_ENT_PHYSICAL_NAME },
+        port: { column: ENT_PHYSICAL_NAME },
         rx: { oid: '1.3.6.1.4.1.2011.5.25.31.1.1.3.1.32', name: 'HUAWEI-ENTITY-EXTENT-MIB::hwEntityOpticalLaneRxPower' },
         tx: { oid: '1.3.6.1.4.1.2011.5.25.31.1.1.3.1.33', name: 'HUAWEI-ENTITY-EXTENT-MIB::hwEntityOpticalLaneTxPower' },
         unit: 'dBm',
@@ -84,7 +84,7 @@ export const PROFILES: DeviceProfile[] = [
       },
       {
         type: 'optics',
-        port: { column: HW_ENT_PHYSICAL_NAME },
+        port: { column: ENT_PHYSICAL_NAME },
         rx: HW_OPTICAL_RX_POWER,
         tx: HW_OPTICAL_TX_POWER,
         unit: 'dBm',
@@ -116,7 +116,7 @@ export const PROFILES: DeviceProfile[] = [
       {
         type: 'optics',
         // hwGponOltOpticsDdmInfoTable is indexed by the PON port's ifIndex
-        port: { column: { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' } },
+        port: { column: IF_NAME },
         tx: { oid: '1.3.6.1.4.1.2011.6.128.1.1.2.23.1.4', name: 'HUAWEI-XPON-MIB::hwGponOltOpticsDdmInfoTxPower' },
         // the OLT side of a PON receives in bursts, one per ONT: the MA5800 serves 2147483647 here
         rx: { oid: '1.3.6.1.4.1.2011.6.128.1.1.2.23.1.5', name: 'HUAWEI-XPON-MIB::hwGponOltOpticsDdmInfoRxPower' },

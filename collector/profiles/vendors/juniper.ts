@@ -1,7 +1,6 @@
 /** Juniper device profiles, as data (see collector/profiles/types.ts). */
-import type { Column, DeviceProfile } from '../types.ts'
-
-const IF_NAME: Column = { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' }
+import { IF_DESCR, IF_NAME } from '../generic.ts'
+import type { DeviceProfile } from '../types.ts'
 
 export const PROFILES: DeviceProfile[] = [
   {
@@ -27,7 +26,7 @@ export const PROFILES: DeviceProfile[] = [
         // coherent / line-side optics (vMX, PTX, MX with DWDM ports): jnxOpticsPMCurrentTable,
         // indexed by ifIndex; named by ifDescr as LibreNMS does (some agents serve no ifXTable).
         // Fills in ports and directions jnxDomCurrentTable left without a value.
-        port: { column: { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' } },
+        port: { column: IF_DESCR },
         rx: { oid: '1.3.6.1.4.1.2636.3.71.1.2.1.1.8', name: 'JUNIPER-IFOPTICS-MIB::jnxPMCurRxInputPower' },
         tx: { oid: '1.3.6.1.4.1.2636.3.71.1.2.1.1.7', name: 'JUNIPER-IFOPTICS-MIB::jnxPMCurTxOutputPower' },
         unit: 'dBm',

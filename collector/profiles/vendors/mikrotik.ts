@@ -1,7 +1,7 @@
 /** MikroTik device profiles, as data (see collector/profiles/types.ts). */
+import { IF_NAME } from '../generic.ts'
 import type { Column, DeviceProfile } from '../types.ts'
 
-const IF_NAME: Column = { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' }
 /** mtxrWlApTable is indexed by ifIndex: one row per wireless interface in AP mode */
 const WL_AP_CLIENT_COUNT: Column = { oid: '1.3.6.1.4.1.14988.1.1.1.3.1.6', name: 'MIKROTIK-MIB::mtxrWlApClientCount' }
 const WL_AP_SSID: Column = { oid: '1.3.6.1.4.1.14988.1.1.1.3.1.4', name: 'MIKROTIK-MIB::mtxrWlApSsid' }

@@ -1,4 +1,5 @@
 /** MRV (now ADVA) device profiles, as data (see collector/profiles/types.ts). */
+import { IF_NAME } from '../generic.ts'
 import type { DeviceProfile } from '../types.ts'
 
 export const PROFILES: DeviceProfile[] = [
@@ -14,7 +15,7 @@ export const PROFILES: DeviceProfile[] = [
         // nbsCmmcPortTable index = chassis . slot . port; nbsCmmcPortIfIndex names the port's
         // IF-MIB row, whose ifName is the same 'chassis.slot.port'
         port: {
-          column: { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' },
+          column: IF_NAME,
           viaValueOf: { oid: '1.3.6.1.4.1.629.200.8.1.1.43', name: 'NBS-CMMC-MIB::nbsCmmcPortIfIndex' },
         },
         rx: { oid: '1.3.6.1.4.1.629.200.8.1.1.32', name: 'NBS-CMMC-MIB::nbsCmmcPortRxPower' },

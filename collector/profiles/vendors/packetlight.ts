@@ -1,10 +1,9 @@
 /** PacketLight device profiles, as data (see collector/profiles/types.ts). */
-import type { Column, DeviceProfile } from '../types.ts'
+import { IF_DESCR } from '../generic.ts'
+import type { DeviceProfile } from '../types.ts'
 
 // PacketLight names its interfaces in ifDescr ('SFP Interface 1', 'EDFA Interface 1'); ifName
 // is the same for SFPs and shorter for amplifiers ('EDFA 1')
-const IF_DESCR: Column = { oid: '1.3.6.1.2.1.2.2.1.2', name: 'IF-MIB::ifDescr' }
-
 export const PROFILES: DeviceProfile[] = [
   {
     id: 'packetlight',

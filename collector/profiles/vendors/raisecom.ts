@@ -1,4 +1,5 @@
 /** Raisecom device profiles, as data (see collector/profiles/types.ts). */
+import { IF_NAME } from '../generic.ts'
 import type { DeviceProfile } from '../types.ts'
 
 const DDM_VALUE = { oid: '1.3.6.1.4.1.8886.60.18.1.2.2.1.1.2', name: 'ROSMGMT-OPTICAL-TRANSCEIVER-MIB::rosMgmtOpticalTransceiverParameterValue' }
@@ -14,7 +15,7 @@ export const PROFILES: DeviceProfile[] = [
       {
         type: 'optics',
         // rosMgmtOpticalTransceiverDDMTable index = ifIndex . parameter: txPower(3), rxPower(4)
-        port: { column: { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' } },
+        port: { column: IF_NAME },
         rx: DDM_VALUE,
         tx: DDM_VALUE,
         lastArc: { rx: '4', tx: '3' },

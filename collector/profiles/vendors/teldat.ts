@@ -1,7 +1,6 @@
 /** Teldat device profiles, as data (see collector/profiles/types.ts). */
-import type { Column, DeviceProfile } from '../types.ts'
-
-const IF_NAME: Column = { oid: '1.3.6.1.2.1.31.1.1.1.1', name: 'IF-MIB::ifName' }
+import { IF_NAME } from '../generic.ts'
+import type { DeviceProfile } from '../types.ts'
 
 export const PROFILES: DeviceProfile[] = [
   {
