@@ -69,6 +69,10 @@ export const CN_ERR_TOO_MANY_AUTH_FAILURES = createError<'CN_ERR_TOO_MANY_AUTH_F
   'CN_ERR_TOO_MANY_AUTH_FAILURES', 'too many failed authentications from this address (%d in a row): try again in %d s', 429)
 export const CN_ERR_SIGNIN_CODE_INVALID = createError<'CN_ERR_SIGNIN_CODE_INVALID', 401, []>(
   'CN_ERR_SIGNIN_CODE_INVALID', 'the sign-in code is unknown, used already or expired: ask for a new sign-in link', 401)
+export const CN_ERR_BACKUP_UNAVAILABLE = createError<'CN_ERR_BACKUP_UNAVAILABLE', 409, []>(
+  'CN_ERR_BACKUP_UNAVAILABLE', 'this CivicNet process makes no backups: run civicnet backup where the data dir is (civicnet demo and civicnet serve make them)', 409)
+export const CN_ERR_BACKUP_RUNNING = createError<'CN_ERR_BACKUP_RUNNING', 409, [string]>(
+  'CN_ERR_BACKUP_RUNNING', '%s', 409)
 /** Every 5xx answers with this code and the message "Internal Server Error"; the log has the cause. */
 export const CN_ERR_INTERNAL = createError<'CN_ERR_INTERNAL', 500, []>(
   'CN_ERR_INTERNAL', 'Internal Server Error', 500)

@@ -109,6 +109,16 @@ export interface SightingCount {
   randomized: number
 }
 
+/** What store.backup copied. */
+export interface StoreBackupInfo {
+  /** the engine's version, e.g. DuckDB 'v1.5.6' */
+  engineVersion: string
+  /** rows of the samples table in the copy */
+  samples: number
+  /** the newest sample's time in the copy (epoch ms); null when it holds none */
+  newestSampleMs: number | null
+}
+
 export interface MetricStore {
   /** name for logs and benchmarks: 'duckdb' | 'influxdb' */
   readonly kind: string
@@ -142,6 +152,12 @@ export interface MetricStore {
   writeSightings(rows: readonly StationSighting[]): Promise<void>
   /** Exact distinct counts of sightings (see SightingQuery); a (period, group) with none is absent. */
   countSightings(q: SightingQuery): Promise<SightingCount[]>
+  /**
+   * Embedded stores only: writes a consistent copy of the whole store to `file` (which must
+   * not exist) while writes go on, and says what it holds. Absent on InfluxDB, whose
+   * backups are the database's own job (backup/, docs/OPERATIONS.md).
+   */
+  backup?(file: string): Promise<StoreBackupInfo>
   /** true when the store answers (InfluxDB /ping, DuckDB always) */
   ping(): Promise<boolean>
   close(): Promise<void>
