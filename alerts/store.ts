@@ -72,6 +72,8 @@ export interface AlertStore {
   gaveUp(id: number, atMs: number, error: string): void
   /** newest first */
   recent(limit: number): OutboxRow[]
+  /** per channel, its messages neither delivered nor given up on (channels with none are absent) */
+  outboxDepth(): { channel: string; messages: number }[]
   conditions(q: { state?: 'firing' | 'resolved'; limit: number }): AlertCondition[]
 }
 
@@ -166,6 +168,7 @@ export function openAlertStore(db: Database.Database): AlertStore {
     retry: db.prepare('UPDATE alert_outbox SET next_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?'),
     gaveUp: db.prepare('UPDATE alert_outbox SET failed_ms = ?, attempts = attempts + 1, last_error = ? WHERE id = ?'),
     recent: db.prepare('SELECT * FROM alert_outbox ORDER BY id DESC LIMIT ?'),
+    depth: db.prepare('SELECT channel, count(*) AS messages FROM alert_outbox WHERE delivered_ms IS NULL AND failed_ms IS NULL GROUP BY channel ORDER BY channel'),
     firing: db.prepare('SELECT * FROM alert_conditions WHERE resolved_ms IS NULL ORDER BY id DESC LIMIT ?'),
     resolved: db.prepare('SELECT * FROM alert_conditions WHERE resolved_ms IS NOT NULL ORDER BY id DESC LIMIT ?'),
     all: db.prepare('SELECT * FROM alert_conditions ORDER BY id DESC LIMIT ?'),
@@ -191,6 +194,7 @@ export function openAlertStore(db: Database.Database): AlertStore {
     retryLater: (id, nextMs, error) => void s.retry.run(nextMs, error, id),
     gaveUp: (id, atMs, error) => void s.gaveUp.run(atMs, error, id),
     recent: (limit) => (s.recent.all(limit) as OutboxDbRow[]).map(outbox),
+    outboxDepth: () => s.depth.all() as { channel: string; messages: number }[],
     conditions: (q) => ((q.state === 'firing' ? s.firing : q.state === 'resolved' ? s.resolved : s.all).all(q.limit) as ConditionRow[]).map(condition),
   }
 }

@@ -2,7 +2,7 @@
  * API benchmark: requests/s and p50/p99 latency of the neighborhood summary and a 30-day
  * neighborhood series, 100 connections over loopback, on both stores (embedded DuckDB and
  * a real influxd). The load comes from autocannon in its own process, so client and server
- * do not share an event loop. Baseline in the same run: GET /api/metrics (a constant
+ * do not share an event loop. Baseline in the same run: GET /api/meta/metrics (a constant
  * answer, no store): the ceiling of Fastify plus auth on this machine.
  *
  * Data: the Hartford inventory (224 APs, 17 neighborhoods), 30 days of wifi_clients,
@@ -183,7 +183,7 @@ async function benchStore(kind: string, store: MetricStore, appState: AppState, 
       line(name, await cannon(url, gzip, connections))
       await drain()
     }
-    await run('baseline GET /api/metrics (no store)', cached.base + '/api/metrics')
+    await run('baseline GET /api/meta/metrics (no store)', cached.base + '/api/meta/metrics')
     // The same bodies from bare Fastify (bytes on the wire: gzipped, as sent below).
     for (const q of ['', '?geometry=false']) {
       const res = await cached.app.inject({ url: `/api/neighborhoods${q}`, headers: { 'accept-encoding': 'gzip' } })

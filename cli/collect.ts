@@ -18,8 +18,11 @@ import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.
 import { createCliLogger } from './log.ts'
 import type { Command } from './main.ts'
 import { stateFile } from './inventory.ts'
+import { loadMetricsServerConfig, startMetricsServer, type MetricsServer, type MetricsServerConfig } from './metrics-server.ts'
+import { createProcessMetrics } from './process-metrics.ts'
 
 const USAGE = `usage: civicnet collect [--shard i/n] [--interval-ms N] [--max-in-flight N] [--trap-port N] [--no-traps]
+                        [--metrics-port N] [--metrics-host ADDR]
 
 Polls the inventory's devices over SNMP every interval (default 60000 ms), receives traps
 (default udp 127.0.0.1:1162), and writes samples and events to the metric store; while the
@@ -30,6 +33,10 @@ store is down, samples wait in $CIVICNET_DATA_DIR/spool and are replayed when it
   --max-in-flight N  polls running at once (CIVICNET_COLLECT_MAX_IN_FLIGHT, default 256)
   --trap-port N      trap port (CIVICNET_TRAP_PORT; 162 in production needs privileges)
   --no-traps         no trap receiver (only shard 0 listens by default)
+  --metrics-port N   serve GET /metrics (Prometheus text format) on this port (CIVICNET_METRICS_PORT)
+  --metrics-host A   address it binds (CIVICNET_METRICS_HOST, default 127.0.0.1: no token asked);
+                     any other address needs CIVICNET_METRICS_TOKEN or CIVICNET_METRICS_TOKEN_FILE,
+                     sent by the scraper as "Authorization: Bearer <token>"
 
 Store: INFLUX_URL, INFLUX_DB ... (see .env.example); without INFLUX_URL the embedded DuckDB
 file is used, which no other process may hold at the same time.
@@ -40,6 +47,26 @@ Credentials: CIVICNET_SNMP_CREDENTIALS (JSON file) or CIVICNET_SNMP_COMMUNITY_<I
 controllers: CIVICNET_UNIFI_<ID>_API_KEY, or _USERNAME and _PASSWORD, or CIVICNET_UNIFI_CREDENTIALS
 (JSON file); CIVICNET_UNIFI_CA_FILE, CIVICNET_UNIFI_INTERVAL_MS ... (see .env.example).`
 
+/** Takes --metrics-port and --metrics-host out of the arguments; the rest are the collector's. */
+function splitMetricsFlags(args: readonly string[]): { rest: string[]; port?: string; host?: string } {
+  const rest: string[] = []
+  const out: { port?: string; host?: string } = {}
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    const m = /^--metrics-(port|host)(?:=(.*))?$/.exec(a)
+    if (!m) {
+      rest.push(a)
+      continue
+    }
+    const key = m[1] as 'port' | 'host'
+    const v = m[2] ?? args[++i]
+    if (v === undefined || (m[2] === undefined && v.startsWith('--'))) throw new Error(`--metrics-${key}: needs a value`)
+    if (out[key] !== undefined) throw new Error(`--metrics-${key}: given twice`)
+    out[key] = v
+  }
+  return { rest, ...out }
+}
+
 export const command: Command = {
   summary: 'poll devices and receive traps into the metric store (--shard i/n)',
   usage: USAGE,
@@ -48,6 +75,7 @@ export const command: Command = {
     let config
     let storeConfig
     let profiles: ProfileSet
+    let metricsConfig: MetricsServerConfig | null
     try {
       // a user profile the collector cannot read is refused here, before anything starts:
       // polling with the built-in profile instead would look like success and read other numbers
@@ -57,7 +85,9 @@ export const command: Command = {
         return 2
       }
       log = createCliLogger()
-      config = loadCollectorConfig(process.env, args)
+      const split = splitMetricsFlags(args)
+      metricsConfig = loadMetricsServerConfig(process.env, split)
+      config = loadCollectorConfig(process.env, split.rest)
       // UniFi controllers (inventory devices with an api block) are read over HTTPS beside the polls
       config = { ...config, unifi: loadUnifiSourceConfig(process.env, config.poller?.intervalMs) }
       storeConfig = loadStoreConfig()
@@ -103,12 +133,28 @@ export const command: Command = {
     }
     log.info({ store: describeStore(storeConfig), shard: config.poller?.shard, intervalMs: config.poller?.intervalMs }, 'collector starting')
     const collector = await startCollector(config, { inventory: () => state.inventory(), store, clock: wallClock, log, profiles: profiles.profiles })
+    let metrics: MetricsServer | undefined
+    const processMetrics = createProcessMetrics()
+    if (metricsConfig) {
+      try {
+        metrics = await startMetricsServer(metricsConfig, { families: () => [...collector.metrics(), ...processMetrics.families()], log })
+      } catch (err) {
+        console.error(`civicnet collect: ${(err as Error).message}`)
+        processMetrics.stop()
+        await collector.stop()
+        await store.close()
+        state.close()
+        return 1
+      }
+    }
     await new Promise<void>((resolve) => {
       const done = () => resolve()
       process.once('SIGINT', done)
       process.once('SIGTERM', done)
     })
     log.info('stopping')
+    await metrics?.close()
+    processMetrics.stop()
     await collector.stop()
     await store.close()
     state.close()

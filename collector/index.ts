@@ -11,11 +11,13 @@
 import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
+import type { MetricFamily } from '../core/prometheus.ts'
 import type { MetricStore } from '../store/types.ts'
 import { counter32Ceilings, createCounterTracker } from './counters.ts'
 import { createCredentialResolver, type CredentialResolver } from './credentials.ts'
 import { PROFILES, type DeviceProfile } from './profiles/index.ts'
 import { createMacHasher, type MacHasher } from './privacy.ts'
+import { collectorFamilies, collectorName } from './self-metrics.ts'
 import { createSightingTracker } from './sightings.ts'
 import { createUnifiSource, isApiController, type UnifiSource, type UnifiSourceConfig, type UnifiSourceStats } from './unifi/source.ts'
 import type { UnifiCredentialResolver } from './unifi/credentials.ts'
@@ -80,6 +82,10 @@ export interface Collector {
   start(): Promise<void>
   stop(): Promise<void>
   stats(): CollectorStats
+  /** its health as Prometheus families (collector/self-metrics.ts), read now */
+  metrics(): MetricFamily[]
+  /** collector-<i>-of-<n>: the device of its spool_samples self-metric */
+  readonly name: string
   readonly poller: Poller
   readonly writer: Writer
   readonly traps: TrapReceiver | undefined
@@ -150,7 +156,9 @@ function normalizeCredential(c: ReturnType<CredentialResolver>): SnmpCredential 
 
 export function createCollector(config: CollectorConfig, deps: CollectorDeps): Collector {
   const log = deps.log
-  const writer = createWriter(config.writer, { store: deps.store, log: log.child({ part: 'writer' }) })
+  const name = collectorName(config.poller?.shard)
+  // spool_samples is this collector's sample, at its clock (simulated time in the demo's history fill)
+  const writer = createWriter({ selfDevice: name, ...config.writer }, { store: deps.store, log: log.child({ part: 'writer' }), now: () => deps.clock.now() })
   const events = createEventWriter(config.events ?? {}, { store: deps.store, log: log.child({ part: 'events' }) })
   const profiles = deps.profiles ?? PROFILES
   const poll: PollFn = deps.poll ?? pollWithProbe(deps.probe ?? probeDevice, deps.credentials ?? createCredentialResolver(), profiles)
@@ -192,8 +200,11 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
       ? undefined
       : createTrapReceiver(config.traps ?? {}, { inventory: deps.inventory, store: deps.store, clock: deps.clock, log: log.child({ part: 'traps' }) })
   let started = false
+  const builtIn = profiles.filter((p) => PROFILES.includes(p)).length
+  const stats = (): CollectorStats => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats(), events: events.stats(), unifi: unifi?.stats() })
 
   return {
+    name,
     poller,
     writer,
     traps,
@@ -224,7 +235,9 @@ export function createCollector(config: CollectorConfig, deps: CollectorDeps): C
       const st = writer.stats()
       log.info({ polls: poller.stats(), unifi: unifi?.stats(), written: st.writtenSamples, spooledLeft: st.spool.segments > 0 }, 'collector stopped')
     },
-    stats: () => ({ poller: poller.stats(), writer: writer.stats(), traps: traps?.stats(), events: events.stats(), unifi: unifi?.stats() }),
+    stats,
+    metrics: () =>
+      collectorFamilies({ name, stats: stats(), durations: poller.durations(), devices: poller.deviceStates(), profiles: { builtIn, user: profiles.length - builtIn } }),
   }
 }
 

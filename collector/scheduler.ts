@@ -13,7 +13,9 @@
  * Bounded concurrency: at most `maxInFlight` polls run; more wait in a FIFO. A device whose
  * previous poll is still waiting or running when it is due again is skipped and counted
  * as a missed poll, never queued twice: a dead or slow device costs its own polls, nobody
- * else's. Each poll has its own timeout and retries (in SNMP, real time), plus a guard
+ * else's. Each skip is also a `polls_skipped` sample (value 1, the device's own tags, the
+ * skip's time) through the sink, so the store shows which device missed its turns and when.
+ * Each poll has its own timeout and retries (in SNMP, real time), plus a guard
  * timer, so even a hung probe ends.
  */
 import cron from 'node-cron'
@@ -21,6 +23,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { Device, Inventory } from '../core/inventory.ts'
 import type { DeviceEvent, Sample, StationSighting } from '../core/metrics.ts'
+import { createHistogram, type HistogramSample } from '../core/prometheus.ts'
 import { createCounterTracker, type CounterTracker } from './counters.ts'
 import type { MacHasher, UniquePeriod } from './privacy.ts'
 import { buildApIndex, buildManagedIndex, failedPollSamples, neighborhoodOf, pollSelfSamples, readingToSamples, type ReadingInput, type StationDigests } from './samples.ts'
@@ -134,6 +137,10 @@ export interface Poller {
   sightingStats(): SightingTrackerStats & { tooLate: number }
   /** the digest keys and sightings path, for every other station source of this collector (the UniFi source) */
   readonly stations: StationRecorder
+  /** every finished poll's duration, seconds (core/prometheus.ts DURATION_BUCKETS_S) */
+  durations(): HistogramSample
+  /** devices whose newest device_up read up, and down (polled devices and their controllers' APs) */
+  deviceStates(): { up: number; down: number }
 }
 
 interface Entry {
@@ -203,6 +210,13 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   const active = new Set<Promise<void>>()
   let missedLogAtMs = 0
   let stationsDayStartMs = 0
+  const durations = createHistogram()
+
+  /** A poll of the device not made: counted, and stored as polls_skipped at this moment. */
+  function skip(e: Entry) {
+    st.missed++
+    deps.sink.write([{ metric: 'polls_skipped', device: e.device.id, neighborhood: e.neighborhood, instance: '', value: 1, timeMs: Math.round(clock.now()) }])
+  }
 
   /** Hands every device due in [cursorMs, endMs) to a timer at its exact due time. */
   function dispatchUntil(endMs: number) {
@@ -235,7 +249,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
   function due_(e: Entry, dueMs: number) {
     if (!running) return
     if (busy.has(e.device.id)) {
-      st.missed++
+      skip(e)
       // Rate-limited: a dead device misses a poll every interval, the counter has them all.
       if (Date.now() - missedLogAtMs > 10_000) {
         missedLogAtMs = Date.now()
@@ -253,7 +267,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       const w = waiting.shift()!
       // Waited a whole interval for a slot: its next turn is already due, skip this one.
       if (clock.now() - w.dueMs >= intervalMs) {
-        st.missed++
+        skip(w.e)
         busy.delete(w.e.device.id)
         continue
       }
@@ -319,6 +333,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       if (guard) clearTimeout(guard)
     }
     const durationMs = performance.now() - t0
+    durations.observe(durationMs / 1000)
     samples.push(...pollSelfSamples(id, n, timeMs, durationMs, outcome))
     deps.sink.write(samples)
     // A device's up/down change is an event at this poll's time; a failure to store it is
@@ -391,7 +406,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
       const worker = async () => {
         for (let e = queue.shift(); e; e = queue.shift()) {
           if (busy.has(e.device.id)) {
-            st.missed++
+            skip(e)
             continue
           }
           busy.add(e.device.id)
@@ -414,5 +429,7 @@ export function createPoller(config: PollerConfig, deps: PollerDeps): Poller {
     uniqueStations: () => ({ periodStartMs: stationsDayStartMs, count: stations.stats().dayUnique }),
     sightingStats: () => stations.stats(),
     stations,
+    durations: () => durations.snapshot(),
+    deviceStates: () => transitions.counts(),
   }
 }

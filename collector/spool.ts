@@ -46,6 +46,10 @@ export interface SpoolSegment {
 export interface SpoolStats {
   bytes: number
   segments: number
+  /** samples waiting in the spool now: appended, not yet acknowledged by the store, not dropped */
+  samples: number
+  /** station sightings waiting in the spool now */
+  sightings: number
   /** samples appended since start */
   appendedSamples: number
   /** sightings appended since start */
@@ -122,9 +126,13 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
     /* none yet */
   }
   const stats: SpoolStats = {
-    bytes: 0, segments: 0, appendedSamples: 0, appendedSightings: 0, droppedSamples: 0, droppedSightings: 0, droppedSegments: 0, corruptLines: 0, rejectedSaved: 0, rejectedUnsaved: 0,
+    bytes: 0, segments: 0, samples: 0, sightings: 0, appendedSamples: 0, appendedSightings: 0, droppedSamples: 0, droppedSightings: 0, droppedSegments: 0, corruptLines: 0, rejectedSaved: 0, rejectedUnsaved: 0,
   }
   const total = () => [...sizes.values()].reduce((a, b) => a + b, 0)
+  // What each segment still holds for the store (its lines after the acknowledged ones),
+  // so the spool_samples self-metric and the scrape say how many samples wait, not bytes.
+  const waiting = new Map<number, { samples: number; sightings: number }>()
+  const sumWaiting = (k: 'samples' | 'sightings') => [...waiting.values()].reduce((a, w) => a + w[k], 0)
   if (sizes.size > 0) deps.log.info({ dir, segments: sizes.size, bytes: total() }, 'spool has samples or sightings from an earlier run')
 
   function readAcked(seq: number): number {
@@ -135,12 +143,12 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
     }
   }
 
-  function drop(seq: number) {
-    const file = join(dir, name(seq))
+  /** samples and sightings in segment `seq` after its acknowledged lines */
+  function unacked(seq: number): { samples: number; sightings: number } {
     let samples = 0
     let sightings = 0
     try {
-      const lines = readFileSync(file, 'utf8').split('\n')
+      const lines = readFileSync(join(dir, name(seq)), 'utf8').split('\n')
       for (let i = readAcked(seq); i < lines.length; i++) {
         if (lines[i] === '') continue
         if (lines[i]!.startsWith(SIGHTING_LINE)) sightings++
@@ -149,6 +157,14 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
     } catch {
       /* already gone */
     }
+    return { samples, sightings }
+  }
+  for (const seq of sizes.keys()) waiting.set(seq, unacked(seq))
+
+  function drop(seq: number) {
+    const file = join(dir, name(seq))
+    const { samples, sightings } = unacked(seq)
+    waiting.delete(seq)
     rmSync(file, { force: true })
     rmSync(file.replace('.jsonl', '.acked'), { force: true })
     sizes.delete(seq)
@@ -181,6 +197,8 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       }
       appendFileSync(join(dir, name(active)), text)
       sizes.set(active, (sizes.get(active) ?? 0) + bytes)
+      const w = waiting.get(active) ?? { samples: 0, sightings: 0 }
+      waiting.set(active, { samples: w.samples + records.length - sightings, sightings: w.sightings + sightings })
       stats.appendedSamples += records.length - sightings
       stats.appendedSightings += sightings
     },
@@ -194,6 +212,7 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
         text = readFileSync(join(dir, name(seq)), 'utf8')
       } catch {
         sizes.delete(seq)
+        waiting.delete(seq)
         return this.oldest()
       }
       const acked = readAcked(seq)
@@ -213,11 +232,13 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
     },
     ack(seq, lines) {
       writeFileSync(join(dir, name(seq).replace('.jsonl', '.acked')), String(lines))
+      waiting.set(seq, unacked(seq))
     },
     commit(seq) {
       rmSync(join(dir, name(seq)), { force: true })
       rmSync(join(dir, name(seq).replace('.jsonl', '.acked')), { force: true })
       sizes.delete(seq)
+      waiting.delete(seq)
       if (active === seq) active = undefined
     },
     setAside(records, reason) {
@@ -233,6 +254,6 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       rejectedBytes += bytes
       stats.rejectedSaved += records.length
     },
-    stats: () => ({ ...stats, bytes: total(), segments: sizes.size }),
+    stats: () => ({ ...stats, bytes: total(), segments: sizes.size, samples: sumWaiting('samples'), sightings: sumWaiting('sightings') }),
   }
 }

@@ -27,6 +27,8 @@ export interface TransitionTracker {
   retain(ids: ReadonlySet<string>): void
   /** devices with a known state */
   size(): number
+  /** devices whose newest observation was up, and down */
+  counts(): { up: number; down: number }
 }
 
 interface Known {
@@ -78,5 +80,10 @@ export function createTransitionTracker(): TransitionTracker {
       for (const id of last.keys()) if (!ids.has(id)) last.delete(id)
     },
     size: () => last.size,
+    counts() {
+      let up = 0
+      for (const k of last.values()) if (k.up) up++
+      return { up, down: last.size - up }
+    },
   }
 }

@@ -27,6 +27,13 @@
  *   aside the same way. The store keeps a sighting written twice once (set semantics), so a
  *   replayed chunk doubles nothing there either.
  *
+ * - With `selfDevice` set (the collector always sets it), every flush attempt (a drain of
+ *   queued samples, a replay of the spool) ends with one `spool_samples` sample: the samples
+ *   waiting in the spool at that moment, 0 when it is empty, at the collector's clock, with
+ *   device `selfDevice`. It is queued like any sample, so while the store is down it is
+ *   itself spooled and lands when the store returns. A drain that carried only such samples
+ *   writes none, so an idle writer falls quiet.
+ *
  * Timers here run on real time, not the simulated clock: they pace I/O, not polls.
  */
 import type { Logger } from 'pino'
@@ -53,6 +60,8 @@ export interface WriterConfig {
   retryMaxMs?: number
   /** extra writes spent isolating the malformed samples of one rejected batch (default 64) */
   isolateWrites?: number
+  /** the collector's name (collector-<i>-of-<n>), device of the spool_samples self-metric; absent: not written */
+  selfDevice?: string
   /** size limit of the spool's rejected.jsonl, bytes (default 16 MiB) */
   rejectedMaxBytes?: number
 }
@@ -76,6 +85,14 @@ export interface WriterStats {
   rejectedSamples: number
   /** writes the store refused while answering pings (retriable: the batch was spooled and is retried) */
   refusedWrites: number
+  /** store writes (one batch of samples or of sightings each, isolation halves included) the store acknowledged */
+  writtenBatches: number
+  /** store writes that failed while the store did not answer pings (the batch was spooled) */
+  unreachableWrites: number
+  /** store writes refused as malformed (their records isolated and set aside) */
+  rejectedWrites: number
+  /** chunks of the spool sent to the store again on replay, taken or not */
+  retriedBatches: number
   /** true while batches go to the spool (store unreachable or refusing writes) */
   storeDown: boolean
   spool: SpoolStats
@@ -98,6 +115,8 @@ export interface WriterDeps {
   /** writeSightings is needed once sightings are written (a store without it refuses them as malformed) */
   store: Pick<MetricStore, 'write' | 'ping'> & Partial<Pick<MetricStore, 'writeSightings'>>
   log: Logger
+  /** the time of a spool_samples sample, epoch ms: the collector's clock (default the wall clock) */
+  now?: () => number
 }
 
 type Rec = SpoolRecord
@@ -124,7 +143,12 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   const s = {
     writtenSamples: 0, spooledSamples: 0, replayedSamples: 0, rejectedSamples: 0, refusedWrites: 0,
     writtenSightings: 0, spooledSightings: 0, replayedSightings: 0, rejectedSightings: 0,
+    writtenBatches: 0, unreachableWrites: 0, rejectedWrites: 0, retriedBatches: 0,
   }
+  const now = deps.now ?? Date.now
+  // spool_samples samples the writer queued itself: a drain of only these reports nothing
+  const own = new WeakSet<Rec>()
+  let stopping = false
   /** [samples, sightings] in a list of records */
   const tally = (recs: readonly Rec[]): [number, number] => {
     let rows = 0
@@ -159,9 +183,13 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
         if (!store.writeSightings) throw new StoreWriteError('this store does not take station sightings', false)
         await store.writeSightings(rows)
       }
+      s.writtenBatches++
       return { r: 'ok' }
     } catch (err) {
-      if (err instanceof StoreWriteError && !err.retriable) return { r: 'bad', err }
+      if (err instanceof StoreWriteError && !err.retriable) {
+        s.rejectedWrites++
+        return { r: 'bad', err }
+      }
       let up = false
       try {
         up = await store.ping()
@@ -169,6 +197,7 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
         up = false
       }
       if (up) s.refusedWrites++
+      else s.unreachableWrites++
       return { r: up ? 'refused' : 'down', err }
     }
   }
@@ -287,6 +316,7 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       for (let i = 0; i < seg.records.length; i += batchSize) {
         const chunk = seg.records.slice(i, i + batchSize)
         const writtenBefore = [s.writtenSamples, s.writtenSightings]
+        s.retriedBatches++
         const w = await writeBatch(chunk)
         s.replayedSamples += s.writtenSamples - writtenBefore[0]!
         s.replayedSightings += s.writtenSightings - writtenBefore[1]!
@@ -306,21 +336,44 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
     backoffMs = retryMs
   }
 
+  /** A replay is a flush attempt too: it reports the spool's depth after it. */
+  async function replayAndReport() {
+    await replay()
+    reportSpool()
+  }
+
   function scheduleRetry(ms: number) {
     if (!running || retryTimer) return
     retryTimer = setTimeout(() => {
       retryTimer = undefined
-      void serial(replay)
+      void serial(replayAndReport)
     }, ms)
+  }
+
+  /** Queues the spool_samples sample: the samples waiting in the spool now. */
+  function reportSpool() {
+    if (config.selfDevice === undefined) return
+    const sample: Sample = { metric: 'spool_samples', device: config.selfDevice, neighborhood: '', instance: '', value: spool.stats().samples, timeMs: Math.round(now()) }
+    own.add(sample)
+    queue.push(sample)
+    if (!flushTimer && !stopping) {
+      flushTimer = setTimeout(() => {
+        flushTimer = undefined
+        void drain()
+      }, maxDelayMs)
+    }
   }
 
   function drain(): Promise<void> {
     return serial(async () => {
+      let carried = 0
       while (queue.length > 0) {
         const batch = queue.slice(0, batchSize)
         queue = queue.slice(batch.length)
+        for (const r of batch) if (!own.has(r)) carried++
         await writeOrSpool(batch)
       }
+      if (carried > 0 && !stopping) reportSpool()
     })
   }
 
@@ -342,6 +395,7 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
   return {
     start() {
       running = true
+      stopping = false
       if (!spool.isEmpty()) scheduleRetry(0)
     },
     write(samples) {
@@ -356,10 +410,15 @@ export function createWriter(config: WriterConfig, deps: WriterDeps): Writer {
       await drain()
       // While the store is down the retry timer owns the replay: a flush (or a stop) must not
       // wait out the store client's own retries.
-      if (!spool.isEmpty() && !storeDown) await serial(replay)
+      if (!spool.isEmpty() && !storeDown) await serial(replayAndReport)
     },
     async stop() {
       await this.flush()
+      // the last spool_samples sample (queued by that flush) is written or spooled, none after it
+      stopping = true
+      if (flushTimer) clearTimeout(flushTimer)
+      flushTimer = undefined
+      await drain()
       running = false
       if (retryTimer) clearTimeout(retryTimer)
       retryTimer = undefined

@@ -59,6 +59,8 @@ export const METRICS = {
   poll_timeouts: { name: 'poll_timeouts', unit: 'count', kind: 'delta', description: 'collector self-metric: polls that timed out' },
   poll_errors: { name: 'poll_errors', unit: 'count', kind: 'delta', description: 'collector self-metric: polls that failed otherwise' },
   counter_wrap_gaps: { name: 'counter_wrap_gaps', unit: 'count', kind: 'delta', description: "collector self-metric: the device's Counter32 byte counters whose interval was too long to rule out more than one wrap: no delta was stored for them, never a guessed one (only written when not 0)" },
+  polls_skipped: { name: 'polls_skipped', unit: 'count', kind: 'delta', description: "collector self-metric: a scheduled poll of the device not made because its previous poll was still running, or because it waited a whole interval for a free slot (1 per skip, at the skip's time, with the device's own tags)" },
+  spool_samples: { name: 'spool_samples', unit: 'samples', kind: 'gauge', description: "collector self-metric: samples waiting in the collector's on-disk spool, written on every flush attempt (0 when empty); device = the collector, 'collector-<i>-of-<n>' (shard i+1 of n; unsharded: collector-1-of-1), neighborhood and instance ''" },
 } as const satisfies Record<string, MetricDef>
 
 export type MetricName = keyof typeof METRICS

@@ -70,7 +70,8 @@ const meta: FastifyPluginAsyncTypebox = async (app) => {
     return { status: up ? ('ok' as const) : ('degraded' as const), store: { kind: civic.store.kind, up }, nowMs: civic.clock.now() }
   })
 
-  app.get('/metrics', {
+  // the catalogue of what the store keeps; /api/metrics is CivicNet's own health for Prometheus
+  app.get('/meta/metrics', {
     config: { roles: PUBLIC },
     schema: { tags: ['meta'], summary: 'Every metric the store keeps, with unit and kind (gauge | delta)', response: { 200: MetricList, ...errors } },
   }, async () => ({ metrics: Object.values(METRICS).map((m) => ({ name: m.name, unit: m.unit, kind: m.kind, description: m.description })) }))
