@@ -63,6 +63,9 @@ const MIGRATIONS: string[] = [
    CREATE TABLE inv_links (pos INTEGER NOT NULL, id TEXT PRIMARY KEY, a_device TEXT NOT NULL, b_device TEXT NOT NULL, body TEXT NOT NULL);`,
 ]
 
+/** The schema version (PRAGMA user_version) this CivicNet migrates the app state to; `civicnet doctor` compares against it. */
+export const APP_STATE_SCHEMA_VERSION = MIGRATIONS.length
+
 /** How many whole snapshots to keep; the version numbers of older ones stay in the log. */
 const KEEP_SNAPSHOTS = 50
 

@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import type { Inventory } from '../../core/inventory.ts'
+import { formatCheck, runDoctor } from '../../doctor/index.ts'
+import { runProvisionInfluxdb } from '../../cli/provision-influxdb.ts'
+import { hartfordInventory } from '../../provisioning/city/hartford.ts'
+import { openAppState } from '../../store/app-state.ts'
+import { startInfluxd } from '../support/influxd.ts'
+import type { Influxd } from '../support/influxd.ts'
+import { freeUdpPort } from '../support/ports.ts'
+import { startSnmpd } from '../support/snmpd.ts'
+import type { RunningSnmpd } from '../support/snmpd.ts'
+import { runCli } from '../support/cli.ts'
+import { capture } from '../provisioning/influxdb-capture.ts'
+
+interface Ctx { influxd: Influxd; snmpd: RunningSnmpd; dir: string; env: NodeJS.ProcessEnv; inv: Inventory }
+const test = suite<Ctx>('civicnet doctor on a real deployment (influxd 1.x, snmpd, state.sqlite)')
+
+/** Three switches/routers of Hartford, all answered by one real snmpd, credential 'lab'. */
+function labInventory(port: number): Inventory {
+  const inv = hartfordInventory(1)
+  const devices = inv.devices.filter((d) => !d.controller && !d.api && d.kind !== 'ap').slice(0, 3)
+    .map(({ uplink: _u, managedBy: _m, ...d }) => ({ ...d, mgmt: { host: '127.0.0.1', port }, credential: 'lab' }))
+  return { ...inv, devices, links: [] }
+}
+
+const lines = async (env: NodeJS.ProcessEnv) => (await runDoctor(env, { sample: 5, snmpTimeoutMs: 800 })).map(formatCheck)
+
+test.before(async (ctx) => {
+  ;[ctx.influxd, ctx.snmpd] = await Promise.all([startInfluxd(), startSnmpd()])
+  ctx.dir = mkdtempSync(join(tmpdir(), 'civicnet-doctor-'))
+  ctx.inv = labInventory(ctx.snmpd.port)
+  const state = openAppState(join(ctx.dir, 'state.sqlite'))
+  state.replaceInventory(ctx.inv, 'test')
+  state.close()
+  ctx.env = { CIVICNET_DATA_DIR: ctx.dir, INFLUX_URL: ctx.influxd.url, INFLUX_DB: 'civicnet', INFLUX_RP: 'civicnet', CIVICNET_SNMP_COMMUNITY_LAB: ctx.snmpd.community, CIVICNET_SPOOL_MAX_BYTES: '4096' }
+  const p = await capture(() => runProvisionInfluxdb(['--url', ctx.influxd.url], {}))
+  assert.is(p.code, 0, p.err.join('\n'))
+})
+test.after(async ({ influxd, snmpd, dir }) => {
+  await Promise.all([influxd.stop(), snmpd.stop()])
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const ids = (inv: Inventory) => inv.devices.map((d) => d.id).sort().join(', ')
+
+test('a healthy deployment: every check ok, exit 0 (through the real CLI)', async ({ env, dir, influxd, inv }) => {
+  const got = await lines(env)
+  const disk = got.splice(5, 1)[0]!
+  assert.match(disk, new RegExp(`^ok    disk: [0-9.]+ [kMG]B free at ${dir}, room for the whole spool \\(4\\.1 kB\\)$`))
+  assert.equal(got, [
+    `ok    store: InfluxDB at ${influxd.url} db=civicnet rp=civicnet (InfluxDB 1.6.7~rc0): wrote, read back and deleted a probe point in civicnet_doctor`,
+    'ok    retention: retention policy civicnet on civicnet: duration INF, shard duration 7d, default, as provisioned',
+    'ok    clock: skew against InfluxDB under 2 s (warn at 5 s, FAIL at 60 s)',
+    `ok    app state: ${join(dir, 'state.sqlite')}: schema 1 (current), inventory version 1 with 3 devices`,
+    `ok    spool: nothing waiting in ${join(dir, 'spool')}`,
+    'ok    credentials: all 1 credential references of 3 SNMP devices resolve (lab)',
+    `ok    snmp sample: 3 of 3 sampled devices answered sysUpTime (${ids(inv)})`,
+  ])
+  const cli = await runCli(['doctor', '--json'], { env })
+  assert.is(cli.code, 0, cli.stderr)
+  const j = JSON.parse(cli.stdout) as { ok: boolean; checks: { status: string }[] }
+  assert.equal([j.ok, j.checks.map((c) => c.status)], [true, ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']])
+  assert.not.ok(cli.stdout.includes(String(env.CIVICNET_SNMP_COMMUNITY_LAB)), 'the community is never printed')
+})
+
+test('influxd stopped: the store FAILs in words and the checks that need it are skipped', async ({ env, influxd }) => {
+  await influxd.halt()
+  try {
+    const got = await lines(env)
+    assert.equal(got.slice(0, 3), [
+      `FAIL  store: cannot reach InfluxDB at ${influxd.url} (ECONNREFUSED) — start InfluxDB or fix INFLUX_URL; until then the collector spools samples`,
+      'skip  retention: the store did not answer',
+      'skip  clock: the store did not answer',
+    ])
+  } finally {
+    await influxd.restart()
+  }
+})
+
+test('a credential removed from the environment FAILs naming its id, never a secret', async ({ env }) => {
+  const { CIVICNET_SNMP_COMMUNITY_LAB: _gone, ...rest } = env
+  const got = await lines(rest)
+  assert.equal(got.slice(-2), [
+    "FAIL  credentials: 1 of 1 credential references do not resolve: 'lab' (3 devices) — set CIVICNET_SNMP_COMMUNITY_<ID> (or the v3 variables) or add them to CIVICNET_SNMP_CREDENTIALS",
+    'skip  snmp sample: no device with a resolvable credential',
+  ])
+})
+
+test('a full spool FAILs with its depth; the real CLI exits 1', async ({ env, dir }) => {
+  mkdirSync(join(dir, 'spool'), { recursive: true })
+  writeFileSync(join(dir, 'spool', 'seg-000000000001.jsonl'), 'x'.repeat(3600))
+  try {
+    const got = await lines(env)
+    assert.is(got[4], `FAIL  spool: 1 file, 3.6 kB waiting in ${join(dir, 'spool')}: 88 % of CIVICNET_SPOOL_MAX_BYTES (4.1 kB) — the oldest samples are dropped at the limit: make the store accept writes (see the store line)`)
+    const cli = await runCli(['doctor', '--sample', '0'], { env })
+    assert.is(cli.code, 1)
+    assert.ok(cli.stdout.split('\n').includes(got[4]!))
+  } finally {
+    rmSync(join(dir, 'spool'), { recursive: true, force: true })
+  }
+})
+
+test('an agent that does not answer FAILs naming the device and its address', async ({ env, dir, inv }) => {
+  const silentPort = await freeUdpPort()
+  const broken = { ...inv, devices: inv.devices.map((d, i) => (i === 0 ? { ...d, mgmt: { host: '127.0.0.1', port: silentPort } } : d)) }
+  const state = openAppState(join(dir, 'state.sqlite'))
+  state.replaceInventory(broken, 'test')
+  state.close()
+  const got = await lines(env)
+  assert.is(got.at(-1), `FAIL  snmp sample: 2 of 3 sampled devices answered sysUpTime; no answer within 800 ms from ${inv.devices[0]!.id} (127.0.0.1:${silentPort}) — check each is up, its mgmt address and port in the inventory, and its community/v3 user`)
+})
+
+test('a bad flag exits 2 naming it', async () => {
+  const r = await capture(async () => (await import('../../cli/doctor.ts')).command.run(['--sample', 'many']))
+  assert.equal([r.code, r.err], [2, ["civicnet doctor: --sample needs a whole number 0..1000, got 'many' (see --help)"]])
+})
+
+test.run()

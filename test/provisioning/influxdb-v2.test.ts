@@ -1,0 +1,61 @@
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { runProvisionInfluxdb } from '../../cli/provision-influxdb.ts'
+import { ALL_V2_PERMISSIONS, startFakeInflux2 } from '../support/fake-influxdb2.ts'
+import type { FakeInflux2 } from '../support/fake-influxdb2.ts'
+import { capture } from './influxdb-capture.ts'
+
+// against a loopback server implementing the documented InfluxDB 2.x API; not a real InfluxDB 2.x
+const test = suite<{ fake: FakeInflux2 }>('civicnet provision influxdb on InfluxDB 2.x (documented API, loopback server)')
+
+test.before(async (ctx) => {
+  ctx.fake = await startFakeInflux2({ tokens: { 'all-access': ALL_V2_PERMISSIONS, 'no-write': ['read:orgs', 'read:buckets', 'read:dbrp', 'write:dbrp'], 'no-dbrp': ['read:orgs', 'read:buckets', 'write:buckets', 'read:dbrp'] } })
+})
+test.after(async ({ fake }) => fake.close())
+
+test('detects 2.x, creates the bucket and the DBRP mapping, and checks the token writes, reads and deletes', async ({ fake }) => {
+  const r = await capture(() => runProvisionInfluxdb(['--url', fake.url], { INFLUX_TOKEN: 'all-access' }))
+  assert.is(r.code, 0, r.err.join('\n'))
+  const b = fake.buckets[0]!
+  assert.equal(r.out, [
+    `InfluxDB 2.x at ${fake.url} (version v2.7.10)`,
+    'unchanged  organization city (0a1b2c3d4e5f6071)',
+    `created    bucket civicnet (${b.id}): retention infinite`,
+    'created    DBRP mapping civicnet/civicnet -> bucket civicnet, default',
+    'checked    token can write, read and delete in bucket civicnet through the v1 API (what the store uses)',
+    `store settings for civicnet collect/serve: INFLUX_URL=${fake.url} INFLUX_DB=civicnet INFLUX_RP=civicnet INFLUX_TOKEN=<a token with read and write on it>`,
+  ])
+  assert.equal(fake.buckets.map((x) => [x.name, x.retentionRules]), [['civicnet', [{ type: 'expire', everySeconds: 0 }]]])
+  assert.equal(fake.dbrps.map((d) => [d.database, d.retention_policy, d.bucketID, d.default]), [['civicnet', 'civicnet', b.id, true]])
+  assert.equal(fake.points.get(b.id), [], 'the probe point is deleted')
+})
+
+test('a second run changes nothing; a bucket given a 30-day retention is patched back to infinite', async ({ fake }) => {
+  const again = await capture(() => runProvisionInfluxdb(['--url', fake.url, '--token', 'all-access', '--org', 'city'], {}))
+  assert.equal(again.out.slice(1, 6), [
+    'unchanged  organization city (0a1b2c3d4e5f6071)',
+    `unchanged  bucket civicnet (${fake.buckets[0]!.id}): retention infinite`,
+    'unchanged  DBRP mapping civicnet/civicnet -> bucket civicnet, default',
+    'checked    token can write, read and delete in bucket civicnet through the v1 API (what the store uses)',
+    'nothing to change',
+  ])
+  fake.buckets[0]!.retentionRules = [{ type: 'expire', everySeconds: 2_592_000 }]
+  const r = await capture(() => runProvisionInfluxdb(['--url', fake.url], { INFLUX_TOKEN: 'all-access' }))
+  assert.is(r.out[2], `changed    bucket civicnet (${fake.buckets[0]!.id}): retention 2592000 s -> infinite`)
+  assert.equal(fake.buckets[0]!.retentionRules, [{ type: 'expire', everySeconds: 0 }])
+})
+
+test('a bad token is a 401 in words; a missing permission is named (403); an unknown org is a usage error', async ({ fake }) => {
+  const bad = await capture(() => runProvisionInfluxdb(['--url', fake.url], { INFLUX_TOKEN: 'nope' }))
+  assert.equal([bad.code, bad.err], [1, ['civicnet provision influxdb: InfluxDB refused the token (401 unauthorized access) while trying to read the organizations: check INFLUX_TOKEN / --token-file']])
+  const noWrite = await capture(() => runProvisionInfluxdb(['--url', fake.url], { INFLUX_TOKEN: 'no-write' }))
+  const id = fake.buckets[0]!.id
+  assert.equal([noWrite.code, noWrite.err], [1, [`civicnet provision influxdb: the token lacks the permission write:orgs/0a1b2c3d4e5f6071/buckets/${id} (403 insufficient permissions: write:buckets), needed to write to bucket civicnet through the v1 API`]])
+  const noDbrp = await capture(() => runProvisionInfluxdb(['--url', fake.url, '--db', 'other'], { INFLUX_TOKEN: 'no-dbrp' }))
+  assert.equal(noDbrp.err, ['civicnet provision influxdb: the token lacks the permission write:orgs/0a1b2c3d4e5f6071/dbrp (403 insufficient permissions: write:dbrp), needed to create the DBRP mapping other/civicnet -> bucket other, default'])
+  const org = await capture(() => runProvisionInfluxdb(['--url', fake.url, '--org', 'nowhere'], { INFLUX_TOKEN: 'all-access' }))
+  assert.equal([org.code, org.err], [2, ["civicnet provision influxdb: organization 'nowhere' not found (--org): list them with 'influx org list'"]])
+  assert.not.ok([...bad.err, ...noWrite.err].join('').includes('all-access'))
+})
+
+test.run()
