@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-all}
-# package -> a command it provides (poppler-utils: pdftotext, pdftoppm and pdfinfo check the report PDFs in test/reports)
-declare -A provides=([influxdb]=influxd [snmp]=snmpwalk [snmpd]=snmpd [snmpsim]=snmpsimd [chromium]=chromium [openssl]=openssl [poppler-utils]=pdftotext)
+# package -> a command it provides (poppler-utils: pdftotext, pdftoppm and pdfinfo check the report PDFs in test/reports;
+# nginx: test/provisioning runs the reverse-proxy example)
+declare -A provides=([influxdb]=influxd [snmp]=snmpwalk [snmpd]=snmpd [snmpsim]=snmpsimd [chromium]=chromium [openssl]=openssl [poppler-utils]=pdftotext [nginx]=nginx)
 
 # openssl makes the simulated UniFi controller's certificate (simulators/unifi/cert.ts): the demo needs it too
 if [ "$mode" = "--runtime" ] && ! command -v openssl >/dev/null 2>&1; then
