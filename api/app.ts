@@ -37,6 +37,8 @@ import devices from './routes/devices/index.ts'
 import events from './routes/events/index.ts'
 import links from './routes/links/index.ts'
 import meta from './routes/meta/index.ts'
+import metrics, { type ApiMetricsSources } from './routes/metrics/index.ts'
+import { countRequests, createRequestMetrics } from './request-metrics.ts'
 import neighborhoods from './routes/neighborhoods/index.ts'
 import reports from './routes/reports/index.ts'
 import incidents from './routes/incidents/index.ts'
@@ -49,6 +51,8 @@ import exportsRoutes from './routes/exports/index.ts'
 import series from './routes/series/index.ts'
 import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
+import backups from './routes/backups/index.ts'
+import type { BackupService } from '../backup/index.ts'
 
 export interface ApiDeps {
   store: MetricStore
@@ -59,6 +63,10 @@ export interface ApiDeps {
   log?: Logger
   /** census tracts and the city's own estimate for planning (default none) */
   planning?: PlanningData
+  /** what GET /api/metrics shows beside the API's own figures: process, collector (demo), last backup */
+  metrics?: ApiMetricsSources
+  /** backups this process makes (POST /api/backups); absent: it answers CN_ERR_BACKUP_UNAVAILABLE */
+  backups?: BackupService
 }
 
 interface ValidationIssue {
@@ -158,6 +166,8 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     // never the Authorization header.
     logController: new RedactingLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
+    // X-Forwarded-For is believed only from the proxies named (CIVICNET_TRUST_PROXY)
+    trustProxy: cfg.trustProxy.length > 0 ? [...cfg.trustProxy] : false,
     // '/api/devices/' is '/api/devices' and '//api/devices' too, as clients and people type
     // them; every spelling reaches the same route and so the same checks.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_CHARS },
@@ -229,6 +239,9 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
 
   const civic = createContext(cfg, deps.store, deps.clock, deps.appState, deps.planning)
   app.decorate('civic', civic)
+  // every answer, refusals included, is counted by route pattern for GET /api/metrics
+  const requests = createRequestMetrics()
+  countRequests(app as unknown as FastifyInstance, requests)
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     let e: FastifyError = err
@@ -280,6 +293,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
         { name: 'status', description: 'public: the status page residents read (also as HTML at /status)' },
         { name: 'reports', description: 'analyst: the grant report (JSON, CSV, HTML, PDF) and its saved runs' },
         { name: 'tokens', description: 'admin: API tokens' },
+        { name: 'backups', description: 'admin: backups made by this process' },
         { name: 'meta', description: 'health, metric catalogue, caller' },
       ],
     },
@@ -289,6 +303,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now(), authFailures: cfg.authFailures })
 
   await app.register(meta, { prefix: '/api' })
+  await app.register(metrics, { prefix: '/api', sources: deps.metrics ?? {}, requests })
   await app.register(neighborhoods, { prefix: '/api/neighborhoods' })
   await app.register(devices, { prefix: '/api/devices' })
   await app.register(links, { prefix: '/api/links' })
@@ -305,6 +320,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   await app.register(status)
   await app.register(tokens, { prefix: '/api/tokens' })
   await app.register(signin, { prefix: '/api/signin' })
+  await app.register(backups, { prefix: '/api/backups', service: deps.backups ?? null })
 
   const web = cfg.webDir !== null && existsSync(cfg.webDir) && statSync(cfg.webDir).isDirectory() ? cfg.webDir : null
   if (web) {

@@ -1,7 +1,9 @@
 /**
  * The API's configuration: typed, with defaults beside each field, validated once and frozen.
  */
+import { isIP } from 'node:net'
 import { DEFAULT_SLA_TARGETS, SEVERITIES, type SlaTargets } from '../incidents/sla.ts'
+
 export interface ApiConfig {
   /** the collector's poll interval; a device_up sample stays fresh for 2 of them (default 60000 ms) */
   pollIntervalMs: number
@@ -33,6 +35,14 @@ export interface ApiConfig {
    * wildcard)
    */
   allowedHosts: readonly string[]
+  /**
+   * addresses or CIDR ranges of the reverse proxies in front (CIVICNET_TRUST_PROXY,
+   * comma-separated; default none): a request from one of them is taken to come from the
+   * address its X-Forwarded-For names, so per-address limits (failed sign-ins, residents'
+   * reports, open-data downloads) and the request log see each client, not the proxy. A
+   * request from anywhere else keeps its own address, whatever header it sends.
+   */
+  trustProxy: readonly string[]
   /** failed authentications per client address before 429 (default 10 in 60 000 ms) */
   authFailures: { max: number; windowMs: number }
   /** resident reports one address may send in a window (default 5 in 10 min) */
@@ -58,6 +68,24 @@ export function allowedHostsFromEnv(env: NodeJS.ProcessEnv = process.env): strin
   return [...new Set([...LOOPBACK_HOSTS, ...names])]
 }
 
+/** CIVICNET_TRUST_PROXY as a list of addresses and CIDR ranges; undefined when not set. */
+export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const raw = env.CIVICNET_TRUST_PROXY
+  if (raw === undefined || raw.trim() === '') return undefined
+  const list = raw.split(',').map((x) => x.trim()).filter(Boolean)
+  for (const x of list) checkProxyAddress(x, 'CIVICNET_TRUST_PROXY')
+  return list
+}
+
+function checkProxyAddress(x: string, what: string) {
+  const [addr, bits, ...rest] = x.split('/')
+  const family = isIP(addr ?? '')
+  const maxBits = family === 4 ? 32 : 128
+  if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+    throw new RangeError(`${what}: '${x}' is not an IP address or CIDR range (e.g. 127.0.0.1, 10.0.0.0/8, ::1)`)
+  }
+}
+
 export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   pollIntervalMs: 60_000,
   maxSeriesPoints: 10_000,
@@ -68,6 +96,7 @@ export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   logLevel: 'info',
   history: null,
   allowedHosts: LOOPBACK_HOSTS,
+  trustProxy: Object.freeze([]) as readonly string[],
   authFailures: Object.freeze({ max: 10, windowMs: 60_000 }),
   residentReports: Object.freeze({ max: 5, windowMs: 10 * 60_000 }),
   incidentSla: Object.freeze({ ...DEFAULT_SLA_TARGETS }),
@@ -88,6 +117,9 @@ export function apiConfig(partial: Partial<ApiConfig> = {}): Readonly<ApiConfig>
   if (c.maxEvents > 10_000) throw new RangeError(`api config: maxEvents must be <= 10000, got ${c.maxEvents}`)
   if (!Array.isArray(c.allowedHosts) || c.allowedHosts.length === 0) throw new RangeError('api config: allowedHosts must name at least one host')
   c.allowedHosts = Object.freeze(c.allowedHosts.map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, '$1')))
+  if (!Array.isArray(c.trustProxy)) throw new RangeError('api config: trustProxy must be a list of addresses or CIDR ranges')
+  for (const x of c.trustProxy) checkProxyAddress(x, 'api config: trustProxy')
+  c.trustProxy = Object.freeze([...c.trustProxy])
   const rr = c.residentReports
   if (!Number.isInteger(rr.max) || rr.max < 1 || !Number.isInteger(rr.windowMs) || rr.windowMs < 1000) {
     throw new RangeError(`api config: residentReports must be { max >= 1, windowMs >= 1000 }, got ${JSON.stringify(rr)}`)

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
-import { allowedHostsFromEnv } from '../api/config.ts'
+import { allowedHostsFromEnv, trustProxyFromEnv } from '../api/config.ts'
 import { createApiServer } from '../api/server.ts'
 import { planningData } from './planning-data.ts'
 import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
@@ -15,11 +15,13 @@ import { openIncidentStore } from '../incidents/store.ts'
 import { loadAlertsConfig, type AlertsConfig } from '../alerts/config.ts'
 import { createAlertEngine } from '../alerts/engine.ts'
 import { openAlertStore } from '../alerts/store.ts'
+import { createBackupScheduler, createBackupService, loadBackupConfig, type BackupConfig } from '../backup/index.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { ensureInventory, openAppState } from '../store/app-state.ts'
-import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
+import { createRollupScheduler, describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
 import { ensureWebBuild } from '../web/build.mjs'
 import { createCliLogger } from './log.ts'
+import { apiMetricsSources } from './api-metrics.ts'
 import type { Command } from './main.ts'
 
 const USAGE = `usage: civicnet serve
@@ -40,9 +42,16 @@ Environment (see .env.example):
   CIVICNET_INCIDENT_SLA       target time to restore by severity (default critical=4h,major=8h,minor=24h)
   CIVICNET_TRACTS_FILE        census tracts with ACS figures for planning, GeoJSON (docs/PLANNING.md; default: Hartford's for the Hartford inventory, else none)
   CIVICNET_ALERTS_FILE        alert rules and channels, YAML (provisioning/alerts.example.yml; default: no alerts)
+  CIVICNET_BACKUP_CRON        scheduled backups, a node-cron expression (default: none; e.g. '30 3 * * *')
+  CIVICNET_BACKUP_KEEP        backups kept in CIVICNET_BACKUP_DIR, the newest (default 7)
+  CIVICNET_BACKUP_DIR         where backups go (default $CIVICNET_DATA_DIR/backups)
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
+  CIVICNET_TRUST_PROXY        addresses or CIDR ranges of the reverse proxies in front, whose
+                              X-Forwarded-For names the client (default: none)
+  CIVICNET_ROLLUPS            on | off: compute the 5m, 1h and 1d rollups here, every minute
+                              (default on; off in all but one when several API processes share a store)
   LOG_LEVEL                   pino level (default info)
   LOG_FORMAT                  json | pretty (default: pretty on a terminal, else json)
   INFLUX_URL, INFLUX_DB ...   the metric store (store/index.ts); without INFLUX_URL the
@@ -87,9 +96,16 @@ export const command: Command = {
     let incidentSla: SlaTargets
     let storeConfig
     let allowedHosts
+    let trustProxy
+    let rollupsOn: boolean
     let alertsConfig: AlertsConfig | null
+    let backupConfig: BackupConfig
     try {
       allowedHosts = allowedHostsFromEnv()
+      trustProxy = trustProxyFromEnv()
+      const r = process.env.CIVICNET_ROLLUPS ?? 'on'
+      if (r !== 'on' && r !== 'off') throw new Error(`CIVICNET_ROLLUPS must be on or off, got '${r}'`)
+      rollupsOn = r === 'on'
       port = intEnv('PORT', 8080, 0, 65535)
       pollIntervalMs = intEnv('CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, 86_400_000)
       misses = intEnv('CIVICNET_INCIDENT_MISSES', 2, 1, 100)
@@ -97,6 +113,7 @@ export const command: Command = {
       settleMs = process.env.CIVICNET_INCIDENT_SETTLE_MS ? intEnv('CIVICNET_INCIDENT_SETTLE_MS', 0, 0, 86_400_000) : undefined
       storeConfig = loadStoreConfig()
       alertsConfig = process.env.CIVICNET_ALERTS_FILE ? loadAlertsConfig(resolve(process.env.CIVICNET_ALERTS_FILE)) : null
+      backupConfig = loadBackupConfig(process.env, dataDir)
     } catch (err) {
       console.error(`civicnet serve: ${(err as Error).message}`)
       return 2
@@ -134,9 +151,14 @@ export const command: Command = {
       state.close()
       return 1
     }
+    // backups: on the embedded store only this process can copy it (POST /api/backups)
+    const backups = createBackupService(backupConfig, { appState: state, store, dataDir, clock: wallClock, log: log.child({ part: 'backups' }) })
+    const scheduled = backupConfig.cron ? createBackupScheduler(backups) : null
+    // GET /api/metrics: the process's figures and the last good backup beside the API's own
+    const apiMetrics = apiMetricsSources({ appState: state })
     const server = createApiServer(
-      { host, port, pollIntervalMs, incidentSla, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
-      { store, appState: state, clock: wallClock, log, planning },
+      { host, port, pollIntervalMs, incidentSla, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(trustProxy ? { trustProxy } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
+      { store, appState: state, clock: wallClock, log, planning, backups, metrics: apiMetrics.sources },
     )
     try {
       const url = await server.start()
@@ -154,20 +176,39 @@ export const command: Command = {
       { store, incidents, inventory: () => state.inventory(), clock: wallClock, log: log.child({ part: 'incidents' }) },
     )
     engine.start()
+    // rollups: raw -> 5m -> 1h -> 1d, so long ranges read a tier, not every raw sample (docs/STORE.md);
+    // a run recomputes its buckets, so a second process doing the same doubles nothing
+    // one run at once (what a stopped API missed), then every minute
+    const rollups = rollupsOn ? createRollupScheduler(store, { clock: wallClock, lateMs: 15 * 60_000 }, log.child({ part: 'rollups' })) : null
+    let stopping = false
+    const firstRollups = rollups?.runNow().then(
+      (done) => log.info({ tiers: done.map((d) => `${d.tier}:${d.rows}`) }, 'rollups computed'),
+      (err: unknown) => log.error({ err }, 'rollup run failed; the next run retries from the same watermark'),
+    ).then(() => {
+      if (!stopping) rollups.start()
+    })
+    if (!rollupsOn) log.info('rollups: off here (CIVICNET_ROLLUPS=off): another process must compute them')
     // alerts: what the rules find, sent once per condition to the configured channels
     const alerts = alertsConfig
       ? createAlertEngine({ config: alertsConfig, alerts: openAlertStore(state.db), store, incidents, inventory: () => state.inventory(), slaTargets: incidentSla, pollIntervalMs, clock: wallClock, log: log.child({ part: 'alerts' }) })
       : null
     alerts?.start()
+    scheduled?.start()
+    if (scheduled) log.info({ cron: backupConfig.cron, keep: backupConfig.keep, dir: backupConfig.dir }, 'backups scheduled')
     if (!alerts) log.info('alerts: none configured (CIVICNET_ALERTS_FILE names a rules file; provisioning/alerts.example.yml)')
     await new Promise<void>((done) => {
       process.once('SIGINT', () => done())
       process.once('SIGTERM', () => done())
     })
     log.info('stopping')
+    await scheduled?.stop()
     await alerts?.stop()
     await engine.stop()
+    stopping = true
+    await firstRollups
+    await rollups?.stop()
     await server.stop()
+    apiMetrics.stop()
     await store.close()
     state.close()
     return 0

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { trustProxyFromEnv } from '../../api/config.ts'
 import { createSigninCode } from '../../api/auth/signin-codes.ts'
 import { createToken, listTokens } from '../../api/auth/tokens.ts'
 import { METRICS } from '../../core/metrics.ts'
@@ -49,6 +50,8 @@ test('the public gets neighborhood series of clients, data used and APs up only,
     poll_timeouts: [401, 401],
     poll_errors: [401, 401],
     counter_wrap_gaps: [401, 401],
+    polls_skipped: [401, 401],
+    spool_samples: [401, 401],
   })
   // the probe's request: the core router's per-port traffic
   const probe = await h.app.inject({ method: 'GET', url: '/api/series?metric=if_in_bytes&neighborhood=north&instance=Te0/0/2' })
@@ -103,6 +106,40 @@ test('wrong tokens from one address are answered 429 with Retry-After past the l
     assert.is((await h.app.inject({ method: 'GET', url: '/api/devices', headers: bearer(h.tokens.engineer) })).statusCode, 200)
   } finally {
     await h.close()
+  }
+})
+
+test('X-Forwarded-For names the client only from a trusted proxy (CIVICNET_TRUST_PROXY): per-address limits and the log see each client', async () => {
+  const wrong = 'cn_' + 'B'.repeat(43)
+  const fail = (h: Awaited<ReturnType<typeof harness>>, xff: string) =>
+    h.app.inject({ method: 'GET', url: '/api/devices', headers: { ...bearer(wrong), 'x-forwarded-for': xff } }).then((r) => r.statusCode)
+  // behind a trusted proxy (inject comes from 127.0.0.1): two clients, two limits
+  let h = await harness({ authFailures: { max: 2, windowMs: 60_000 }, trustProxy: ['127.0.0.1'] })
+  try {
+    assert.equal([await fail(h, '203.0.113.5'), await fail(h, '203.0.113.5'), await fail(h, '203.0.113.5')], [401, 401, 429])
+    assert.is(await fail(h, '198.51.100.7'), 401, 'another client behind the proxy has its own limit')
+    const ips = h.logs.filter((l) => l.msg === 'authentication failed').map((l) => l.ip)
+    assert.equal(ips, ['203.0.113.5', '203.0.113.5', '203.0.113.5', '198.51.100.7'])
+  } finally {
+    await h.close()
+  }
+  // from an address that is not a trusted proxy the header is ignored: one address, one limit
+  for (const trustProxy of [[], ['10.0.0.0/8']]) {
+    h = await harness({ authFailures: { max: 2, windowMs: 60_000 }, trustProxy })
+    try {
+      assert.equal([await fail(h, '203.0.113.5'), await fail(h, '198.51.100.7'), await fail(h, '192.0.2.1')], [401, 401, 429], JSON.stringify(trustProxy))
+      assert.ok(h.logs.filter((l) => l.msg === 'authentication failed').every((l) => l.ip === '127.0.0.1'))
+    } finally {
+      await h.close()
+    }
+  }
+})
+
+test('CIVICNET_TRUST_PROXY takes addresses and CIDR ranges, and names what is not one', () => {
+  assert.equal(trustProxyFromEnv({ CIVICNET_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }), ['127.0.0.1', '10.0.0.0/8', '::1'])
+  assert.is(trustProxyFromEnv({}), undefined)
+  for (const bad of ['nginx', '10.0.0.0/33', '127.0.0.1:8080', '::1/129', '10.0.0.0/8/1']) {
+    assert.throws(() => trustProxyFromEnv({ CIVICNET_TRUST_PROXY: bad }), (e: Error) => e.message === `CIVICNET_TRUST_PROXY: '${bad}' is not an IP address or CIDR range (e.g. 127.0.0.1, 10.0.0.0/8, ::1)`)
   }
 })
 

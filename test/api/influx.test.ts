@@ -57,10 +57,19 @@ function run(args: string[], env: Record<string, string>): { child: ChildProcess
   return { child, output: () => out, exit }
 }
 
-test('civicnet serve runs the API on InfluxDB over HTTP, with a token made by --create-token', async ({ influxd }) => {
+test('civicnet serve runs the API on InfluxDB over HTTP, with a token made by --create-token, and computes the rollups', async ({ influxd }) => {
   const dir = mkdtempSync(join(tmpdir(), 'civicnet-serve-'))
   const env = { CIVICNET_DATA_DIR: dir, INFLUX_URL: influxd.url, INFLUX_DB: 'serve_test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }
   let server: ReturnType<typeof run> | undefined
+  // two polls of one AP in a 5-minute bucket that has ended: the rollup serve computes holds them
+  const bucket = Math.floor(Date.now() / 300_000) * 300_000 - 600_000
+  const polled = await openInfluxStore({ url: influxd.url, database: 'serve_test' })
+  await polled.init()
+  await polled.write([
+    { metric: 'wifi_clients', device: 'ap-downtown-001', neighborhood: 'downtown', instance: '', value: 7, timeMs: bucket + 60_000 },
+    { metric: 'wifi_clients', device: 'ap-downtown-001', neighborhood: 'downtown', instance: '', value: 12, timeMs: bucket + 120_000 },
+  ])
+  await polled.close()
   try {
     const made = run(['serve', '--create-token', 'engineer', 'ops desk'], env)
     assert.is(await made.exit, 0, made.output())
@@ -84,6 +93,14 @@ test('civicnet serve runs the API on InfluxDB over HTTP, with a token made by --
     assert.is(res.status, 200)
     assert.is((await res.json()).devices.length, 235)
     assert.not.match(server.output(), token)
+    // the rollups: computed once at start (then every minute), read back from the 5m tier
+    let rows: { count: number; sum: number; max: number }[] = []
+    for (const until = Date.now() + 30_000; rows.length === 0 && Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      const q = `SELECT "count", "sum", "max" FROM "rollup_5m" WHERE "metric" = 'wifi_clients' AND "device" = 'ap-downtown-001' AND time = ${bucket}ms`
+      const body = await (await fetch(`${influxd.url}/query?db=serve_test&epoch=ms&q=${encodeURIComponent(q)}`)).json()
+      rows = (body.results[0].series?.[0]?.values ?? []).map((v: number[]) => ({ count: v[1], sum: v[2], max: v[3] }))
+    }
+    assert.equal(rows, [{ count: 2, sum: 19, max: 12 }], server.output().slice(-2000))
   } finally {
     if (server && server.child.exitCode === null) {
       server.child.kill('SIGTERM')
