@@ -21,6 +21,7 @@ import { parseSlaTargets, type SlaTargets } from '../incidents/sla.ts'
 import { openIncidentStore } from '../incidents/store.ts'
 import { loadAlertsConfig, type AlertsConfig } from '../alerts/config.ts'
 import { createAlertEngine } from '../alerts/engine.ts'
+import { createBackupScheduler, createBackupService, loadBackupConfig, type BackupConfig } from '../backup/index.ts'
 import { openAlertStore } from '../alerts/store.ts'
 import { createCollector, type Collector } from '../collector/index.ts'
 import type { UnifiSecret } from '../collector/unifi/credentials.ts'
@@ -28,6 +29,7 @@ import { UnifiConfigError } from '../collector/unifi/errors.ts'
 import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer, type ApiServer } from '../api/server.ts'
 import { planningData } from './planning-data.ts'
+import { apiMetricsSources } from './api-metrics.ts'
 import { createSigninCode } from '../api/auth/signin-codes.ts'
 import { createToken } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
@@ -53,8 +55,11 @@ export interface DemoConfig {
   dataDir: string
   /** seed of the simulated city (CIVICNET_DEMO_SEED, default 1) */
   seed: number
-  /** days of history filled on first start (CIVICNET_DEMO_HISTORY_DAYS, default 2: yesterday is always a whole local day) */
-  historyDays: number
+  /**
+   * how far back history is filled on first start, ms: CIVICNET_DEMO_HISTORY_DAYS (default 2:
+   * yesterday is always a whole local day), or CIVICNET_DEMO_HISTORY_HOURS for a short one
+   */
+  historyMs: number
   /**
    * simulated time between two history polls (CIVICNET_DEMO_HISTORY_STEP_MS, default 5 min:
    * the controller's 32-bit per-AP byte counters are exact over 343 s at most, docs/COLLECTOR.md;
@@ -80,6 +85,8 @@ export interface DemoConfig {
   store: StoreConfig
   /** alert rules and channels (CIVICNET_ALERTS_FILE, alerts/config.ts); null: no alerts */
   alerts: AlertsConfig | null
+  /** backups: schedule, how many kept, where (CIVICNET_BACKUP_CRON, _KEEP, _DIR; backup/schedule.ts) */
+  backup: BackupConfig
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
@@ -90,13 +97,21 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, def: number, min: number, 
   return n
 }
 
+function historyMsFrom(env: NodeJS.ProcessEnv): number {
+  const hours = env.CIVICNET_DEMO_HISTORY_HOURS
+  if (hours === undefined || hours === '') return intEnv(env, 'CIVICNET_DEMO_HISTORY_DAYS', 2, 0, 90) * DAY_MS
+  if (env.CIVICNET_DEMO_HISTORY_DAYS) throw new Error('give CIVICNET_DEMO_HISTORY_DAYS or CIVICNET_DEMO_HISTORY_HOURS, not both')
+  return intEnv(env, 'CIVICNET_DEMO_HISTORY_HOURS', 0, 0, 90 * 24) * HOUR_MS
+}
+
 export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const historyMs = historyMsFrom(env)
   return Object.freeze({
     port: intEnv(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.CIVICNET_DATA_DIR || 'data'),
     seed: intEnv(env, 'CIVICNET_DEMO_SEED', 1, 0, 2 ** 31 - 1),
-    historyDays: intEnv(env, 'CIVICNET_DEMO_HISTORY_DAYS', 2, 0, 90),
+    historyMs,
     historyStepMs: intEnv(env, 'CIVICNET_DEMO_HISTORY_STEP_MS', 5 * MINUTE_MS, 60_000, DAY_MS),
     pollIntervalMs: intEnv(env, 'CIVICNET_COLLECT_INTERVAL_MS', 60_000, 1000, DAY_MS),
     incidentMisses: intEnv(env, 'CIVICNET_INCIDENT_MISSES', 2, 1, 100),
@@ -108,6 +123,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     allowedHosts: allowedHostsFromEnv(env),
     store: loadStoreConfig(env),
     alerts: env.CIVICNET_ALERTS_FILE ? loadAlertsConfig(resolve(env.CIVICNET_ALERTS_FILE), env) : null,
+    backup: loadBackupConfig(env, resolve(env.CIVICNET_DATA_DIR || 'data')),
   })
 }
 
@@ -212,7 +228,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     await store.init()
 
     const nowMs = Date.now()
-    const historyStart = Math.floor((nowMs - config.historyDays * DAY_MS) / config.historyStepMs) * config.historyStepMs
+    const historyStart = Math.floor((nowMs - config.historyMs) / config.historyStepMs) * config.historyStepMs
     const clock = steppedClock(historyStart)
 
     const collector = createCollector(
@@ -272,7 +288,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     await collector.start()
     stops.push(['collector', () => collector.stop()])
 
-    const rollups = createRollupScheduler(store, { clock, lateMs: 2 * HOUR_MS, initialLookbackMs: (config.historyDays + 1) * DAY_MS }, log.child({ part: 'rollups' }))
+    const rollups = createRollupScheduler(store, { clock, lateMs: 2 * HOUR_MS, initialLookbackMs: config.historyMs + DAY_MS }, log.child({ part: 'rollups' }))
     await rollups.runNow()
     rollups.start()
     stops.push(['rollups', () => rollups.stop()])
@@ -286,6 +302,19 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     chmodSync(tokenFile, 0o600)
     const engineerSigninCode = createSigninCode(appState.db, 'engineer', `demo engineer link ${new Date(nowMs).toISOString()}`)
 
+    // backups: only this process can copy the embedded store it holds (POST /api/backups,
+    // civicnet backup --url), and on CIVICNET_BACKUP_CRON's schedule
+    const backups = createBackupService(config.backup, { appState, store, dataDir: config.dataDir, clock, log: log.child({ part: 'backups' }) })
+    if (config.backup.cron) {
+      const scheduled = createBackupScheduler(backups)
+      scheduled.start()
+      stops.push(['backups', () => scheduled.stop()])
+      log.info({ cron: config.backup.cron, keep: config.backup.keep, dir: config.backup.dir }, 'backups scheduled')
+    }
+
+    // GET /api/metrics: the collector runs in this process, so its series are there too
+    const apiMetrics = apiMetricsSources({ appState, collector })
+    stops.push(['metrics', () => apiMetrics.stop()])
     const api: ApiServer = createApiServer(
       {
         host: config.host,
@@ -298,7 +327,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
         summaryCacheMs: Math.min(60_000, Math.floor(config.pollIntervalMs / 5)),
         history: { fromMs: historyStart, stepMs: config.historyStepMs, liveSinceMs },
       },
-      { store, appState, clock, log, planning: planningData(() => appState.inventory()) },
+      { store, appState, clock, log, planning: planningData(() => appState.inventory()), backups, metrics: apiMetrics.sources },
     )
     const baseUrl = await api.start()
     stops.push(['API', () => api.stop()])
@@ -363,7 +392,9 @@ $CIVICNET_DATA_DIR/demo-admin-token (owner-only), never printed. Ctrl-C stops it
 Environment (see .env.example): PORT (8080), HOST (127.0.0.1), CIVICNET_DATA_DIR (data),
 CIVICNET_DEMO_SEED (1), CIVICNET_DEMO_HISTORY_DAYS (2), CIVICNET_DEMO_HISTORY_STEP_MS
 (300000), CIVICNET_COLLECT_INTERVAL_MS (60000), CIVICNET_SIM_CONTROL_PORT (8161),
-CIVICNET_TRAP_PORT (1162), INFLUX_URL ... (store/index.ts; without it: embedded DuckDB).`
+CIVICNET_TRAP_PORT (1162), CIVICNET_BACKUP_CRON (none), CIVICNET_BACKUP_KEEP (7),
+CIVICNET_BACKUP_DIR ($CIVICNET_DATA_DIR/backups), INFLUX_URL ... (store/index.ts; without
+it: embedded DuckDB).`
 
 export const command: Command = {
   summary: 'the demo city: simulator + collector + API + map in one process (npm start)',

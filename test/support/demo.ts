@@ -18,7 +18,7 @@ export interface TestDemo extends Demo {
 }
 
 export async function startDemo(
-  opts: { pollIntervalMs?: number; historyDays?: number; historyStepMs?: number; /** e.g. { INFLUX_URL } to run on InfluxDB */ env?: Record<string, string> } = {},
+  opts: { pollIntervalMs?: number; historyDays?: number; /** instead of historyDays */ historyHours?: number; historyStepMs?: number; /** e.g. { INFLUX_URL } to run on InfluxDB */ env?: Record<string, string> } = {},
 ): Promise<TestDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'civicnet-demo-'))
   const env = {
@@ -27,7 +27,7 @@ export async function startDemo(
     CIVICNET_SIM_CONTROL_PORT: '0',
     CIVICNET_TRAP_PORT: '0',
     CIVICNET_DEMO_EPHEMERAL_PORTS: '1',
-    CIVICNET_DEMO_HISTORY_DAYS: String(opts.historyDays ?? 1),
+    ...(opts.historyHours !== undefined ? { CIVICNET_DEMO_HISTORY_HOURS: String(opts.historyHours) } : { CIVICNET_DEMO_HISTORY_DAYS: String(opts.historyDays ?? 1) }),
     CIVICNET_DEMO_HISTORY_STEP_MS: String(opts.historyStepMs ?? 3_600_000),
     CIVICNET_COLLECT_INTERVAL_MS: String(opts.pollIntervalMs ?? 5000),
     // a new failure waits one poll interval and a second for the devices above it, not the
