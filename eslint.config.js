@@ -23,6 +23,10 @@ export default tseslint.config(
   { files: ['simulators/**/*.ts'], rules: forbid([['**/collector/*', '**/api/*', '**/web/*']], 'simulators are peers of the collector, talking SNMP only') },
   { files: ['incidents/**/*.ts'], rules: forbid([['**/collector/*', '**/api/*', '**/web/*', '**/simulators/*', '**/provisioning/*', '**/cli/*', '**/bench/*', '**/reports/*']], 'incidents imports core and store only') },
   { files: ['usage/**/*.ts', 'availability/**/*.ts', 'reports/**/*.ts', 'planning/**/*.ts', 'exports/**/*.ts'], rules: forbid([['**/api/*', '**/cli/*', '**/collector/*', '**/web/*', '**/simulators/*', '**/provisioning/*']], 'domain modules import core, store and each other only: the doors (cli, api, web) call them') },
+  { files: ['backup/**/*.ts'], rules: forbid([['**/collector/*', '**/api/*', '**/web/*', '**/simulators/*', '**/provisioning/*', '**/cli/*', '**/bench/*', '**/incidents/*', '**/reports/*', '**/alerts/*', '**/uniques/*']], 'backup imports core and store only') },
+  { files: ['doctor/**/*.ts'], rules: forbid([['**/api/*', '**/web/*', '**/simulators/*', '**/cli/*']], 'doctor imports core, store, collector and provisioning only: cli/doctor.ts calls it') },
+  { files: ['provisioning/grafana/**/*.ts'], rules: forbid([['**/store/*', '**/collector/*', '**/api/*', '**/web/*', '**/simulators/*', '**/cli/*']], 'provisioning imports core only') },
+  { files: ['provisioning/influxdb/**/*.ts'], rules: forbid([['**/store/*', '**/collector/*', '**/api/*', '**/web/*', '**/simulators/*', '**/cli/*']], 'provisioning imports core only') },
   { files: ['web/src/**/*.ts'], rules: forbid([['**/api/*', '**/store/*', '**/collector/*', '**/simulators/*', '**/provisioning/*']], 'the web talks to the api over HTTP only') },
   { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
 )

@@ -7,6 +7,8 @@ export interface Command {
   usage: string
   /** returns the process exit code */
   run(args: string[]): Promise<number>
+  /** the command has subcommands that print their own --help (main prints `usage` only for `civicnet NAME --help`) */
+  subcommandHelp?: boolean
 }
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -20,6 +22,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import('./report.ts'),
   plan: () => import('./plan.ts'),
   export: () => import('./export.ts'),
+  provision: () => import('./provision.ts'),
+  backup: () => import('./backup.ts'),
+  restore: () => import('./restore.ts'),
+  doctor: () => import('./doctor.ts'),
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -42,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2
   }
   const { command } = await load()
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const asksHelp = command.subcommandHelp ? rest[0] === '--help' || rest[0] === '-h' : rest.includes('--help') || rest.includes('-h')
+  if (asksHelp) {
     console.log(command.usage)
     return 0
   }

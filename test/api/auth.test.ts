@@ -45,7 +45,9 @@ function aReport(h: Harness): string {
 /** Every route x every scope: who gets an answer, who gets 401 (no token) or 403 (wrong role). */
 const TABLE: Row[] = [
   { method: 'GET', name: '/api/health', route: '/api/health', url: () => '/api/health', allowed: ALL, ok: 200 },
-  { method: 'GET', name: '/api/metrics', route: '/api/metrics', url: () => '/api/metrics', allowed: ALL, ok: 200 },
+  { method: 'GET', name: '/api/meta/metrics', route: '/api/meta/metrics', url: () => '/api/meta/metrics', allowed: ALL, ok: 200 },
+  // CivicNet's own health for Prometheus (text format), scraped with an engineer's token
+  { method: 'GET', name: '/api/metrics', route: '/api/metrics', url: () => '/api/metrics', allowed: ['admin', 'engineer'], ok: 200 },
   { method: 'GET', name: '/api/whoami', route: '/api/whoami', url: () => '/api/whoami', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/meta', route: '/api/meta', url: () => '/api/meta', allowed: ALL, ok: 200 },
   { method: 'GET', name: '/api/neighborhoods', route: '/api/neighborhoods', url: () => '/api/neighborhoods', allowed: ALL, ok: 200 },
@@ -90,6 +92,9 @@ const TABLE: Row[] = [
   { method: 'GET', name: '/api/exports/aps', route: '/api/exports/aps', url: () => '/api/exports/aps', allowed: ['admin', 'engineer', 'analyst', 'planner'], ok: 200 },
   { method: 'GET', name: '/api/exports/ap_days', route: '/api/exports/ap_days', url: () => '/api/exports/ap_days', allowed: ['admin', 'engineer', 'analyst', 'planner'], ok: 200 },
   { method: 'GET', name: '/api/alerts', route: '/api/alerts', url: () => '/api/alerts', allowed: ['admin', 'engineer'], ok: 200 },
+  // the harness's app makes no backups (no BackupService): an admin gets past the guard to
+  // 409 CN_ERR_BACKUP_UNAVAILABLE; test/backup/demo.test.ts posts to a demo that makes them
+  { method: 'POST', name: '/api/backups', route: '/api/backups', url: () => '/api/backups', allowed: ['admin'], ok: 409 },
   { method: 'GET', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', allowed: ['admin'], ok: 200 },
   { method: 'POST', name: '/api/tokens', route: '/api/tokens', url: () => '/api/tokens', body: { role: 'analyst', label: 'made in the role table' }, allowed: ['admin'], ok: 201 },
   { method: 'POST', name: '/api/signin', route: '/api/signin', url: () => '/api/signin', body: (h) => ({ code: createSigninCode(h.appState.db, 'planner', 'role table') }), allowed: ALL, ok: 200 },
