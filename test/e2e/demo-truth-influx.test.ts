@@ -3,7 +3,7 @@ import { startInfluxd, type Influxd } from '../support/influxd.ts'
 import { demoTruthSuite } from './demo-truth.ts'
 
 // INFLUX_URL set: the same demo, the same numbers, on a real influxd; 6 hours of 5-minute
-// history (the whole day's shape is compared on DuckDB: the same code above the store)
+// history (12 hours on DuckDB: the same code above the store)
 let influx: Influxd | undefined
 demoTruthSuite(
   'InfluxDB (INFLUX_URL)',
