@@ -14,7 +14,8 @@ what to do. Exit 1 when any check FAILs.
 
   store        reachable and writable: a probe point written to civicnet_doctor, read back
                (and deleted on 1.x); DuckDB: the file is there
-  retention    1.x: the retention policy the store writes to exists as provisioned (INF, 7d, default)
+  retention    1.x: every retention policy the store uses (INFLUX_RP, INFLUX_RP_5M/_1H/_1D) exists;
+               warns when the raw one keeps less than 400 days (the grant report reads a year of raw data)
   clock        skew against InfluxDB's Date header on /ping: warn at 5 s, FAIL at 60 s
   app state    state.sqlite opens read-only, its schema is current, it holds an inventory
   spool        files and bytes waiting in CIVICNET_SPOOL_DIR (default $CIVICNET_DATA_DIR/spool):

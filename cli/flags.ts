@@ -8,7 +8,7 @@ export class UsageError extends Error {}
 export function parseValueFlags<F extends string>(args: readonly string[], names: readonly F[]): Partial<Record<F, string>> {
   const out: Partial<Record<F, string>> = {}
   for (let i = 0; i < args.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(args[i]!)
+    const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(args[i]!)
     if (!m) throw new UsageError(`unexpected argument '${args[i]}'`)
     const name = m[1] as F
     if (!names.includes(name)) throw new UsageError(`unknown option '--${name}'`)

@@ -4,38 +4,51 @@
  * or could not be reached, 2 for bad input.
  */
 import { readFileSync } from 'node:fs'
-import { CIVICNET_RETENTION, InfluxSetupError, provisionInflux, storeEnvHint } from '../provisioning/influxdb/index.ts'
-import type { InfluxAuth, InfluxGeneration } from '../provisioning/influxdb/index.ts'
+import { DEFAULT_DURATIONS, DURATION_FLAGS, InfluxSetupError, POLICY_PARTS, RAW_MIN_DAYS, parseDuration, provisionInflux, storeEnvHint } from '../provisioning/influxdb/index.ts'
+import type { InfluxAuth, InfluxGeneration, InfluxTarget, PolicyPart } from '../provisioning/influxdb/index.ts'
 import { UsageError, parseValueFlags } from './flags.ts'
 
 export const PROVISION_INFLUXDB_USAGE = `usage: civicnet provision influxdb [--url URL] [--generation 1|2|3|auto] [--db NAME] [--rp NAME]
+                                  [--raw-duration D] [--rollup-5m-duration D] [--rollup-1h-duration D]
+                                  [--rollup-1d-duration D] [--allow-shorter]
                                   [--org NAME] [--bucket NAME] [--username NAME] [--password-file FILE]
                                   [--token TOKEN | --token-file FILE]
 
 Sets up the InfluxDB the store writes to, idempotently (a second run prints "unchanged" for
 each step and "nothing to change"):
-  1.x  CREATE DATABASE, then CivicNet's retention policy: duration ${CIVICNET_RETENTION.duration} (infinite), shard
-       duration ${CIVICNET_RETENTION.shardDuration}, DEFAULT; a policy of that name with another duration is ALTERed
-  2.x  finds the organization, creates the bucket (retention infinite) and the DBRP mapping
-       db/rp -> bucket the v1 API needs, then checks the token can write, read and delete there
-  3.x  creates the database (no retention period), then checks the token can write and read
+  1.x  CREATE DATABASE, then a retention policy for the raw data (DEFAULT) and one per rollup
+       tier, with InfluxDB's default shard duration for each duration; a policy with another
+       duration is ALTERed
+  2.x  finds the organization, creates a bucket per policy with its retention and the DBRP
+       mapping db/rp -> bucket the v1 API needs for each, then checks the token can write,
+       read and delete in each
+  3.x  creates the database (no retention period), then checks the token can write and read;
+       3.x has no retention policies: all tiers share the database, leave INFLUX_RP* unset
 
-Why one infinite policy: the store writes raw samples, rollups, events and sightings into one
-retention policy and keeps its rollup coverage at time 0, which a finite policy rejects; the
-grant report reads raw device_up and sightings over the whole reporting year.
+Policies (names: --rp / INFLUX_RP, else civicnet; INFLUX_RP_5M / _1H / _1D, else <rp>_5m ...;
+durations INF or whole h, d, w, at least 2d):
+  raw data   <rp>, DEFAULT  --raw-duration        default ${DEFAULT_DURATIONS.raw}: samples, events, sightings. The grant
+                                                  report reads a year of raw device_up and sightings (no
+                                                  rollup keeps unique clients); doctor warns below ${RAW_MIN_DAYS}d
+  rollup 5m  <rp>_5m        --rollup-5m-duration  default ${DEFAULT_DURATIONS['5m']}: a year of 5-minute charts, then 1h
+  rollup 1h  <rp>_1h        --rollup-1h-duration  default ${DEFAULT_DURATIONS['1h']}: small; what long ranges read
+  rollup 1d  <rp>_1d        --rollup-1d-duration  default ${DEFAULT_DURATIONS['1d']}
 
   --url URL            InfluxDB base URL (default: INFLUX_URL)
   --generation G       1, 2, 3 or auto (default auto: /ping's X-Influxdb-Version, then /health)
   --db NAME            database (2.x: the DBRP database) (default: INFLUX_DB, else civicnet)
-  --rp NAME            retention policy (2.x: the DBRP retention policy) (default: INFLUX_RP, else civicnet)
+  --rp NAME            raw retention policy (2.x: its DBRP retention policy) (default: INFLUX_RP, else civicnet)
   --org NAME           2.x organization (default: the only one the token can see)
-  --bucket NAME        2.x bucket (default: the database name)
+  --bucket NAME        2.x bucket of the raw policy (default: the database name); tiers: NAME_5m ...
   --username NAME      1.x user (default: INFLUX_USERNAME); needs admin privilege
   --password-file F    1.x password, first line of F (default: INFLUX_PASSWORD)
   --token TOKEN        2.x/3.x token (prefer INFLUX_TOKEN or --token-file: argv is visible to ps)
-  --token-file F       2.x/3.x token, first line of F`
+  --token-file F       2.x/3.x token, first line of F
+  --allow-shorter      set a duration shorter than a policy (bucket) already keeps, which drops
+                       the data older than it (refused without: exit 2, nothing changed)`
 
-const FLAGS = ['url', 'generation', 'db', 'rp', 'org', 'bucket', 'username', 'password-file', 'token', 'token-file'] as const
+const FLAGS = ['url', 'generation', 'db', 'rp', 'org', 'bucket', 'username', 'password-file', 'token', 'token-file', ...Object.values(DURATION_FLAGS)] as const
+const TIER_RP_ENV: Record<Exclude<PolicyPart, 'raw'>, string> = { '5m': 'INFLUX_RP_5M', '1h': 'INFLUX_RP_1H', '1d': 'INFLUX_RP_1D' }
 
 function firstLine(file: string, flag: string): string {
   let text: string
@@ -65,7 +78,8 @@ function authOf(f: Partial<Record<(typeof FLAGS)[number], string>>, env: NodeJS.
 export async function runProvisionInfluxdb(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let options: Parameters<typeof provisionInflux>[0]
   try {
-    const f = parseValueFlags(args, FLAGS)
+    const allowShorter = args.includes('--allow-shorter')
+    const f = parseValueFlags(args.filter((a) => a !== '--allow-shorter'), FLAGS)
     const url = f.url ?? env.INFLUX_URL
     if (!url) throw new UsageError('--url is required (or set INFLUX_URL)')
     let parsed: URL
@@ -78,16 +92,30 @@ export async function runProvisionInfluxdb(args: string[], env: NodeJS.ProcessEn
     if (parsed.username || parsed.password) throw new UsageError('--url must not carry credentials: use --username/--password-file or --token-file')
     const g = f.generation ?? 'auto'
     if (!['1', '2', '3', 'auto'].includes(g)) throw new UsageError(`--generation must be 1, 2, 3 or auto, got '${g}'`)
-    const name = (flag: 'db' | 'rp', envName: string) => {
-      const v = f[flag] ?? env[envName] ?? 'civicnet'
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) throw new UsageError(`--${flag} '${v}': use letters, digits, '_', '.', '-' (at most 64), starting with a letter or digit`)
+    const checked = (what: string, v: string) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(v)) throw new UsageError(`${what} '${v}': use letters, digits, '_', '.', '-' (at most 64), starting with a letter or digit`)
       return v
     }
+    const name = (flag: 'db' | 'rp', envName: string) => checked(f[flag] !== undefined ? `--${flag}` : env[envName] !== undefined ? envName : `--${flag}`, f[flag] ?? env[envName] ?? 'civicnet')
+    const raw = name('rp', 'INFLUX_RP')
+    const durationOf = (part: PolicyPart) => {
+      try {
+        return parseDuration(DURATION_FLAGS[part], f[DURATION_FLAGS[part] as keyof typeof f] ?? DEFAULT_DURATIONS[part])
+      } catch (err) {
+        throw err instanceof InfluxSetupError ? new UsageError(err.message) : err
+      }
+    }
+    const policies = Object.fromEntries(POLICY_PARTS.map((part) => [part, {
+      name: part === 'raw' ? raw : env[TIER_RP_ENV[part]] !== undefined ? checked(TIER_RP_ENV[part], env[TIER_RP_ENV[part]]!) : `${raw}_${part}`,
+      duration: durationOf(part),
+    }])) as InfluxTarget['policies']
     options = {
       url: parsed.origin + parsed.pathname.replace(/\/$/, ''),
       generation: g === 'auto' ? 'auto' : (Number(g) as InfluxGeneration),
       auth: authOf(f, env),
-      target: { database: name('db', 'INFLUX_DB'), retentionPolicy: name('rp', 'INFLUX_RP') },
+      target: { database: name('db', 'INFLUX_DB'), policies },
+      allowShorter,
+      durationFlags: Object.values(DURATION_FLAGS).filter((flag) => f[flag as keyof typeof f] !== undefined),
       ...(f.org !== undefined ? { org: f.org } : {}),
       ...(f.bucket !== undefined ? { bucket: f.bucket } : {}),
     }

@@ -12,10 +12,11 @@ import { createCredentialResolver } from '../collector/credentials.ts'
 import { REJECTED_FILE } from '../collector/spool.ts'
 import { openSession } from '../collector/snmp/session.ts'
 import type { SnmpCredential } from '../collector/snmp/session.ts'
-import { CIVICNET_RETENTION, InfluxSetupError, detectInflux, influxQl, influxRequest, retentionDiff, retentionPolicies } from '../provisioning/influxdb/index.ts'
+import { InfluxSetupError, RAW_MIN_DAYS, detectInflux, influxQl, influxRequest, partName, retentionPolicies, shownMs } from '../provisioning/influxdb/index.ts'
 import type { DetectedInflux, InfluxAuth } from '../provisioning/influxdb/index.ts'
 import { APP_STATE_SCHEMA_VERSION, openAppState } from '../store/app-state.ts'
-import { loadStoreConfig } from '../store/index.ts'
+import { POLICY_PARTS, TIER_RP_VARS, describeStore, loadStoreConfig, storePolicies } from '../store/index.ts'
+import type { PolicyPart } from '../store/index.ts'
 import type { StoreConfig } from '../store/index.ts'
 
 export type CheckStatus = 'ok' | 'warn' | 'FAIL' | 'skip'
@@ -55,6 +56,44 @@ function authOf(c: Extract<StoreConfig, { kind: 'influxdb' }>): InfluxAuth {
   return { kind: 'none' }
 }
 
+const DAY_MS = 86_400_000
+/** A duration as SHOW RETENTION POLICIES gives it, in the words provisioning takes: INF, 400d, else as shown. */
+const durationWords = (shown: string) => {
+  const ms = shownMs(shown)
+  return ms === 0 ? 'INF' : ms % DAY_MS === 0 ? `${ms / DAY_MS}d` : shown
+}
+const RP_VAR: Record<PolicyPart, string> = { raw: 'INFLUX_RP', ...TIER_RP_VARS }
+
+/**
+ * 1.x: every policy the store is configured to use exists (FAIL names the missing ones and
+ * their variables); warns when the raw one keeps less than RAW_MIN_DAYS, because the yearly
+ * grant report reads a year of raw device_up and sightings.
+ */
+export function retentionCheck(database: string, policies: Record<PolicyPart, string | undefined>, rows: { name: string; duration: string; default: boolean }[]): CheckResult {
+  const found = POLICY_PARTS.map((part) => {
+    const name = policies[part]
+    return { part, name, row: name === undefined ? rows.find((r) => r.default) : rows.find((r) => r.name === name) }
+  })
+  const missing = found.filter((f) => !f.row)
+  if (missing.length > 0) {
+    return {
+      check: 'retention', status: 'FAIL',
+      message: `retention policies missing on ${database}: ${missing.map((m) => `${m.name ?? '(the database default)'} (${partName(m.part)}, ${RP_VAR[m.part]})`).join(', ')}`,
+      fix: 'run civicnet provision influxdb, or point the variable at an existing policy',
+    }
+  }
+  const words = found.map((f) => `${partName(f.part)} ${f.row!.name}${f.name === undefined ? ' (default)' : ''} ${durationWords(f.row!.duration)}`).join(', ')
+  const raw = found[0]!.row!
+  const rawMs = shownMs(raw.duration)
+  if (rawMs !== 0 && !(rawMs >= RAW_MIN_DAYS * DAY_MS)) {
+    return {
+      check: 'retention', status: 'warn', message: `on ${database}: ${words}; the raw policy keeps less than ${RAW_MIN_DAYS} days`,
+      fix: `the yearly grant report reads a year of raw device_up and sightings: lengthen ${raw.name} (civicnet provision influxdb --raw-duration INF, or ${RAW_MIN_DAYS}d)`,
+    }
+  }
+  return { check: 'retention', status: 'ok', message: `on ${database}: ${words}` }
+}
+
 async function storeChecks(config: StoreConfig): Promise<CheckResult[]> {
   if (config.kind === 'duckdb') {
     const there = existsSync(config.path)
@@ -67,7 +106,7 @@ async function storeChecks(config: StoreConfig): Promise<CheckResult[]> {
     ]
   }
   const auth = authOf(config)
-  const where = `InfluxDB at ${config.url} db=${config.database}${config.retentionPolicy ? ` rp=${config.retentionPolicy}` : ''}`
+  const where = `InfluxDB at ${describeStore(config).replace(/^influxdb /, '').replace(/ \((token|basic) auth\)$/, '')}`
   let d: DetectedInflux
   try {
     d = await detectInflux(config.url, auth, 3000)
@@ -100,16 +139,7 @@ async function storeChecks(config: StoreConfig): Promise<CheckResult[]> {
   }
   if (d.generation === 1) {
     try {
-      const rps = await retentionPolicies(config.url, auth, config.database)
-      const name = config.retentionPolicy ?? rps.find((r) => r.default)?.name
-      const rp = rps.find((r) => r.name === name)
-      if (!rp) out.push({ check: 'retention', status: 'FAIL', message: `retention policy ${name ?? '(none)'} is missing on ${config.database}`, fix: 'run civicnet provision influxdb' })
-      else {
-        const diff = retentionDiff(rp)
-        const unset = config.retentionPolicy ? '' : ' (INFLUX_RP is not set: the database default)'
-        if (diff) out.push({ check: 'retention', status: 'warn', message: `retention policy ${rp.name} on ${config.database}${unset}: ${diff}`, fix: 'a finite duration drops the store\'s rollup coverage point and year-old report data; run civicnet provision influxdb' })
-        else out.push({ check: 'retention', status: 'ok', message: `retention policy ${rp.name} on ${config.database}${unset}: duration INF, shard duration ${CIVICNET_RETENTION.shardDuration}, default, as provisioned` })
-      }
+      out.push(retentionCheck(config.database, storePolicies(config), await retentionPolicies(config.url, auth, config.database)))
     } catch (err) {
       out.push({ check: 'retention', status: 'FAIL', message: `cannot read the retention policies: ${(err as Error).message}`, fix: 'run civicnet provision influxdb' })
     }

@@ -6,7 +6,8 @@
 import { join, resolve } from 'node:path'
 import { openDuckDbStore } from './duckdb/index.ts'
 import { openInfluxStore } from './influx/index.ts'
-import type { MetricStore } from './types.ts'
+import { storePolicies } from './influx/policies.ts'
+import type { MetricStore, RollupTier } from './types.ts'
 
 export type { MetricStore, AggregateQuery, LatestQuery, LatestValue, EventQuery, RollupRow, RollupTier, SeriesFilter } from './types.ts'
 export { ROLLUP_TIERS } from './types.ts'
@@ -17,6 +18,8 @@ export { openDuckDbStore } from './duckdb/index.ts'
 export type { DuckDbStoreConfig } from './duckdb/index.ts'
 export { openInfluxStore } from './influx/index.ts'
 export type { InfluxStoreConfig } from './influx/index.ts'
+export { POLICY_PARTS, goDurationMs, storePolicies } from './influx/policies.ts'
+export type { PolicyPart, RetentionPolicyConfig } from './influx/policies.ts'
 
 export type StoreConfig =
   | { readonly kind: 'duckdb'; /** database file */ readonly path: string; /** poll-instant bucket, ms */ readonly instantMs: number }
@@ -31,8 +34,10 @@ export type StoreConfig =
     readonly password?: string
     /** INFLUX_TOKEN: 2.x/3.x token auth */
     readonly token?: string
-    /** INFLUX_RP: retention policy (default: the database's default) */
+    /** INFLUX_RP: the raw policy (samples, events, sightings) and each tier's default (default: the database's default) */
     readonly retentionPolicy?: string
+    /** INFLUX_RP_5M / INFLUX_RP_1H / INFLUX_RP_1D: a rollup tier's own policy; only the ones set */
+    readonly retentionPolicies?: Readonly<Partial<Record<RollupTier, string>>>
     readonly instantMs: number
   }
 
@@ -47,6 +52,9 @@ export class StoreConfigError extends Error {
 
 const DEFAULT_INSTANT = 60_000
 
+/** The variable naming each rollup tier's retention policy. */
+export const TIER_RP_VARS: Readonly<Record<RollupTier, string>> = Object.freeze({ '5m': 'INFLUX_RP_5M', '1h': 'INFLUX_RP_1H', '1d': 'INFLUX_RP_1D' })
+
 /** Reads the store config from `env` (default process.env). Throws StoreConfigError. */
 export function loadStoreConfig(env: Record<string, string | undefined> = process.env): StoreConfig {
   const get = (name: string): string | undefined => {
@@ -57,7 +65,7 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
   }
   const url = get('INFLUX_URL')
   if (url === undefined) {
-    for (const name of ['INFLUX_DB', 'INFLUX_USERNAME', 'INFLUX_PASSWORD', 'INFLUX_TOKEN', 'INFLUX_RP']) {
+    for (const name of ['INFLUX_DB', 'INFLUX_USERNAME', 'INFLUX_PASSWORD', 'INFLUX_TOKEN', 'INFLUX_RP', ...Object.values(TIER_RP_VARS)]) {
       if (env[name] !== undefined) throw new StoreConfigError(name, 'is set but INFLUX_URL is not (set INFLUX_URL to use InfluxDB, or unset this)')
     }
     const dir = get('CIVICNET_DATA_DIR') ?? 'data'
@@ -78,6 +86,11 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
   if (token !== undefined && username !== undefined) throw new StoreConfigError('INFLUX_TOKEN', 'and INFLUX_USERNAME are both set: use the token (2.x/3.x) or username/password (1.x), not both')
   const database = get('INFLUX_DB') ?? 'civicnet'
   const rp = get('INFLUX_RP')
+  const tiers: Partial<Record<RollupTier, string>> = {}
+  for (const [tier, name] of Object.entries(TIER_RP_VARS) as [RollupTier, string][]) {
+    const v = get(name)
+    if (v !== undefined) tiers[tier] = v
+  }
   return Object.freeze({
     kind: 'influxdb',
     url: parsed.origin + parsed.pathname.replace(/\/$/, ''),
@@ -86,6 +99,7 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
     ...(password !== undefined ? { password } : {}),
     ...(token !== undefined ? { token } : {}),
     ...(rp !== undefined ? { retentionPolicy: rp } : {}),
+    ...(Object.keys(tiers).length > 0 ? { retentionPolicies: Object.freeze(tiers) } : {}),
     instantMs: DEFAULT_INSTANT,
   })
 }
@@ -106,5 +120,10 @@ export async function openMetricStore(config: StoreConfig = loadStoreConfig()): 
 
 /** Where the store lives, for a start-up log line; never includes a secret. */
 export function describeStore(config: StoreConfig): string {
-  return config.kind === 'duckdb' ? `duckdb ${config.path}` : `influxdb ${config.url} db=${config.database}${config.retentionPolicy ? ` rp=${config.retentionPolicy}` : ''}${config.token ? ' (token auth)' : config.username ? ' (basic auth)' : ''}`
+  if (config.kind === 'duckdb') return `duckdb ${config.path}`
+  const p = storePolicies(config)
+  const rps = p.raw === undefined && p['5m'] === undefined && p['1h'] === undefined && p['1d'] === undefined ? ''
+    : p.raw === p['5m'] && p.raw === p['1h'] && p.raw === p['1d'] ? ` rp=${p.raw}`
+    : ` rp=${p.raw ?? '(default)'} rp_5m=${p['5m'] ?? '(default)'} rp_1h=${p['1h'] ?? '(default)'} rp_1d=${p['1d'] ?? '(default)'}`
+  return `influxdb ${config.url} db=${config.database}${rps}${config.token ? ' (token auth)' : config.username ? ' (basic auth)' : ''}`
 }

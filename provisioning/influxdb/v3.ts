@@ -7,6 +7,13 @@
  *   POST /api/v3/configure/database { db } -> 200, 409 when it exists
  *   POST /write?db=, GET /query?db=, DELETE /api/v3/configure/table?db=&table=
  * Tokens go as `Authorization: Bearer`, which every 3.x endpoint accepts.
+ *
+ * No retention policy per tier here: 3.x has no retention policies, only a database's
+ * retention period (immutable on Core). The v1 API's `rp` names no policy: InfluxDB 3
+ * Cloud's naming rules map db+rp to a database literally named `db/rp`
+ * (docs.influxdata.com/influxdb3/cloud/reference/naming-restrictions/), and Core allows 5
+ * databases in all. So on 3.x all tiers share this one database, INFLUX_RP and
+ * INFLUX_RP_5M/_1H/_1D stay unset, and the duration flags are refused (index.ts).
  */
 import { InfluxSetupError, errorText, influxRequest, jsonOf } from './http.ts'
 import type { InfluxAuth, InfluxResponse } from './http.ts'

@@ -7,6 +7,11 @@
  * (float), precision ms. Rollups in measurements rollup_5m / rollup_1h / rollup_1d with tags
  * metric, device, neighborhood, instance and float fields count, sum, min, max. Events in
  * civicnet_events; how far each tier is computed in civicnet_rollup_state.
+ *
+ * Retention policies (policies.ts): raw samples, events and sightings in the raw policy,
+ * each rollup tier and its civicnet_rollup_state point in that tier's policy. Every write
+ * names its policy (`rp=`), every query names it in FROM (`"db"."rp"."measurement"`), so
+ * one request can read several policies. SHOW MEASUREMENTS lists the whole database.
  */
 import { createHash } from 'node:crypto'
 import http from 'node:http'
@@ -17,15 +22,17 @@ import type { DeviceEvent, SeriesPoint, StationSighting } from '../../core/metri
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
-  DEFAULT_INSTANT_MS, RESERVED_METRICS, StoreUnavailableError, checkPointCount, floorTo, mergeCoverage, pickSource, rollupSpan,
+  DEFAULT_INSTANT_MS, RESERVED_METRICS, StoreUnavailableError, ceilTo, checkPointCount, floorTo, mergeCoverage, pickSource, rollupSpan,
   sortPoints, tierMs, validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample,
   validateSighting, validateSightingQuery,
 } from '../query.ts'
 import { decodeValue, line, lpFloat, lpString, qlIdent, qlIn, qlString, seriesPrefix } from './lineprotocol.ts'
+import { goDurationMs, storePolicies } from './policies.ts'
+import type { PolicyPart, RetentionPolicyConfig } from './policies.ts'
 import { createLineWriter } from './writer.ts'
-import type { LineWriterConfig } from './writer.ts'
+import type { LineWriter, LineWriterConfig } from './writer.ts'
 
-export interface InfluxStoreConfig {
+export interface InfluxStoreConfig extends RetentionPolicyConfig {
   /** e.g. http://127.0.0.1:8086 */
   url: string
   /** 1.x database; on 2.x/3.x the database name mapped to a bucket (DBRP) */
@@ -35,8 +42,6 @@ export interface InfluxStoreConfig {
   password?: string
   /** 2.x/3.x token, sent as `Authorization: Token …`; no DDL is attempted with a token */
   token?: string
-  /** retention policy for writes and queries (1.x; 2.x via DBRP); default: the database's default */
-  retentionPolicy?: string
   /** poll-instant bucket for per-instant group totals, ms (default 60000) */
   instantMs?: number
   /** writer tuning: batchSize, flushIntervalMs, maxInFlight, maxRetries, retryBaseMs, retryMaxMs, timeoutMs */
@@ -66,11 +71,11 @@ interface Series { name: string; tags: Record<string, string>; rows: Row[] }
 
 /** Flattens node-influx's raw JSON into series with decoded names and tags. */
 function seriesOf(raw: IResults<unknown>): Series[][] {
-  const results = (raw as unknown as { results: { series?: { name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[]; error?: string }[] }).results
+  const results = (raw as unknown as { results: { series?: { name?: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }[]; error?: string }[] }).results
   return results.map((r) => {
     if (r.error) throw new Error(r.error)
     return (r.series ?? []).map((s) => ({
-      name: decodeValue(s.name),
+      name: decodeValue(s.name ?? ''),
       tags: Object.fromEntries(Object.entries(s.tags ?? {}).map(([k, v]) => [k, decodeValue(v ?? '')])),
       rows: s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]])) as Row),
     }))
@@ -106,17 +111,69 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     ...(!config.token && config.username ? { username: config.username, password: config.password ?? '' } : { username: null as never, password: null as never }),
   })
   const sliceSize = config.writer?.batchSize ?? 5000
-  const writer = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers })
-  const nsWriter = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: config.retentionPolicy, headers, precision: 'ns' })
-  const query = async (q: string): Promise<Series[][]> => seriesOf(await client.queryRaw(q, { database: config.database, retentionPolicy: config.retentionPolicy, precision: 'ms' }))
+  const policies = storePolicies(config)
+  // one writer per (policy, precision): parts that share a policy share its batches
+  const writers = new Map<string, LineWriter>()
+  const writerOf = (part: PolicyPart, precision: 'ms' | 'ns' = 'ms'): LineWriter => {
+    const rp = policies[part]
+    const key = `${precision}\u0000${rp ?? ''}`
+    let w = writers.get(key)
+    if (!w) writers.set(key, (w = createLineWriter({ ...config.writer, url: config.url, database: config.database, retentionPolicy: rp, headers, precision })))
+    return w
+  }
+  const writer = writerOf('raw')
+  /** A measurement of one part, fully qualified when its policy is named. */
+  const qualified = (part: PolicyPart, measurement: string): string => {
+    const rp = policies[part]
+    return rp === undefined ? qlIdent(measurement) : `${qlIdent(config.database)}.${qlIdent(rp)}.${qlIdent(measurement)}`
+  }
+  const query = async (q: string): Promise<Series[][]> => seriesOf(await client.queryRaw(q, { database: config.database, precision: 'ms' }))
   const one = async (q: string): Promise<Series[]> => (await query(q))[0] ?? []
 
+  // Each tier's durations, from SHOW RETENTION POLICIES at init on 1.x (with a token, 2.x/3.x,
+  // retention is the bucket's or database's and not read here). A finite tier policy drops
+  // old rows while its coverage says they were computed: coverage is cut to the stretch the
+  // policy still keeps, so 'auto' reads raw for what expired instead of an empty tier.
+  const keepMs = new Map<RollupTier, number>()
+  const loadDurations = async () => {
+    keepMs.clear()
+    if (config.token) return
+    let rows: Row[]
+    try {
+      rows = (await one(`SHOW RETENTION POLICIES ON ${qlIdent(config.database)}`))[0]?.rows ?? []
+    } catch {
+      return
+    }
+    for (const t of ROLLUP_TIERS) {
+      const rp = rows.find((r) => (policies[t.tier] === undefined ? r.default === true : r.name === policies[t.tier]))
+      const d = rp ? goDurationMs(String(rp.duration)) : undefined
+      if (d) keepMs.set(t.tier, d)
+    }
+  }
+
+  // Coverage: one civicnet_rollup_state point per tier, in the tier's own policy, so it
+  // moves and expires with the tier's rows (a tier pointed at a new, empty policy starts
+  // with no coverage). The point's time is the write time floored to the hour, not 0: a
+  // finite policy refuses a point older than its duration ("partial write: points beyond
+  // retention policy dropped=1", measured on influxd 1.6.7 for time 0 in a 400d policy),
+  // and an hour is InfluxDB's shortest duration. So each tier keeps one point per hour
+  // (each rollup run overwrites the hour's point), and the newest one is read back: one
+  // query per distinct tier policy (one in a one-policy set-up), one after the other.
+  const tierPolicies = [...new Set(ROLLUP_TIERS.map((t) => policies[t.tier]))]
   let coverage = new Map<RollupTier, { fromMs: number; toMs: number }>()
   const loadCoverage = async () => {
     const next = new Map<RollupTier, { fromMs: number; toMs: number }>()
-    for (const s of await one(`SELECT "from", "to" FROM ${qlIdent(STATE)} GROUP BY "tier"`)) {
-      const row = s.rows[s.rows.length - 1]
-      if (row) next.set(s.tags.tier as RollupTier, { fromMs: row.from as number, toMs: row.to as number })
+    for (const rp of tierPolicies) {
+      const tiers = ROLLUP_TIERS.filter((t) => policies[t.tier] === rp)
+      for (const s of await one(`SELECT "from", "to" FROM ${qualified(tiers[0]!.tier, STATE)} GROUP BY "tier" ORDER BY time DESC LIMIT 1`)) {
+        // a tier whose policy changed left its old point behind here: only the tier's own policy counts
+        const t = tiers.find((x) => x.tier === s.tags.tier)
+        const row = s.rows[0]
+        if (!t || !row) continue
+        const keep = keepMs.get(t.tier)
+        const fromMs = keep ? Math.max(row.from as number, ceilTo(Date.now() - keep, t.ms)) : (row.from as number)
+        if (fromMs < (row.to as number)) next.set(t.tier, { fromMs, toMs: row.to as number })
+      }
     }
     coverage = next
   }
@@ -172,8 +229,8 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
         // to count/sum/min/max per bucket here: as fast as an outer InfluxQL query over a
         // subquery, which 1.6 evaluates slowly.
         const [series, instants] = await Promise.all([
-          one(`SELECT count("value") AS "count", sum("value") AS "sum", min("value") AS "min", max("value") AS "max" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(tms)}), "device", "instance", "neighborhood" fill(none)`),
-          one(`SELECT sum("value") AS "total" FROM ${qlIdent(m)} WHERE ${range} GROUP BY time(${ms(instantMs)}), "neighborhood" fill(none)`),
+          one(`SELECT count("value") AS "count", sum("value") AS "sum", min("value") AS "min", max("value") AS "max" FROM ${qualified('raw', m)} WHERE ${range} GROUP BY time(${ms(tms)}), "device", "instance", "neighborhood" fill(none)`),
+          one(`SELECT sum("value") AS "total" FROM ${qualified('raw', m)} WHERE ${range} GROUP BY time(${ms(instantMs)}), "neighborhood" fill(none)`),
         ])
         for (const s of series) for (const r of s.rows) push(m, s, r)
         for (const s of instants) {
@@ -194,12 +251,12 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
         }
       }
     } else {
-      const ql = `SELECT sum("count") AS "count", sum("sum") AS "sum", min("min") AS "min", max("max") AS "max" FROM ${qlIdent(MEASUREMENT[def.from])} WHERE ${range} GROUP BY time(${ms(tms)}), "metric", "device", "instance", "neighborhood" fill(none)`
+      const ql = `SELECT sum("count") AS "count", sum("sum") AS "sum", min("min") AS "min", max("max") AS "max" FROM ${qualified(def.from, MEASUREMENT[def.from])} WHERE ${range} GROUP BY time(${ms(tms)}), "metric", "device", "instance", "neighborhood" fill(none)`
       for (const s of await one(ql)) for (const r of s.rows) push(s.tags.metric ?? '', s, r)
     }
     const lines = rows.map((r) => line(MEASUREMENT[tier], [['metric', r.metric], ['device', r.device], ['instance', r.instance], ['neighborhood', r.neighborhood]],
       `count=${lpFloat(r.count)},max=${lpFloat(r.max)},min=${lpFloat(r.min)},sum=${lpFloat(r.sum)}`, r.timeMs))
-    await writer.write(lines)
+    await writerOf(tier).write(lines)
     return rows.length
   }
 
@@ -210,6 +267,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
       try {
         // 2.x/3.x (token) have no DDL over the v1 API: the bucket/database is provisioned there
         if (!config.token) await client.queryRaw(`CREATE DATABASE ${qlIdent(config.database)}`)
+        await loadDurations()
         await loadCoverage()
       } catch (err) {
         throw new StoreUnavailableError(`InfluxDB ${url.origin} database '${config.database}': ${err instanceof Error ? err.message : String(err)}`, { cause: err })
@@ -250,17 +308,17 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
       const by = `GROUP BY time(${ms(q.stepMs)}), ${qlIdent(g)} fill(none)`
       const points: SeriesPoint[] = []
       if (source === 'raw') {
-        const from = `${qlIdent(q.metric)} WHERE ${range}${filterQl(q.where)}`
+        const raw = `${qualified('raw', q.metric)} WHERE ${range}${filterQl(q.where)}`
         let ql: string
-        if (q.fn === 'sum' || q.fn === 'count') ql = `SELECT ${q.fn}("value") AS "v" FROM ${from} ${by}`
+        if (q.fn === 'sum' || q.fn === 'count') ql = `SELECT ${q.fn}("value") AS "v" FROM ${raw} ${by}`
         else {
-          ql = `SELECT ${q.fn}("total") AS "v" FROM (SELECT sum("value") AS "total" FROM ${from} GROUP BY time(${ms(instantMs)}), ${qlIdent(g)} fill(none)) WHERE ${range} ${by}`
+          ql = `SELECT ${q.fn}("total") AS "v" FROM (SELECT sum("value") AS "total" FROM ${raw} GROUP BY time(${ms(instantMs)}), ${qlIdent(g)} fill(none)) WHERE ${range} ${by}`
         }
         for (const s of await one(ql)) for (const r of s.rows) points.push({ group: s.tags[g] ?? '', timeMs: r.time, value: r.v as number })
       } else {
         const totals = q.fn !== 'sum' && q.fn !== 'count' && q.groupBy === 'neighborhood'
         const sel = { sum: 'sum("sum") AS "v"', count: 'sum("count") AS "v"', mean: 'sum("sum") AS "s", sum("count") AS "c"', max: 'max("max") AS "v"', min: 'min("min") AS "v"' }[q.fn]
-        const ql = `SELECT ${sel} FROM ${qlIdent(MEASUREMENT[source])} WHERE ${range} AND "metric" = ${qlString(q.metric)} AND "device" ${totals ? '=' : '!='} ''${filterQl(q.where)} ${by}`
+        const ql = `SELECT ${sel} FROM ${qualified(source, MEASUREMENT[source])} WHERE ${range} AND "metric" = ${qlString(q.metric)} AND "device" ${totals ? '=' : '!='} ''${filterQl(q.where)} ${by}`
         for (const s of await one(ql)) {
           for (const r of s.rows) points.push({ group: s.tags[g] ?? '', timeMs: r.time, value: q.fn === 'mean' ? (r.s as number) / (r.c as number) : (r.v as number) })
         }
@@ -272,7 +330,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     async latest(q) {
       validateLatest(q)
       const since = q.sinceMs !== undefined ? ` AND time >= ${ms(q.sinceMs)}` : ''
-      const ql = `SELECT last("value") AS "v" FROM ${qlIdent(q.metric)} WHERE time >= 0ms${since}${filterQl(q.where)} GROUP BY "device", "instance", "neighborhood"`
+      const ql = `SELECT last("value") AS "v" FROM ${qualified('raw', q.metric)} WHERE time >= 0ms${since}${filterQl(q.where)} GROUP BY "device", "instance", "neighborhood"`
       const byKey = new Map<string, LatestValue>()
       for (const s of await one(ql)) {
         for (const r of s.rows) {
@@ -299,14 +357,14 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
     async writeSightings(list) {
       list.forEach(validateSighting)
       if (list.length === 0) return
-      await nsWriter.write(list.map((r) => `${seriesPrefix(SIGHTINGS, [['scope', r.scope], ['period', r.period], ['device', r.device], ['neighborhood', r.neighborhood], ['randomized', r.randomized ? '1' : '0']])} digest=${lpString(r.digest)} ${sightingNs(r)}`))
+      await writerOf('raw', 'ns').write(list.map((r) => `${seriesPrefix(SIGHTINGS, [['scope', r.scope], ['period', r.period], ['device', r.device], ['neighborhood', r.neighborhood], ['randomized', r.randomized ? '1' : '0']])} digest=${lpString(r.digest)} ${sightingNs(r)}`))
     },
 
     async countSightings(q) {
       validateSightingQuery(q)
       if (q.periods.length === 0) return []
       const group = q.groupBy === 'all' ? '' : `, ${qlIdent(q.groupBy)}`
-      const base = `FROM ${qlIdent(SIGHTINGS)} WHERE "scope" = ${qlString(q.scope)}`
+      const base = `FROM ${qualified('raw', SIGHTINGS)} WHERE "scope" = ${qlString(q.scope)}`
         + qlIn('period', q.periods) + qlIn('neighborhood', q.where?.neighborhood) + qlIn('device', q.where?.device)
       // One pass, grouped by the randomized tag too: a digest is of one MAC, and a MAC is
       // randomized or not, so the two groups never share a digest and the unique count is
@@ -329,7 +387,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
 
     async events(q) {
       const limit = validateEventQuery(q)
-      const ql = `SELECT "detail", "device", "neighborhood", "type", "severity" FROM ${qlIdent(EVENTS)} WHERE time >= ${ms(q.fromMs)} AND time < ${ms(q.toMs)}`
+      const ql = `SELECT "detail", "device", "neighborhood", "type", "severity" FROM ${qualified('raw', EVENTS)} WHERE time >= ${ms(q.fromMs)} AND time < ${ms(q.toMs)}`
         + qlIn('device', q.device) + qlIn('neighborhood', q.neighborhood) + qlIn('type', q.type) + ` ORDER BY time DESC LIMIT ${limit}`
       const out: DeviceEvent[] = []
       for (const s of await one(ql)) {
@@ -351,7 +409,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
       for (const [c, end] of chunks) written += await rollupChunk(tier, c, end)
       await loadCoverage()
       const cov = mergeCoverage(coverage.get(tier), from, to)
-      await writer.write([line(STATE, [['tier', tier]], `from=${lpFloat(cov.fromMs)},to=${lpFloat(cov.toMs)}`, 0)])
+      await writerOf(tier).write([line(STATE, [['tier', tier]], `from=${lpFloat(cov.fromMs)},to=${lpFloat(cov.toMs)}`, floorTo(Date.now(), 3_600_000))])
       coverage.set(tier, cov)
       return written
     },
@@ -361,7 +419,7 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
       validateRange(fromMs, toMs)
       validateFilter(where)
       const metric = where?.metric !== undefined ? ` AND "metric" = ${qlString(where.metric)}` : ''
-      const ql = `SELECT "count", "sum", "min", "max" FROM ${qlIdent(MEASUREMENT[tier] ?? String(tierMs(tier)))} WHERE time >= ${ms(fromMs)} AND time < ${ms(toMs)}${metric}${filterQl(where)} GROUP BY "metric", "device", "instance", "neighborhood"`
+      const ql = `SELECT "count", "sum", "min", "max" FROM ${qualified(tier, MEASUREMENT[tier] ?? String(tierMs(tier)))} WHERE time >= ${ms(fromMs)} AND time < ${ms(toMs)}${metric}${filterQl(where)} GROUP BY "metric", "device", "instance", "neighborhood"`
       const out: RollupRow[] = []
       for (const s of await one(ql)) {
         for (const r of s.rows) {
@@ -383,11 +441,9 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
 
     async close() {
       try {
-        await writer.flush()
-        await nsWriter.flush()
+        for (const w of writers.values()) await w.flush()
       } finally {
-        writer.close()
-        nsWriter.close()
+        for (const w of writers.values()) w.close()
         agent.destroy()
       }
     },

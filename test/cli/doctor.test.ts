@@ -36,7 +36,7 @@ test.before(async (ctx) => {
   const state = openAppState(join(ctx.dir, 'state.sqlite'))
   state.replaceInventory(ctx.inv, 'test')
   state.close()
-  ctx.env = { CIVICNET_DATA_DIR: ctx.dir, INFLUX_URL: ctx.influxd.url, INFLUX_DB: 'civicnet', INFLUX_RP: 'civicnet', CIVICNET_SNMP_COMMUNITY_LAB: ctx.snmpd.community, CIVICNET_SPOOL_MAX_BYTES: '4096' }
+  ctx.env = { CIVICNET_DATA_DIR: ctx.dir, INFLUX_URL: ctx.influxd.url, INFLUX_DB: 'civicnet', INFLUX_RP: 'civicnet', INFLUX_RP_5M: 'civicnet_5m', INFLUX_RP_1H: 'civicnet_1h', INFLUX_RP_1D: 'civicnet_1d', CIVICNET_SNMP_COMMUNITY_LAB: ctx.snmpd.community, CIVICNET_SPOOL_MAX_BYTES: '4096' }
   const p = await capture(() => runProvisionInfluxdb(['--url', ctx.influxd.url], {}))
   assert.is(p.code, 0, p.err.join('\n'))
 })
@@ -52,8 +52,8 @@ test('a healthy deployment: every check ok, exit 0 (through the real CLI)', asyn
   const disk = got.splice(5, 1)[0]!
   assert.match(disk, new RegExp(`^ok    disk: [0-9.]+ [kMG]B free at ${dir}, room for the whole spool \\(4\\.1 kB\\)$`))
   assert.equal(got, [
-    `ok    store: InfluxDB at ${influxd.url} db=civicnet rp=civicnet (InfluxDB 1.6.7~rc0): wrote, read back and deleted a probe point in civicnet_doctor`,
-    'ok    retention: retention policy civicnet on civicnet: duration INF, shard duration 7d, default, as provisioned',
+    `ok    store: InfluxDB at ${influxd.url} db=civicnet rp=civicnet rp_5m=civicnet_5m rp_1h=civicnet_1h rp_1d=civicnet_1d (InfluxDB 1.6.7~rc0): wrote, read back and deleted a probe point in civicnet_doctor`,
+    'ok    retention: on civicnet: raw data civicnet INF, rollup 5m civicnet_5m 400d, rollup 1h civicnet_1h INF, rollup 1d civicnet_1d INF',
     'ok    clock: skew against InfluxDB under 2 s (warn at 5 s, FAIL at 60 s)',
     `ok    app state: ${join(dir, 'state.sqlite')}: schema 1 (current), inventory version 1 with 3 devices`,
     `ok    spool: nothing waiting in ${join(dir, 'spool')}`,
@@ -79,6 +79,17 @@ test('influxd stopped: the store FAILs in words and the checks that need it are 
   } finally {
     await influxd.restart()
   }
+})
+
+test('retention: a raw policy under 400 days warns (the grant report reads a year of raw data); a missing tier policy FAILs naming its variable', async ({ env, influxd }) => {
+  const alter = (q: string) => fetch(`${influxd.url}/query?q=${encodeURIComponent(q)}`, { method: 'POST' })
+  await alter('ALTER RETENTION POLICY "civicnet" ON "civicnet" DURATION 90d SHARD DURATION 1d')
+  try {
+    assert.is((await lines(env))[1], 'warn  retention: on civicnet: raw data civicnet 90d, rollup 5m civicnet_5m 400d, rollup 1h civicnet_1h INF, rollup 1d civicnet_1d INF; the raw policy keeps less than 400 days — the yearly grant report reads a year of raw device_up and sightings: lengthen civicnet (civicnet provision influxdb --raw-duration INF, or 400d)')
+  } finally {
+    await alter('ALTER RETENTION POLICY "civicnet" ON "civicnet" DURATION INF SHARD DURATION 7d')
+  }
+  assert.is((await lines({ ...env, INFLUX_RP_1H: 'hourly' }))[1], 'FAIL  retention: retention policies missing on civicnet: hourly (rollup 1h, INFLUX_RP_1H) — run civicnet provision influxdb, or point the variable at an existing policy')
 })
 
 test('a credential removed from the environment FAILs naming its id, never a secret', async ({ env }) => {

@@ -30,6 +30,13 @@ test('detects 3.x, creates the database without a retention period, probes write
   assert.equal(again.out.slice(1, 4), ['unchanged  database civicnet', 'checked    token can write and read database civicnet through the v1 API (what the store uses)', 'nothing to change'])
 })
 
+test('3.x has no retention policies: a duration flag exits 2 saying all tiers share the database, nothing is created', async ({ fake }) => {
+  const before = [...fake.databases.keys()]
+  const r = await capture(() => runProvisionInfluxdb(['--url', fake.url, '--db', 'other', '--rollup-5m-duration', '400d'], { INFLUX_TOKEN: 'admin-tok' }))
+  assert.equal([r.code, r.err], [2, ["civicnet provision influxdb: --rollup-5m-duration: InfluxDB 3 has no retention policies (the v1 API's rp names none there), so all tiers share one database without a retention period; leave INFLUX_RP and INFLUX_RP_5M/_1H/_1D unset"]])
+  assert.equal([...fake.databases.keys()], before)
+})
+
 test('no or a bad token is a 401 in words; a non-admin token is a 403 naming what it lacks; a closed port is unreachable', async ({ fake }) => {
   const none = await capture(() => runProvisionInfluxdb(['--url', fake.url], {}))
   assert.equal([none.code, none.err], [1, [`civicnet provision influxdb: InfluxDB at ${fake.url} refused /ping without valid credentials (401): InfluxDB 3 requires a token there; give INFLUX_TOKEN, --token or --token-file (or --generation)`]])

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { StoreConfigError, describeStore, loadStoreConfig, openMetricStore } from '../../store/index.ts'
+import { StoreConfigError, describeStore, loadStoreConfig, openMetricStore, storePolicies } from '../../store/index.ts'
 
 test('defaults to DuckDB at data/metrics.duckdb', () => {
   const c = loadStoreConfig({})
@@ -68,6 +68,33 @@ test('opens the configured DuckDB store ready to use', async () => {
 
 test('describes an InfluxDB config without its secrets', () => {
   assert.is(describeStore(loadStoreConfig({ INFLUX_URL: 'http://db:8086', INFLUX_USERNAME: 'u', INFLUX_PASSWORD: 'secret' })), 'influxdb http://db:8086 db=civicnet (basic auth)')
+})
+
+test('INFLUX_RP_5M / _1H / _1D give a tier its own policy; each unset one is INFLUX_RP', () => {
+  const c = loadStoreConfig({ INFLUX_URL: 'http://db:8086', INFLUX_RP: 'civicnet', INFLUX_RP_5M: 'civicnet_5m', INFLUX_RP_1D: 'civicnet_1d' })
+  assert.equal(c, {
+    kind: 'influxdb', url: 'http://db:8086', database: 'civicnet', retentionPolicy: 'civicnet', retentionPolicies: { '5m': 'civicnet_5m', '1d': 'civicnet_1d' }, instantMs: 60000,
+  })
+  assert.equal(c.kind === 'influxdb' && storePolicies(c), { raw: 'civicnet', '5m': 'civicnet_5m', '1h': 'civicnet', '1d': 'civicnet_1d' })
+  assert.is(describeStore(c), 'influxdb http://db:8086 db=civicnet rp=civicnet rp_5m=civicnet_5m rp_1h=civicnet rp_1d=civicnet_1d')
+  // one policy for all: described as before
+  assert.is(describeStore(loadStoreConfig({ INFLUX_URL: 'http://db:8086', INFLUX_RP: 'one', INFLUX_RP_1H: 'one' })), 'influxdb http://db:8086 db=civicnet rp=one')
+  const none = loadStoreConfig({ INFLUX_URL: 'http://db:8086', INFLUX_RP_1H: 'hourly' })
+  assert.equal(none.kind === 'influxdb' && storePolicies(none), { raw: undefined, '5m': undefined, '1h': 'hourly', '1d': undefined })
+  assert.is(describeStore(none), 'influxdb http://db:8086 db=civicnet rp=(default) rp_5m=(default) rp_1h=hourly rp_1d=(default)')
+  for (const [env, variable] of [
+    [{ INFLUX_URL: 'http://db:8086', INFLUX_RP_5M: '' }, 'INFLUX_RP_5M'],
+    [{ INFLUX_URL: 'http://db:8086', INFLUX_RP_1D: ' ' }, 'INFLUX_RP_1D'],
+    [{ INFLUX_RP_1H: 'civicnet_1h' }, 'INFLUX_RP_1H'],
+  ] as const) {
+    try {
+      loadStoreConfig(env)
+      assert.unreachable(`expected an error for ${JSON.stringify(env)}`)
+    } catch (err) {
+      assert.instance(err, StoreConfigError)
+      assert.is((err as StoreConfigError).variable, variable)
+    }
+  }
 })
 
 test.run()
