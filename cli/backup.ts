@@ -13,7 +13,7 @@ import { createBackupService, loadBackupConfig, type BackupConfig, type BackupRe
 import { openAppState } from '../store/app-state.ts'
 import { loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
 import type { MetricStore } from '../store/types.ts'
-import { parseValueFlags, UsageError } from './flags.ts'
+import { httpUrlFlag, parseValueFlags, UsageError } from './flags.ts'
 import { createCliLogger } from './log.ts'
 import type { Command } from './main.ts'
 
@@ -55,7 +55,7 @@ function printMade(made: BackupResult): void {
 async function askRunning(url: string, token: string): Promise<number> {
   let res: Response
   try {
-    res = await fetch(new URL('/api/backups', url), { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+    res = await fetch(new URL('/api/backups', url), { method: 'POST', headers: { authorization: `Bearer ${token}` }, redirect: 'error' })
   } catch (err) {
     return fail(`cannot reach the CivicNet at ${url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 1)
   }
@@ -93,13 +93,7 @@ export const command: Command = {
       flags = parseValueFlags(args, ['to', 'url'] as const)
       if (flags.url !== undefined) {
         if (flags.to !== undefined) throw new UsageError("--to and --url: the running CivicNet writes into its own CIVICNET_BACKUP_DIR; give one of them")
-        let u: URL
-        try {
-          u = new URL(flags.url)
-        } catch {
-          throw new UsageError(`--url: '${flags.url.slice(0, 100)}' is not a URL (e.g. http://127.0.0.1:8080)`)
-        }
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--url: '${u.protocol}' is not http: or https:`)
+        httpUrlFlag('--url', flags.url, 'http://127.0.0.1:8080', 'the admin token goes in CIVICNET_TOKEN')
         if (!process.env.CIVICNET_TOKEN) throw new UsageError('--url needs an admin token in CIVICNET_TOKEN')
       }
       config = loadBackupConfig(process.env, dataDir)

@@ -19,3 +19,20 @@ export function parseValueFlags<F extends string>(args: readonly string[], names
   }
   return out
 }
+
+/**
+ * An http(s) URL given in `what` (a flag such as '--url'): a UsageError names what is wrong
+ * when it is not one or carries credentials (`credentialsHint` says what to use instead). A
+ * value refused as no URL is echoed without anything up to an '@', where a password may be.
+ */
+export function httpUrlFlag(what: string, value: string, example: string, credentialsHint: string): URL {
+  let u: URL
+  try {
+    u = new URL(value)
+  } catch {
+    throw new UsageError(`${what}: '${value.replace(/^[^@]*@/, '…@').slice(0, 200)}' is not a URL (expected e.g. ${example})`)
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`${what}: must be http:// or https://, got '${u.protocol}'`)
+  if (u.username || u.password) throw new UsageError(`${what}: must not carry credentials (${credentialsHint})`)
+  return u
+}

@@ -10,7 +10,7 @@ import { datasourceBody } from '../provisioning/grafana/datasource.ts'
 import { readDashboardFiles } from '../provisioning/grafana/files.ts'
 import type { DatasourceBody } from '../provisioning/grafana/datasource.ts'
 import { GrafanaError, syncGrafana } from '../provisioning/grafana/sync.ts'
-import { UsageError, parseValueFlags } from './flags.ts'
+import { UsageError, httpUrlFlag, parseValueFlags } from './flags.ts'
 
 export const PROVISION_GRAFANA_USAGE = `usage: civicnet provision grafana --url URL [--token TOKEN | --token-file FILE] [options]
 
@@ -54,14 +54,7 @@ function readSecret(flag: string, file: string): string {
 }
 
 function httpUrl(flag: string, value: string): string {
-  let u: URL
-  try {
-    u = new URL(value)
-  } catch {
-    throw new UsageError(`--${flag}: '${value}' is not a URL (expected e.g. http://127.0.0.1:3000)`)
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--${flag}: must be http:// or https://, got '${u.protocol}'`)
-  if (u.username || u.password) throw new UsageError(`--${flag}: must not carry credentials (use the token or password options)`)
+  httpUrlFlag(`--${flag}`, value, 'http://127.0.0.1:3000', 'use the token or password options')
   return value
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { DEFAULT_DURATIONS, DURATION_FLAGS, InfluxSetupError, POLICY_PARTS, RAW_MIN_DAYS, parseDuration, provisionInflux, storeEnvHint } from '../provisioning/influxdb/index.ts'
 import type { InfluxAuth, InfluxGeneration, InfluxTarget, PolicyPart } from '../provisioning/influxdb/index.ts'
-import { UsageError, parseValueFlags } from './flags.ts'
+import { UsageError, httpUrlFlag, parseValueFlags } from './flags.ts'
 
 export const PROVISION_INFLUXDB_USAGE = `usage: civicnet provision influxdb [--url URL] [--generation 1|2|3|auto] [--db NAME] [--rp NAME]
                                   [--raw-duration D] [--rollup-5m-duration D] [--rollup-1h-duration D]
@@ -82,14 +82,7 @@ export async function runProvisionInfluxdb(args: string[], env: NodeJS.ProcessEn
     const f = parseValueFlags(args.filter((a) => a !== '--allow-shorter'), FLAGS)
     const url = f.url ?? env.INFLUX_URL
     if (!url) throw new UsageError('--url is required (or set INFLUX_URL)')
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-    } catch {
-      throw new UsageError(`--url '${url}' is not a URL (expected e.g. http://127.0.0.1:8086)`)
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url must be http:// or https://, got '${parsed.protocol}'`)
-    if (parsed.username || parsed.password) throw new UsageError('--url must not carry credentials: use --username/--password-file or --token-file')
+    const parsed = httpUrlFlag('--url', url, 'http://127.0.0.1:8086', 'use --username/--password-file or --token-file')
     const g = f.generation ?? 'auto'
     if (!['1', '2', '3', 'auto'].includes(g)) throw new UsageError(`--generation must be 1, 2, 3 or auto, got '${g}'`)
     const checked = (what: string, v: string) => {

@@ -9,7 +9,7 @@
  * The credentials 'public' and 'sim-v2c' mean v2c community "public" when nothing else defines them (the
  * simulated city and lab agents). Secrets never appear in logs or errors: only the id does.
  */
-import { readFileSync } from 'node:fs'
+import { readSecretsJson } from './secrets-file.ts'
 import { CredentialError } from './errors.ts'
 import { credentialEnvPrefix, resolveCredential } from './snmp/credentials.ts'
 import type { SnmpCredential } from './snmp/session.ts'
@@ -25,12 +25,7 @@ export function createCredentialResolver(env: NodeJS.ProcessEnv = process.env): 
   let fileCreds: Record<string, SnmpCredential> = {}
   const file = env.CIVICNET_SNMP_CREDENTIALS
   if (file) {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'))
-    } catch (err) {
-      throw new CredentialError(`CIVICNET_SNMP_CREDENTIALS=${file}: cannot read it as JSON (${(err as Error).message.split('\n')[0]})`)
-    }
+    const parsed = readSecretsJson('CIVICNET_SNMP_CREDENTIALS', file, (m) => new CredentialError(m))
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CredentialError(`CIVICNET_SNMP_CREDENTIALS=${file}: expected an object of credentials by id`)
     for (const [id, c] of Object.entries(parsed as Record<string, { version?: string; community?: unknown; v3?: unknown }>)) {
       if (c?.version === 'v2c' && typeof c.community === 'string') continue

@@ -75,7 +75,8 @@ export function loadStoreConfig(env: Record<string, string | undefined> = proces
   try {
     parsed = new URL(url)
   } catch {
-    throw new StoreConfigError('INFLUX_URL', `'${url}' is not a URL (expected e.g. http://127.0.0.1:8086)`)
+    // echoed without anything up to an '@', where a password may be
+    throw new StoreConfigError('INFLUX_URL', `'${url.replace(/^[^@]*@/, '…@')}' is not a URL (expected e.g. http://127.0.0.1:8086)`)
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new StoreConfigError('INFLUX_URL', `must be http:// or https://, got '${parsed.protocol}'`)
   if (parsed.username || parsed.password) throw new StoreConfigError('INFLUX_URL', 'must not carry credentials: use INFLUX_USERNAME/INFLUX_PASSWORD or INFLUX_TOKEN')

@@ -9,7 +9,7 @@
  *   CIVICNET_SNMP_COMMUNITY_CITY_RO=...                      (the v2c form collector/credentials.ts reads)
  * Environment variables win over the file. Error messages name variables, never values.
  */
-import { readFileSync } from 'node:fs'
+import { readSecretsJson } from '../secrets-file.ts'
 import { CredentialError } from '../errors.ts'
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type AuthProtocol, type PrivProtocol, type SnmpCredential, type V3Credential } from './session.ts'
 
@@ -39,12 +39,7 @@ export function resolveCredential(ref: string, env: NodeJS.ProcessEnv = process.
   }
   const file = env.CIVICNET_SNMP_CREDENTIALS
   if (file) {
-    let data: unknown
-    try {
-      data = JSON.parse(readFileSync(file, 'utf8'))
-    } catch (err) {
-      throw new CredentialError(`cannot read SNMP credentials file CIVICNET_SNMP_CREDENTIALS=${file}: ${(err as Error).message}`)
-    }
+    const data = readSecretsJson('CIVICNET_SNMP_CREDENTIALS', file, (m) => new CredentialError(m))
     const entry = (data as Record<string, unknown> | null)?.[ref] as { community?: unknown; v3?: V3Credential } | undefined
     if (entry && typeof entry.community === 'string' && entry.community) return { version: 'v2c', community: entry.community }
     if (entry && entry.v3 && typeof entry.v3 === 'object') return { version: 'v3', v3: checkV3(ref, entry.v3) }

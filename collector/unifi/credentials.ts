@@ -9,7 +9,7 @@
  * <ID> is the credential id in upper case with non-alphanumerics as _. Environment
  * variables win over the file. Errors name the variables to set, never a value.
  */
-import { readFileSync } from 'node:fs'
+import { readSecretsJson } from '../secrets-file.ts'
 import { UnifiConfigError } from './errors.ts'
 
 export type UnifiSecret = { kind: 'api-key'; apiKey: string } | { kind: 'login'; username: string; password: string }
@@ -28,14 +28,7 @@ export function createUnifiCredentialResolver(env: NodeJS.ProcessEnv = process.e
   const fromFile = (id: string) => {
     if (!fileName) return undefined
     if (!file) {
-      let parsed: unknown
-      try {
-        parsed = JSON.parse(readFileSync(fileName, 'utf8'))
-      } catch (err) {
-        // never the parser's message: it quotes the file, secrets and all
-        const why = (err as NodeJS.ErrnoException).code ?? 'not valid JSON'
-        throw new UnifiConfigError(undefined, `CIVICNET_UNIFI_CREDENTIALS=${fileName}: cannot read it as JSON (${why})`)
-      }
+      const parsed = readSecretsJson('CIVICNET_UNIFI_CREDENTIALS', fileName, (m) => new UnifiConfigError(undefined, m))
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UnifiConfigError(undefined, `CIVICNET_UNIFI_CREDENTIALS=${fileName}: expected an object of credentials by id`)
       file = parsed as Entries
     }

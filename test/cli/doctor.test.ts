@@ -14,7 +14,7 @@ import { freeUdpPort } from '../support/ports.ts'
 import { startSnmpd } from '../support/snmpd.ts'
 import type { RunningSnmpd } from '../support/snmpd.ts'
 import { runCli } from '../support/cli.ts'
-import { capture } from '../provisioning/influxdb-capture.ts'
+import { capture } from '../support/capture.ts'
 
 interface Ctx { influxd: Influxd; snmpd: RunningSnmpd; dir: string; env: NodeJS.ProcessEnv; inv: Inventory }
 const test = suite<Ctx>('civicnet doctor on a real deployment (influxd 1.x, snmpd, state.sqlite)')

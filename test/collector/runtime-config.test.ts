@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadCollectorConfig } from '../../collector/config.ts'
 import { createCredentialResolver } from '../../collector/credentials.ts'
+import { resolveCredential } from '../../collector/snmp/credentials.ts'
 
 test('defaults: 60 s interval, 256 in flight, traps on 127.0.0.1:1162, spool and digest keys under the data dir', () => {
   const c = loadCollectorConfig({ CIVICNET_DATA_DIR: '/var/lib/civicnet' }, [])
@@ -50,6 +51,19 @@ test('credentials resolve by reference from the environment or a file, and an un
     assert.equal(v3('lab'), { version: 'v3', v3: { user: 'noc', authProtocol: 'sha', authKey: 'k'.repeat(12) } })
     writeFileSync(file, '{"x": {"version": "v9"}}')
     assert.throws(() => createCredentialResolver({ CIVICNET_SNMP_CREDENTIALS: file }), /credential 'x' needs/)
+    // a file that is not JSON: why, never the parser's words (they quote the file, secret and all)
+    writeFileSync(file, 'community: s3cret-community')
+    const notJson = (f: () => unknown) => {
+      try {
+        f()
+      } catch (err) {
+        return (err as Error).message
+      }
+      return 'no error'
+    }
+    assert.is(notJson(() => createCredentialResolver({ CIVICNET_SNMP_CREDENTIALS: file })), `CIVICNET_SNMP_CREDENTIALS=${file}: cannot read it as JSON (not valid JSON)`)
+    assert.is(notJson(() => resolveCredential('lab', { CIVICNET_SNMP_CREDENTIALS: file })), `CIVICNET_SNMP_CREDENTIALS=${file}: cannot read it as JSON (not valid JSON)`)
+    assert.is(notJson(() => createCredentialResolver({ CIVICNET_SNMP_CREDENTIALS: join(dir, 'gone.json') })), `CIVICNET_SNMP_CREDENTIALS=${join(dir, 'gone.json')}: cannot read it as JSON (ENOENT)`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

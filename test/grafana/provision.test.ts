@@ -193,6 +193,9 @@ test('each bad flag or setting is named (the parser the command runs, in process
   const cases: [string[], NodeJS.ProcessEnv, string][] = [
     [['--url', 'grafana.local', '--no-datasource'], env, "--url: 'grafana.local' is not a URL (expected e.g. http://127.0.0.1:3000)"],
     [['--url', 'http://admin:pw@grafana.local', '--no-datasource'], env, '--url: must not carry credentials (use the token or password options)'],
+    // a value that is no URL is echoed without the part that may hold a password
+    [['--url', 'http://admin:s3cret@grafana local', '--no-datasource'], env, "--url: '…@grafana local' is not a URL (expected e.g. http://127.0.0.1:3000)"],
+    [['--url', 'ftp://grafana.local', '--no-datasource'], env, "--url: must be http:// or https://, got 'ftp:'"],
     [['--url', ctx.grafana.url, '--no-datasource'], {}, 'a token is required: --token, --token-file or GRAFANA_TOKEN'],
     [['--url', ctx.grafana.url, '--no-datasource', '--token', 'a', '--token-file', 'b'], env, '--token and --token-file are both given: use one'],
     [['--url', ctx.grafana.url, '--token-file', join(ctx.dir, 'nope')], {}, `--token-file: cannot read '${join(ctx.dir, 'nope')}' (ENOENT)`],

@@ -4,7 +4,7 @@ import { runProvisionInfluxdb } from '../../cli/provision-influxdb.ts'
 import { openInfluxStore } from '../../store/influx/index.ts'
 import { freePort, startInfluxd } from '../support/influxd.ts'
 import type { Influxd } from '../support/influxd.ts'
-import { capture } from './influxdb-capture.ts'
+import { capture } from '../support/capture.ts'
 
 const test = suite<{ influxd: Influxd }>('civicnet provision influxdb on a real influxd 1.x')
 const env = {}

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert'
 import { runProvisionInfluxdb } from '../../cli/provision-influxdb.ts'
 import { ALL_V2_PERMISSIONS, startFakeInflux2 } from '../support/fake-influxdb2.ts'
 import type { FakeInflux2 } from '../support/fake-influxdb2.ts'
-import { capture } from './influxdb-capture.ts'
+import { capture } from '../support/capture.ts'
 
 // against a loopback server implementing the documented InfluxDB 2.x API; not a real InfluxDB 2.x
 const test = suite<{ fake: FakeInflux2 }>('civicnet provision influxdb on InfluxDB 2.x (documented API, loopback server)')

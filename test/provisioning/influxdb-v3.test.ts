@@ -4,7 +4,7 @@ import { runProvisionInfluxdb } from '../../cli/provision-influxdb.ts'
 import { freePort } from '../support/influxd.ts'
 import { startFakeInflux3 } from '../support/fake-influxdb3.ts'
 import type { FakeInflux3 } from '../support/fake-influxdb3.ts'
-import { capture } from './influxdb-capture.ts'
+import { capture } from '../support/capture.ts'
 
 // against a loopback server implementing the documented InfluxDB 3 Core API; not a real InfluxDB 3
 const test = suite<{ fake: FakeInflux3 }>('civicnet provision influxdb on InfluxDB 3 (documented API, loopback server)')

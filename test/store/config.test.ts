@@ -48,6 +48,8 @@ test('fails fast naming the variable for each bad value', () => {
       assert.ok((err as Error).message.startsWith(`${variable}: `))
     }
   }
+  // a value that is no URL is echoed without the part that may hold a password
+  assert.throws(() => loadStoreConfig({ INFLUX_URL: 'http://cn:s3cret@influx host:8086' }), (e: Error) => e.message === "INFLUX_URL: '…@influx host:8086' is not a URL (expected e.g. http://127.0.0.1:8086)")
 })
 
 test('opens the configured DuckDB store ready to use', async () => {
