@@ -10,6 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { openDuckDbStore } from '../store/duckdb/index.ts'
+import { StoreLockedError } from '../store/query.ts'
 import { backupDirName } from './create.ts'
 import { BackupError } from './errors.ts'
 import { METRICS_FILE, STATE_FILE, type BackupManifest } from './manifest.ts'
@@ -49,10 +50,9 @@ async function refuseIfHeld(dataDir: string): Promise<void> {
     const s = await openDuckDbStore({ path: file })
     await s.close()
   } catch (err) {
-    const msg = (err as Error).message
     // a damaged file is what --force replaces; only a holder stops the restore
-    if (/in use by another process/.test(msg)) {
-      throw new BackupError(`data dir ${dataDir} is in use: ${msg.split(' — ')[0]}: stop that CivicNet (demo or serve) before a restore`, { cause: err })
+    if (err instanceof StoreLockedError) {
+      throw new BackupError(`data dir ${dataDir} is in use: DuckDB file ${err.path} is in use by another process (pid ${err.pid ?? 'unknown'}?): stop that CivicNet (demo or serve) before a restore`, { cause: err })
     }
   }
 }

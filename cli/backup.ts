@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
 import { createBackupService, loadBackupConfig, type BackupConfig, type BackupResult } from '../backup/index.ts'
 import { openAppState } from '../store/app-state.ts'
-import { loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
+import { StoreLockedError, loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
 import type { MetricStore } from '../store/types.ts'
 import { httpUrlFlag, parseValueFlags, UsageError } from './flags.ts'
 import { createCliLogger } from './log.ts'
@@ -111,12 +111,8 @@ export const command: Command = {
       try {
         store = await openMetricStore(storeConfig)
       } catch (err) {
-        const msg = (err as Error).message
-        if (/in use by another process/.test(msg)) {
-          const pid = /pid (\d+)/.exec(msg)?.[1]
-          return fail(heldMessage(storeConfig.path, pid ? `pid ${pid}` : 'another process'), 1)
-        }
-        return fail(`cannot open ${storeConfig.path}: ${msg}`, 1)
+        if (err instanceof StoreLockedError) return fail(heldMessage(storeConfig.path, err.pid !== null ? `pid ${err.pid}` : 'another process'), 1)
+        return fail(`cannot open ${storeConfig.path}: ${(err as Error).message}`, 1)
       }
     } else {
       // the metrics are InfluxDB's own backup: the store is not even opened

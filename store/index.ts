@@ -11,7 +11,7 @@ import type { MetricStore, RollupTier } from './types.ts'
 
 export type { MetricStore, AggregateQuery, LatestQuery, LatestValue, EventQuery, RollupRow, RollupTier, SeriesFilter } from './types.ts'
 export { ROLLUP_TIERS } from './types.ts'
-export { StoreQueryError, StoreWriteError, StoreUnavailableError, MAX_POINTS, DEFAULT_INSTANT_MS, validateAggregate, floorTo, ceilTo, tierMs } from './query.ts'
+export { StoreQueryError, StoreWriteError, StoreUnavailableError, StoreLockedError, MAX_POINTS, DEFAULT_INSTANT_MS, validateAggregate, floorTo, ceilTo, tierMs } from './query.ts'
 export { createRollupScheduler } from './rollup.ts'
 export type { RollupScheduler, RollupSchedulerConfig, RollupLog } from './rollup.ts'
 export { openDuckDbStore } from './duckdb/index.ts'

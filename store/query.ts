@@ -41,6 +41,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** The embedded store's file is held by another process (DuckDB's lock): `pid` when DuckDB says which. */
+export class StoreLockedError extends StoreUnavailableError {
+  constructor(readonly path: string, readonly pid: number | null, options?: { cause?: unknown }) {
+    super(
+      `DuckDB file ${path} is in use by another process (pid ${pid ?? 'unknown'}?) — on the embedded store run the collector and API in one process (npm start / civicnet demo); use InfluxDB for separate processes`,
+      options,
+    )
+    this.name = 'StoreLockedError'
+  }
+}
+
 export function floorTo(timeMs: number, stepMs: number): number {
   return Math.floor(timeMs / stepMs) * stepMs
 }

@@ -14,7 +14,7 @@ import type { DeviceEvent, Sample, SeriesPoint } from '../../core/metrics.ts'
 import { ROLLUP_TIERS } from '../types.ts'
 import type { LatestValue, MetricStore, RollupRow, RollupTier, SeriesFilter } from '../types.ts'
 import {
-  DEFAULT_INSTANT_MS, StoreUnavailableError, StoreWriteError, checkPointCount, mergeCoverage, pickSource, rollupSpan, tierMs,
+  DEFAULT_INSTANT_MS, StoreLockedError, StoreUnavailableError, StoreWriteError, checkPointCount, mergeCoverage, pickSource, rollupSpan, tierMs,
   validateAggregate, validateEvent, validateEventQuery, validateFilter, validateLatest, validateRange, validateSample, validateSighting, validateSightingQuery,
 } from '../query.ts'
 
@@ -45,11 +45,8 @@ const TABLE: Record<RollupTier, string> = { '5m': 'rollup_5m', '1h': 'rollup_1h'
 function openError(path: string, err: unknown): Error {
   const msg = err instanceof Error ? err.message : String(err)
   if (/Could not set lock|Conflicting lock/i.test(msg)) {
-    const pid = /PID (\d+)/.exec(msg)?.[1] ?? 'unknown'
-    return new StoreUnavailableError(
-      `DuckDB file ${path} is in use by another process (pid ${pid}?) — on the embedded store run the collector and API in one process (npm start / civicnet demo); use InfluxDB for separate processes`,
-      { cause: err },
-    )
+    const pid = /PID (\d+)/.exec(msg)?.[1]
+    return new StoreLockedError(path, pid ? Number(pid) : null, { cause: err })
   }
   return new StoreUnavailableError(`cannot open DuckDB file ${path}: ${msg}`, { cause: err })
 }
