@@ -158,14 +158,17 @@ export async function openInfluxStore(config: InfluxStoreConfig): Promise<Metric
   // retention policy dropped=1", measured on influxd 1.6.7 for time 0 in a 400d policy),
   // and an hour is InfluxDB's shortest duration. So each tier keeps one point per hour
   // (each rollup run overwrites the hour's point), and the newest one is read back: one
-  // query per distinct tier policy (one in a one-policy set-up), one after the other.
+  // query per distinct tier policy (one in a one-policy set-up), sent at once.
   const tierPolicies = [...new Set(ROLLUP_TIERS.map((t) => policies[t.tier]))]
   let coverage = new Map<RollupTier, { fromMs: number; toMs: number }>()
   const loadCoverage = async () => {
     const next = new Map<RollupTier, { fromMs: number; toMs: number }>()
-    for (const rp of tierPolicies) {
+    const answers = await Promise.all(tierPolicies.map(async (rp) => {
       const tiers = ROLLUP_TIERS.filter((t) => policies[t.tier] === rp)
-      for (const s of await one(`SELECT "from", "to" FROM ${qualified(tiers[0]!.tier, STATE)} GROUP BY "tier" ORDER BY time DESC LIMIT 1`)) {
+      return { tiers, series: await one(`SELECT "from", "to" FROM ${qualified(tiers[0]!.tier, STATE)} GROUP BY "tier" ORDER BY time DESC LIMIT 1`) }
+    }))
+    for (const { tiers, series } of answers) {
+      for (const s of series) {
         // a tier whose policy changed left its old point behind here: only the tier's own policy counts
         const t = tiers.find((x) => x.tier === s.tags.tier)
         const row = s.rows[0]
