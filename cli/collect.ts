@@ -134,8 +134,9 @@ export const command: Command = {
     log.info({ store: describeStore(storeConfig), shard: config.poller?.shard, intervalMs: config.poller?.intervalMs }, 'collector starting')
     const collector = await startCollector(config, { inventory: () => state.inventory(), store, clock: wallClock, log, profiles: profiles.profiles })
     let metrics: MetricsServer | undefined
-    const processMetrics = createProcessMetrics()
-    if (metricsConfig) {
+    // the event-loop sampler runs only when something will read it
+    const processMetrics = metricsConfig ? createProcessMetrics() : null
+    if (metricsConfig && processMetrics) {
       try {
         metrics = await startMetricsServer(metricsConfig, { families: () => [...collector.metrics(), ...processMetrics.families()], log })
       } catch (err) {
@@ -154,7 +155,7 @@ export const command: Command = {
     })
     log.info('stopping')
     await metrics?.close()
-    processMetrics.stop()
+    processMetrics?.stop()
     await collector.stop()
     await store.close()
     state.close()

@@ -11,7 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { openAlertStore } from '../../../alerts/store.ts'
 import { PROMETHEUS_CONTENT_TYPE, renderExposition, type MetricFamily } from '../../../core/prometheus.ts'
-import { severityOf } from '../../../incidents/sla.ts'
+import { SEVERITIES, severityOf } from '../../../incidents/sla.ts'
 import { openIncidentStore } from '../../../incidents/store.ts'
 import { ENGINEER } from '../../auth/guard.ts'
 import type { RequestMetrics } from '../../request-metrics.ts'
@@ -33,7 +33,6 @@ export interface MetricsRouteOptions {
   requests: RequestMetrics
 }
 
-const SEVERITIES = ['critical', 'major', 'minor'] as const
 
 const metrics: FastifyPluginAsyncTypebox<MetricsRouteOptions> = async (app, opts) => {
   const incidents = openIncidentStore(app.civic.appState.db)
