@@ -161,9 +161,15 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
   }
   for (const seq of sizes.keys()) waiting.set(seq, unacked(seq))
 
+  /**
+   * For the segment oldest() last read: samples and sightings from each line to its end, so
+   * ack() knows what still waits without reading the segment again.
+   */
+  let readTail: { seq: number; samples: Int32Array; sightings: Int32Array } | undefined
+
   function drop(seq: number) {
     const file = join(dir, name(seq))
-    const { samples, sightings } = unacked(seq)
+    const { samples, sightings } = waiting.get(seq) ?? unacked(seq)
     waiting.delete(seq)
     rmSync(file, { force: true })
     rmSync(file.replace('.jsonl', '.acked'), { force: true })
@@ -218,6 +224,13 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
       const acked = readAcked(seq)
       const records: SpoolRecord[] = []
       const lines = text.split('\n')
+      const tail = { seq, samples: new Int32Array(lines.length + 1), sightings: new Int32Array(lines.length + 1) }
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const kind = lines[i] === '' ? 0 : lines[i]!.startsWith(SIGHTING_LINE) ? 1 : 2
+        tail.sightings[i] = tail.sightings[i + 1]! + (kind === 1 ? 1 : 0)
+        tail.samples[i] = tail.samples[i + 1]! + (kind === 2 ? 1 : 0)
+      }
+      readTail = tail
       for (let i = acked; i < lines.length; i++) {
         const line = lines[i]!
         if (line === '') continue
@@ -232,7 +245,9 @@ export function createSpool(config: SpoolConfig, deps: { log: Logger }): Spool {
     },
     ack(seq, lines) {
       writeFileSync(join(dir, name(seq).replace('.jsonl', '.acked')), String(lines))
-      waiting.set(seq, unacked(seq))
+      const t = readTail?.seq === seq ? readTail : undefined
+      const at = Math.min(lines, (t?.samples.length ?? 1) - 1)
+      waiting.set(seq, t ? { samples: t.samples[at]!, sightings: t.sightings[at]! } : unacked(seq))
     },
     commit(seq) {
       rmSync(join(dir, name(seq)), { force: true })
