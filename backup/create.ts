@@ -103,7 +103,9 @@ export async function createBackup(deps: BackupDeps): Promise<BackupResult> {
     const copied = store.kind === 'duckdb' ? await store.backup!(join(partial, METRICS_FILE)) : null
     const state = readStateCopy(join(partial, STATE_FILE))
     const spoolDir = join(dataDir, 'spool')
-    const pendingSpoolFiles = existsSync(spoolDir) ? readdirSync(spoolDir).filter((f) => !f.startsWith('.')).length : 0
+    // segments waiting (collector/spool.ts names them seg-<12 digits>.jsonl; backup/ may not import the collector),
+    // not their .acked side files or the set-aside rejected.jsonl
+    const pendingSpoolFiles = existsSync(spoolDir) ? readdirSync(spoolDir).filter((f) => /^seg-\d{12}\.jsonl$/.test(f)).length : 0
     const files = [await describeFile(partial, STATE_FILE), ...(copied ? [await describeFile(partial, METRICS_FILE)] : [])]
     const manifest: BackupManifest = {
       format: MANIFEST_FORMAT,

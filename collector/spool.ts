@@ -12,7 +12,7 @@
  * A sighting's line holds its scope, period, device, neighborhood, digest and randomized
  * flag: digests, never a MAC (there is none past collector/privacy.ts).
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Sample, StationSighting } from '../core/metrics.ts'
@@ -89,6 +89,19 @@ export interface Spool {
 const SEG = /^seg-(\d{12})\.jsonl$/
 /** not a segment (SEG does not match it): never replayed */
 export const REJECTED_FILE = 'rejected.jsonl'
+
+/** What a spool dir holds without opening it as a spool: segments waiting, their bytes, and the set-aside file's bytes (all 0 when there is no dir). */
+export function scanSpool(dir: string): { segments: number; bytes: number; rejectedBytes: number } {
+  const out = { segments: 0, bytes: 0, rejectedBytes: 0 }
+  if (!existsSync(dir)) return out
+  for (const f of readdirSync(dir)) {
+    if (SEG.test(f)) {
+      out.segments++
+      out.bytes += statSync(join(dir, f)).size
+    } else if (f === REJECTED_FILE) out.rejectedBytes = statSync(join(dir, f)).size
+  }
+  return out
+}
 const SIGHTING_LINE = '{"k":"s",'
 const line = (r: SpoolRecord) => isSighting(r)
   ? JSON.stringify({ k: 's', s: r.scope, p: r.period, d: r.device, n: r.neighborhood, g: r.digest, r: r.randomized ? 1 : 0 })

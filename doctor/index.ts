@@ -4,12 +4,13 @@
  * changed: the app state is opened read-only, the spool is only listed, and the store probe
  * (a point in `civicnet_doctor`) is deleted again on 1.x.
  */
-import { existsSync, readdirSync, statSync, statfsSync } from 'node:fs'
+import { existsSync, statSync, statfsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Device, Inventory } from '../core/inventory.ts'
 import { createCredentialResolver } from '../collector/credentials.ts'
-import { REJECTED_FILE } from '../collector/spool.ts'
+import { loadCollectorConfig } from '../collector/config.ts'
+import { REJECTED_FILE, scanSpool } from '../collector/spool.ts'
 import { openSession } from '../collector/snmp/session.ts'
 import type { SnmpCredential } from '../collector/snmp/session.ts'
 import { InfluxSetupError, RAW_MIN_DAYS, detectInflux, influxQl, influxRequest, partName, retentionPolicies, shownMs } from '../provisioning/influxdb/index.ts'
@@ -186,21 +187,16 @@ function appStateCheck(file: string): { result: CheckResult; inventory?: Invento
 }
 
 function spoolChecks(env: NodeJS.ProcessEnv): CheckResult[] {
-  const dataDir = resolve(env.CIVICNET_DATA_DIR || 'data')
-  const dir = env.CIVICNET_SPOOL_DIR ? resolve(env.CIVICNET_SPOOL_DIR) : join(dataDir, 'spool')
-  const maxBytes = env.CIVICNET_SPOOL_MAX_BYTES ? Number(env.CIVICNET_SPOOL_MAX_BYTES) : 256 * 1024 * 1024
-  const out: CheckResult[] = []
-  let files = 0
-  let bytes = 0
-  let rejected = 0
-  if (existsSync(dir)) {
-    for (const name of readdirSync(dir)) {
-      if (/^seg-\d{12}\.jsonl$/.test(name)) {
-        files++
-        bytes += statSync(join(dir, name)).size
-      } else if (name === REJECTED_FILE) rejected = statSync(join(dir, name)).size
-    }
+  // where the collector spools and how much it may: its own config, so a bad value is named as collect would name it
+  let writer: { spoolDir: string; spoolMaxBytes: number }
+  try {
+    writer = loadCollectorConfig(env, []).writer as { spoolDir: string; spoolMaxBytes: number }
+  } catch (err) {
+    return [{ check: 'spool', status: 'FAIL', message: (err as Error).message, fix: 'fix the variable: civicnet collect refuses to start with it' }]
   }
+  const { spoolDir: dir, spoolMaxBytes: maxBytes } = writer
+  const out: CheckResult[] = []
+  const { segments: files, bytes, rejectedBytes: rejected } = scanSpool(dir)
   const share = bytes / maxBytes
   const waiting = `${files} file${files === 1 ? '' : 's'}, ${mb(bytes)} waiting in ${dir}`
   if (share >= SPOOL_FAIL_SHARE) out.push({ check: 'spool', status: 'FAIL', message: `${waiting}: ${Math.round(share * 100)} % of CIVICNET_SPOOL_MAX_BYTES (${mb(maxBytes)})`, fix: 'the oldest samples are dropped at the limit: make the store accept writes (see the store line)' })

@@ -57,7 +57,7 @@ async function dataDir(): Promise<DataDir> {
   mkdirSync(join(dir, 'keys'))
   writeFileSync(join(dir, 'keys', 'day-2026-03-02.key'), 'k'.repeat(64), { mode: 0o600 })
   mkdirSync(join(dir, 'spool'))
-  writeFileSync(join(dir, 'spool', '000001.ndjson'), '{}\n')
+  writeFileSync(join(dir, 'spool', 'seg-000000000001.jsonl'), '{}\n') // a segment as collector/spool.ts names it
   return {
     dir,
     appState,
@@ -194,7 +194,7 @@ test('restore over a data dir with CivicNet data is refused without force; with 
   assert.equal(r.movedAside, ['state.sqlite', 'metrics.duckdb', 'spool'])
   assert.equal(readdirSync(other.dir).sort(), ['keys', 'metrics.duckdb', 'replaced-20260302T100100000Z', 'state.sqlite'])
   assert.equal([sha(join(r.asideDir!, 'state.sqlite')), sha(join(r.asideDir!, 'metrics.duckdb'))], [before.state, before.metrics])
-  assert.equal(readdirSync(join(r.asideDir!, 'spool')), ['000001.ndjson'])
+  assert.equal(readdirSync(join(r.asideDir!, 'spool')), ['seg-000000000001.jsonl'])
   for (const f of made.manifest.files) assert.is(sha(join(other.dir, f.name)), f.sha256)
   rmSync(other.dir, { recursive: true, force: true })
 })

@@ -115,6 +115,11 @@ test('a full spool FAILs with its depth; the real CLI exits 1', async ({ env, di
   }
 })
 
+test('a spool setting the collector would refuse FAILs, named as collect names it', async ({ env }) => {
+  const got = await lines({ ...env, CIVICNET_SPOOL_MAX_BYTES: 'lots' })
+  assert.ok(got.some((l) => /^FAIL {2}spool: .*CIVICNET_SPOOL_MAX_BYTES.*'lots'/.test(l)), got.join('\n'))
+})
+
 test('an agent that does not answer FAILs naming the device and its address', async ({ env, dir, inv }) => {
   const silentPort = await freeUdpPort()
   const broken = { ...inv, devices: inv.devices.map((d, i) => (i === 0 ? { ...d, mgmt: { host: '127.0.0.1', port: silentPort } } : d)) }
