@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
-import { createBackupService, loadBackupConfig, type BackupConfig, type BackupResult } from '../backup/index.ts'
+import { MANIFEST_FILE, STATE_FILE, createBackupService, loadBackupConfig, type BackupConfig, type BackupResult } from '../backup/index.ts'
 import { openAppState } from '../store/app-state.ts'
 import { StoreLockedError, loadStoreConfig, openMetricStore, type StoreConfig } from '../store/index.ts'
 import type { MetricStore } from '../store/types.ts'
@@ -46,7 +46,7 @@ function printMade(made: BackupResult): void {
     `  ${made.bytes} bytes in ${made.durationMs} ms: ${m.files.map((f) => `${f.name} (${f.bytes} bytes)`).join(', ')}`,
     `  inventory version ${m.appState.inventoryVersion}, ${m.counts.incidents} incidents, ${m.counts.reportRuns} report runs, ` +
       (m.counts.samples === null ? 'metrics in InfluxDB (its own backup)' : `${m.counts.samples} samples`),
-    `  left out: keys/ (never backed up), spool/ (${m.counts.pendingSpoolFiles} files waiting): see ${join(made.dir, 'manifest.json')}`,
+    `  left out: keys/ (never backed up), spool/ (${m.counts.pendingSpoolFiles} files waiting): see ${join(made.dir, MANIFEST_FILE)}`,
   ]
   console.log(lines.join('\n'))
 }
@@ -103,7 +103,7 @@ export const command: Command = {
     }
     if (flags.url !== undefined) return askRunning(flags.url, process.env.CIVICNET_TOKEN!)
 
-    const stateFile = join(dataDir, 'state.sqlite')
+    const stateFile = join(dataDir, STATE_FILE)
     if (!existsSync(stateFile)) return fail(`data dir ${dataDir} holds no state.sqlite: nothing to back up (CIVICNET_DATA_DIR names the data dir)`, 1)
     let store: Pick<MetricStore, 'kind' | 'backup' | 'close'>
     if (storeConfig.kind === 'duckdb') {

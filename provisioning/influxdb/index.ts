@@ -11,13 +11,13 @@ import { provisionV1 } from './v1.ts'
 import { provisionV2 } from './v2.ts'
 import { provisionV3 } from './v3.ts'
 
-export { InfluxSetupError, influxRequest, authHeader } from './http.ts'
+export { InfluxSetupError, influxRequest } from './http.ts'
 export type { InfluxAuth } from './http.ts'
-export { detectInflux, majorOf } from './detect.ts'
+export { detectInflux } from './detect.ts'
 export type { InfluxGeneration, DetectedInflux } from './detect.ts'
 export { DEFAULT_DURATIONS, DURATION_FLAGS, POLICY_PARTS, RAW_MIN_DAYS, parseDuration, partName, shownMs, storeEnvHint } from './plan.ts'
-export type { InfluxTarget, PolicyPart, SetupStep } from './plan.ts'
-export { retentionPolicies, retentionDiff, influxQl, ident } from './v1.ts'
+export type { InfluxTarget, PolicyPart } from './plan.ts'
+export { retentionPolicies, influxQl } from './v1.ts'
 
 export interface ProvisionInfluxOptions {
   url: string
