@@ -175,12 +175,13 @@ function appStateCheck(file: string): { result: CheckResult; inventory?: Invento
   }
   if (version < APP_STATE_SCHEMA_VERSION) return { result: { check: 'app state', status: 'FAIL', message: `${file} is at schema version ${version}, this CivicNet needs ${APP_STATE_SCHEMA_VERSION}`, fix: 'start civicnet serve or collect once: they migrate it' } }
   if (version > APP_STATE_SCHEMA_VERSION) return { result: { check: 'app state', status: 'FAIL', message: `${file} is at schema version ${version}, newer than this CivicNet (${APP_STATE_SCHEMA_VERSION})`, fix: 'upgrade CivicNet' } }
-  // migrations are current, so opening it changes nothing
-  const state = openAppState(file)
+  // the schema is current: read it as it is, read-only (no journal mode set, nothing migrated or written)
+  const state = openAppState(file, { readonly: true })
   try {
-    if (state.inventoryVersion() === 0) return { result: { check: 'app state', status: 'FAIL', message: `${file} holds no inventory`, fix: 'civicnet inventory import FILE, or start civicnet collect once to seed Hartford' } }
+    const inventoryVersion = state.inventoryVersion()
+    if (inventoryVersion === 0) return { result: { check: 'app state', status: 'FAIL', message: `${file} holds no inventory`, fix: 'civicnet inventory import FILE, or start civicnet collect once to seed Hartford' } }
     const inv = state.inventory()
-    return { result: { check: 'app state', status: 'ok', message: `${file}: schema ${version} (current), inventory version ${state.inventoryVersion()} with ${inv.devices.length} devices` }, inventory: inv }
+    return { result: { check: 'app state', status: 'ok', message: `${file}: schema ${version} (current), inventory version ${inventoryVersion} with ${inv.devices.length} devices` }, inventory: inv }
   } finally {
     state.close()
   }

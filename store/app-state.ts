@@ -69,15 +69,20 @@ export const APP_STATE_SCHEMA_VERSION = MIGRATIONS.length
 /** How many whole snapshots to keep; the version numbers of older ones stay in the log. */
 const KEEP_SNAPSHOTS = 50
 
-export function openAppState(file: string): AppState {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const db = new Database(file)
-  db.pragma('journal_mode = WAL')
+/**
+ * Opens (and creates, and migrates) the app state. `readonly`: an existing file as it is,
+ * for a check that must change nothing (civicnet doctor): no migration, no journal mode,
+ * every write refused by SQLite.
+ */
+export function openAppState(file: string, opts: { readonly?: boolean } = {}): AppState {
+  if (file !== ':memory:' && !opts.readonly) mkdirSync(dirname(file), { recursive: true })
+  const db = opts.readonly ? new Database(file, { readonly: true, fileMustExist: true }) : new Database(file)
+  if (!opts.readonly) db.pragma('journal_mode = WAL')
   // Another process (an import) may hold the write lock for a moment: wait, do not fail.
   db.pragma('busy_timeout = 5000')
   db.pragma('foreign_keys = ON')
   try {
-    migrate(db)
+    if (!opts.readonly) migrate(db)
   } catch (err) {
     db.close()
     throw err

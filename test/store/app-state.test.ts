@@ -30,6 +30,20 @@ t('a new state holds no inventory: version 0, and inventory() says to seed first
   assert.throws(() => state.inventory(), (e: Error) => e.message === `app state ${file} holds no inventory yet (call ensureInventory first)`)
 })
 
+t('opened read-only, the app state reads as it is and refuses every write', ({ state, file }) => {
+  ensureInventory(state, () => hartfordInventory())
+  state.close()
+  const ro = openAppState(file, { readonly: true })
+  try {
+    assert.is(ro.inventoryVersion(), 1)
+    assert.is(ro.inventory().devices.length, 235)
+    assert.throws(() => ro.replaceInventory(hartford, 'a write'), /readonly/)
+  } finally {
+    ro.close()
+  }
+  assert.throws(() => openAppState(join(file, '..', 'none.sqlite'), { readonly: true }), /unable to open database file/)
+})
+
 t('ensureInventory seeds Hartford once as version 1, and the stored inventory deep-equals the generated one', ({ state }) => {
   assert.equal(ensureInventory(state, () => hartfordInventory()), { version: 1, seeded: true })
   assert.equal(ensureInventory(state, () => assert.unreachable('seeded twice') as never), { version: 1, seeded: false })
