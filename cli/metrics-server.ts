@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
+import { bearerToken } from '../api/auth/bearer.ts'
 import { PROMETHEUS_CONTENT_TYPE, renderExposition, type MetricFamily } from '../core/prometheus.ts'
 
 export interface MetricsServerConfig {
@@ -95,9 +96,9 @@ export async function startMetricsServer(config: MetricsServerConfig, deps: { fa
     if (path !== '/metrics') return answer(res, 404, 'not found: the collector serves GET /metrics only')
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, `method ${req.method} not allowed: GET /metrics`, { allow: 'GET, HEAD' })
     if (want) {
-      const m = /^Bearer ([^\s]+)$/.exec(req.headers.authorization ?? '')
-      if (!m || !timingSafeEqual(sha256(m[1]!), want)) {
-        return answer(res, 401, m ? 'the bearer token is not valid' : 'send Authorization: Bearer <token> (CIVICNET_METRICS_TOKEN)', { 'www-authenticate': 'Bearer realm="civicnet-collector"' })
+      const token = bearerToken(req.headers.authorization ?? '')
+      if (token === null || !timingSafeEqual(sha256(token), want)) {
+        return answer(res, 401, token !== null ? 'the bearer token is not valid' : 'send Authorization: Bearer <token> (CIVICNET_METRICS_TOKEN)', { 'www-authenticate': 'Bearer realm="civicnet-collector"' })
       }
     }
     let text: string

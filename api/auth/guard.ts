@@ -15,6 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { CN_ERR_FORBIDDEN, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_TOKEN_INVALID, CN_ERR_TOO_MANY_AUTH_FAILURES, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
 import { requestPath } from '../request-path.ts'
+import { bearerToken } from './bearer.ts'
 import { touchToken, verifyToken, type Scope, type TokenInfo } from './tokens.ts'
 
 declare module 'fastify' {
@@ -119,12 +120,12 @@ export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
     const header = request.headers.authorization
     if (header !== undefined) {
       await authFailures.check(request, reply)
-      const m = /^Bearer +(\S+)\s*$/i.exec(header)
-      if (!m) {
+      const token = bearerToken(header)
+      if (token === null) {
         await authFailures.fail(request, reply, 'malformed authorization header')
         throw new CN_ERR_TOKEN_INVALID('the Authorization header must be "Bearer <token>"')
       }
-      const info = verifyToken(opts.db, m[1]!)
+      const info = verifyToken(opts.db, token)
       if (!info) {
         await authFailures.fail(request, reply, 'unknown or revoked token')
         throw new CN_ERR_TOKEN_INVALID('unknown or revoked token')

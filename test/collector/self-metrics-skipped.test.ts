@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import http from 'node:http'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { manualClock, type ManualClock } from '../../core/clock.ts'
@@ -170,6 +171,29 @@ test('the endpoint serves GET /metrics only', async (ctx) => {
   assert.is((await fetch(`${base}/`, { headers: auth })).status, 404)
   const post = await fetch(`${base}/metrics`, { method: 'POST', headers: auth })
   assert.equal([post.status, post.headers.get('allow')], [405, 'GET, HEAD'])
+  // every other spelling a router might take for /metrics: without the token none answers the
+  // scrape; with it (the scheme in any case, as the API's guard reads it), only the query
+  // form does (the others are not the path)
+  const spellings = ['/%6Detrics', '/%6d%65trics', '//metrics', '/metrics/', '/METRICS', '/./metrics', '/x/../metrics', `http://127.0.0.1:${ctx.server.port}/metrics`, '/metrics?x=1', '/metrics%00', '/metrics;x']
+  const got: string[] = []
+  for (const path of spellings) {
+    for (const token of [null, TOKEN, 'bearer']) {
+      const headers: Record<string, string> = token === null ? {} : token === 'bearer' ? { authorization: `bearer ${TOKEN}` } : auth
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: ctx.server.port, path, headers }, (res) => (res.resume(), resolve(res.statusCode!)))
+        req.on('error', reject)
+        req.end()
+      })
+      got.push(`${path} ${token === null ? 'none' : token === 'bearer' ? 'lower-case scheme' : 'token'} ${status}`)
+    }
+  }
+  console.log(`  spellings: ${got.join('; ')}`)
+  for (const line of got) {
+    const [path, , status] = [line.split(' ')[0], 0, Number(line.split(' ').at(-1))]
+    if (line.includes(' none ')) assert.ok(status === 401 || status === 404, line)
+    else if (path === '/metrics?x=1') assert.is(status, 200, line)
+    else assert.is(status, 404, line)
+  }
 })
 
 test.run()
