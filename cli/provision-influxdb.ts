@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { DEFAULT_DURATIONS, DURATION_FLAGS, InfluxSetupError, POLICY_PARTS, RAW_MIN_DAYS, parseDuration, provisionInflux, storeEnvHint } from '../provisioning/influxdb/index.ts'
 import type { InfluxAuth, InfluxGeneration, InfluxTarget, PolicyPart } from '../provisioning/influxdb/index.ts'
 import { UsageError, httpUrlFlag, parseValueFlags } from './flags.ts'
+import { TIER_RP_VARS } from '../store/index.ts'
 
 export const PROVISION_INFLUXDB_USAGE = `usage: civicnet provision influxdb [--url URL] [--generation 1|2|3|auto] [--db NAME] [--rp NAME]
                                   [--raw-duration D] [--rollup-5m-duration D] [--rollup-1h-duration D]
@@ -48,7 +49,6 @@ durations INF or whole h, d, w, at least 2d):
                        the data older than it (refused without: exit 2, nothing changed)`
 
 const FLAGS = ['url', 'generation', 'db', 'rp', 'org', 'bucket', 'username', 'password-file', 'token', 'token-file', ...Object.values(DURATION_FLAGS)] as const
-const TIER_RP_ENV: Record<Exclude<PolicyPart, 'raw'>, string> = { '5m': 'INFLUX_RP_5M', '1h': 'INFLUX_RP_1H', '1d': 'INFLUX_RP_1D' }
 
 function firstLine(file: string, flag: string): string {
   let text: string
@@ -99,7 +99,7 @@ export async function runProvisionInfluxdb(args: string[], env: NodeJS.ProcessEn
       }
     }
     const policies = Object.fromEntries(POLICY_PARTS.map((part) => [part, {
-      name: part === 'raw' ? raw : env[TIER_RP_ENV[part]] !== undefined ? checked(TIER_RP_ENV[part], env[TIER_RP_ENV[part]]!) : `${raw}_${part}`,
+      name: part === 'raw' ? raw : env[TIER_RP_VARS[part]] !== undefined ? checked(TIER_RP_VARS[part], env[TIER_RP_VARS[part]]!) : `${raw}_${part}`,
       duration: durationOf(part),
     }])) as InfluxTarget['policies']
     options = {

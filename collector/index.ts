@@ -150,7 +150,8 @@ export function pollWithProbe(probe: ProbeFn, credentials: CredentialResolver, p
 }
 
 /** Accepts '2c' for 'v2c' (a common spelling), so a resolver cannot silently select v3. */
-function normalizeCredential(c: ReturnType<CredentialResolver>): SnmpCredential {
+/** A resolved credential in the session's form ('2c' -> 'v2c'). */
+export function normalizeCredential(c: ReturnType<CredentialResolver>): SnmpCredential {
   return c.version === '2c' ? { version: 'v2c', community: c.community } : c
 }
 

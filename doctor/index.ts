@@ -10,6 +10,8 @@ import Database from 'better-sqlite3'
 import type { Device, Inventory } from '../core/inventory.ts'
 import { createCredentialResolver } from '../collector/credentials.ts'
 import { loadCollectorConfig } from '../collector/config.ts'
+import { normalizeCredential } from '../collector/index.ts'
+import { SYSTEM_OIDS } from '../collector/probe.ts'
 import { REJECTED_FILE, scanSpool } from '../collector/spool.ts'
 import { openSession } from '../collector/snmp/session.ts'
 import type { SnmpCredential } from '../collector/snmp/session.ts'
@@ -41,7 +43,6 @@ export const SKEW_WARN_MS = 5_000
 export const SKEW_FAIL_MS = 60_000
 /** The spool is FAIL from this share of CIVICNET_SPOOL_MAX_BYTES: the collector drops the oldest segments at the limit. */
 export const SPOOL_FAIL_SHARE = 0.8
-const SYS_UPTIME = '1.3.6.1.2.1.1.3.0' // sysUpTime.0
 const PROBE = 'civicnet_doctor'
 
 const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`)
@@ -231,7 +232,7 @@ function credentialCheck(env: NodeJS.ProcessEnv, devices: Device[]): { result: C
   for (const id of [...uses.keys()].sort()) {
     try {
       const c = resolver(id)
-      resolved.set(id, c.version === '2c' ? { version: 'v2c', community: c.community } : c)
+      resolved.set(id, normalizeCredential(c))
     } catch {
       missing.push(`'${id}' (${uses.get(id)} device${uses.get(id) === 1 ? '' : 's'})`)
     }
@@ -256,7 +257,7 @@ async function snmpSampleCheck(devices: Device[], creds: Map<string, SnmpCredent
   const answers = await Promise.all(chosen.map(async (d) => {
     const s = openSession({ host: d.mgmt.host, port: d.mgmt.port, credential: creds.get(d.credential)!, timeoutMs, retries: 0 })
     try {
-      const [vb] = await s.get([SYS_UPTIME])
+      const [vb] = await s.get([SYSTEM_OIDS.sysUpTime])
       return typeof vb?.value === 'number' ? null : `${d.id} (${d.mgmt.host}:${d.mgmt.port}): no sysUpTime in the answer`
     } catch {
       return `${d.id} (${d.mgmt.host}:${d.mgmt.port})`
