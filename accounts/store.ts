@@ -285,15 +285,15 @@ export function openAccountStore(db: Database): AccountStore {
       set('updated_ms', nowMs)
       // The column names come from the fixed list above, never from the caller.
       db.transaction(() => {
+        // A raised role_version ends every session of the user (index.ts compares it on each
+        // use); the rows stay until pruned, so a session refused says it was revoked.
         db.prepare(`UPDATE account_users SET ${cols.join(', ')}${endSessions ? ', role_version = role_version + 1' : ''} WHERE id = ?`).run(...vals, id)
-        if (endSessions) q.delUserSessions.run(id)
       })()
     },
     setMfaSecret(id, secret, nowMs, endSessions) {
       db.transaction(() => {
         q.setSecret.run(secret, nowMs, endSessions ? 1 : 0, id)
         if (secret === null) q.delCodes.run(id)
-        if (endSessions) q.delUserSessions.run(id)
       })()
     },
     confirmMfa: (id, step, nowMs) => void q.confirmMfa.run(step, nowMs, id),

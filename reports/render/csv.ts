@@ -6,6 +6,7 @@
  * documented in docs/REPORTS.md, "CSV columns"; test/reports/renderers.test.ts checks that
  * page against CSV_COLUMNS.
  */
+import { csvCell } from '../../core/csv.ts'
 import type { Report, ReportRow } from '../schema.ts'
 
 export interface CsvColumn {
@@ -40,12 +41,8 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'data_version', value: (_r, p) => p.dataVersion },
 ]
 
-export function csvCell(v: string | number | boolean | null): string {
-  if (v === null) return ''
-  // a text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) gets a leading '
-  const s = typeof v === 'string' ? (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v) : String(v)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
+// the cell (quoting and the formula guard) is core's, so accounts/ can use it too
+export { csvCell }
 
 export function renderCsv(report: Report): string {
   const lines = [CSV_COLUMNS.map((c) => c.name).join(',')]

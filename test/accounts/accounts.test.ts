@@ -108,7 +108,7 @@ signIn('an admin-made account must change its password; the change ends the old 
   }
   assert.equal(await accounts.changePassword(first, 'not the one', 'tidal basin quarry 7', ADDR, T0), { kind: 'refused', reason: 'invalid', message: 'the current password is wrong' })
   const next = sessionId(await accounts.changePassword(first, made.oneTimePassword!, 'tidal basin quarry 7', ADDR, T0 + MIN))
-  assert.equal(accounts.validateSession(first, T0 + MIN), { ok: false, reason: 'unknown' })
+  assert.equal(accounts.validateSession(first, T0 + MIN), { ok: false, reason: 'revoked' })
   assert.is((accounts.validateSession(next, T0 + MIN) as { user: { mustChangePassword: boolean } }).user.mustChangePassword, false)
   assert.is((await accounts.signIn('pat', made.oneTimePassword!, ADDR, T0 + 2 * MIN)).kind, 'refused')
   assert.is((await accounts.signIn('pat', 'tidal basin quarry 7', ADDR, T0 + 2 * MIN)).kind, 'session')
