@@ -49,10 +49,13 @@ import operations from './routes/operations/index.ts'
 import planning from './routes/planning/index.ts'
 import exportsRoutes from './routes/exports/index.ts'
 import series from './routes/series/index.ts'
-import signin from './routes/signin/index.ts'
 import tokens from './routes/tokens/index.ts'
 import backups from './routes/backups/index.ts'
 import type { BackupService } from '../backup/index.ts'
+import type { Accounts } from '../accounts/index.ts'
+import session from './routes/session/index.ts'
+import users from './routes/users/index.ts'
+import audit from './routes/audit/index.ts'
 
 export interface ApiDeps {
   store: MetricStore
@@ -67,6 +70,8 @@ export interface ApiDeps {
   metrics?: ApiMetricsSources
   /** backups this process makes (POST /api/backups); absent: it answers CN_ERR_BACKUP_UNAVAILABLE */
   backups?: BackupService
+  /** staff accounts (accounts/index.ts) made with the deployment's key; absent: made on first use with a key of this process */
+  accounts?: Accounts
 }
 
 interface ValidationIssue {
@@ -237,7 +242,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   // fetch can send) is refused with 415 before any handler sees it.
   app.removeContentTypeParser('text/plain')
 
-  const civic = createContext(cfg, deps.store, deps.clock, deps.appState, deps.planning)
+  const civic = createContext(cfg, deps.store, deps.clock, deps.appState, deps.planning, deps.accounts)
   app.decorate('civic', civic)
   // every answer, refusals included, is counted by route pattern for GET /api/metrics
   const requests = createRequestMetrics()
@@ -293,6 +298,9 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
         { name: 'status', description: 'public: the status page residents read (also as HTML at /status)' },
         { name: 'reports', description: 'analyst: the grant report (JSON, CSV, HTML, PDF) and its saved runs' },
         { name: 'tokens', description: 'admin: API tokens' },
+        { name: 'session', description: 'public: signing in to the web app (password, second factor, the city identity provider), the session, signing out' },
+        { name: 'users', description: 'admin: staff accounts' },
+        { name: 'audit', description: 'admin: the audit log (sign-ins, account changes, tokens, acknowledgements, report runs, imports)' },
         { name: 'backups', description: 'admin: backups made by this process' },
         { name: 'meta', description: 'health, metric catalogue, caller' },
       ],
@@ -300,7 +308,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
 
-  await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now(), authFailures: cfg.authFailures })
+  await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now(), authFailures: cfg.authFailures, accounts: civic.accounts, allowedHosts: cfg.allowedHosts })
 
   await app.register(meta, { prefix: '/api' })
   await app.register(metrics, { prefix: '/api', sources: deps.metrics ?? {}, requests })
@@ -319,7 +327,9 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   // the public status page and its JSON (/status, /api/status)
   await app.register(status)
   await app.register(tokens, { prefix: '/api/tokens' })
-  await app.register(signin, { prefix: '/api/signin' })
+  await app.register(session, { prefix: '/api/session' })
+  await app.register(users, { prefix: '/api/users' })
+  await app.register(audit, { prefix: '/api/audit' })
   await app.register(backups, { prefix: '/api/backups', service: deps.backups ?? null })
 
   const web = cfg.webDir !== null && existsSync(cfg.webDir) && statSync(cfg.webDir).isDirectory() ? cfg.webDir : null

@@ -47,6 +47,12 @@ export interface ApiConfig {
   authFailures: { max: number; windowMs: number }
   /** resident reports one address may send in a window (default 5 in 10 min) */
   residentReports: { max: number; windowMs: number }
+  /**
+   * the session cookie's Secure flag: 'auto' sets it when the request came over TLS (directly
+   * or, from a trusted proxy, by X-Forwarded-Proto), 'always' on every answer
+   * (CIVICNET_COOKIE_SECURE; default 'auto')
+   */
+  cookieSecure: 'auto' | 'always'
   /** target time to restore per incident severity, ms (CIVICNET_INCIDENT_SLA; default critical 4 h, major 8 h, minor 24 h) */
   incidentSla: SlaTargets
 }
@@ -77,6 +83,14 @@ export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): string[
   return list
 }
 
+/** CIVICNET_COOKIE_SECURE: 'auto' (default) or 'always'. */
+export function cookieSecureFromEnv(env: NodeJS.ProcessEnv = process.env): 'auto' | 'always' {
+  const v = (env.CIVICNET_COOKIE_SECURE ?? '').trim().toLowerCase()
+  if (v === '' || v === 'auto') return 'auto'
+  if (v === 'always') return 'always'
+  throw new RangeError(`CIVICNET_COOKIE_SECURE must be auto or always, got '${v.slice(0, 20)}'`)
+}
+
 function checkProxyAddress(x: string, what: string) {
   const [addr, bits, ...rest] = x.split('/')
   const family = isIP(addr ?? '')
@@ -100,6 +114,7 @@ export const defaultApiConfig: Readonly<ApiConfig> = Object.freeze({
   authFailures: Object.freeze({ max: 10, windowMs: 60_000 }),
   residentReports: Object.freeze({ max: 5, windowMs: 10 * 60_000 }),
   incidentSla: Object.freeze({ ...DEFAULT_SLA_TARGETS }),
+  cookieSecure: 'auto',
 })
 
 /** Fills defaults and checks each field, naming the one that is wrong. */
@@ -128,6 +143,7 @@ export function apiConfig(partial: Partial<ApiConfig> = {}): Readonly<ApiConfig>
   if (!Number.isInteger(max) || max < 1 || !Number.isInteger(windowMs) || windowMs < 1000) {
     throw new RangeError(`api config: authFailures must be { max >= 1, windowMs >= 1000 }, got ${JSON.stringify(c.authFailures)}`)
   }
+  if (c.cookieSecure !== 'auto' && c.cookieSecure !== 'always') throw new RangeError(`api config: cookieSecure must be 'auto' or 'always', got ${String(c.cookieSecure)}`)
   for (const sev of SEVERITIES) {
     const v = c.incidentSla[sev]
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`api config: incidentSla.${sev} must be an integer >= 1 ms, got ${String(v)}`)

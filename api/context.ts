@@ -2,7 +2,9 @@
  * What every route module needs, decorated on the app as `app.civic`: the config, the
  * store, the clock, the inventory index, and the cached device states.
  */
+import { randomBytes } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
+import { createAccounts, type Accounts } from '../accounts/index.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
 import type { PlanTract } from '../planning/index.ts'
@@ -30,6 +32,15 @@ export interface ApiContext {
   period(q: { fromMs?: number; toMs?: number }, nowMs: number): { fromMs: number; toMs: number }
   /** what planning needs beside the inventory: the census tracts, the city's own cost estimate */
   planning: PlanningData
+  /** staff accounts, sessions and the audit log (made on first use when the caller gave none) */
+  accounts(): Accounts
+  /** sign-in with the city's identity provider, when configured (accounts/oidc.ts) */
+  oidc: OidcDoor | null
+}
+
+/** What the API needs of accounts/oidc.ts. */
+export interface OidcDoor {
+  label: string
 }
 
 export interface PlanningData {
@@ -47,7 +58,12 @@ declare module 'fastify' {
 /** Longest period one request may ask for. */
 export const MAX_PERIOD_MS = 400 * 86_400_000
 
-export function createContext(config: Readonly<ApiConfig>, store: MetricStore, clock: Clock, appState: ApiAppState, planning: PlanningData = { tracts: () => [], cityEstimate: null }): ApiContext {
+export function createContext(config: Readonly<ApiConfig>, store: MetricStore, clock: Clock, appState: ApiAppState, planning: PlanningData = { tracts: () => [], cityEstimate: null }, accounts?: Accounts, oidc: OidcDoor | null = null): ApiContext {
+  // Without accounts from the caller (tests, an embedded API), a key of this process only:
+  // MFA secrets set up here do not survive it. civicnet serve and demo pass accounts made
+  // with the key file (accounts/key.ts).
+  let made: Accounts | undefined = accounts
+  const getAccounts = () => (made ??= createAccounts({ db: appState.db, key: randomBytes(32) }))
   const states = new ClockCache<Map<string, DeviceState>>(config.summaryCacheMs)
   const tracker = new LatestTracker(store, 'device_up', 10 * config.pollIntervalMs)
   const index = () => indexInventory(appState.inventory())
@@ -58,6 +74,8 @@ export function createContext(config: Readonly<ApiConfig>, store: MetricStore, c
     appState,
     index,
     planning,
+    accounts: getAccounts,
+    oidc,
     deviceStates: (nowMs) => states.get(nowMs, 'all', () => deviceStates(tracker, index(), nowMs, config.pollIntervalMs, store)),
     period(q, nowMs) {
       const toMs = q.toMs ?? nowMs

@@ -6,7 +6,7 @@
 import createError from '@fastify/error'
 
 export const CN_ERR_UNAUTHENTICATED = createError<'CN_ERR_UNAUTHENTICATED', 401, [string]>(
-  'CN_ERR_UNAUTHENTICATED', '%s needs an API token: send "Authorization: Bearer <token>"', 401)
+  'CN_ERR_UNAUTHENTICATED', '%s needs you signed in: sign in to the web app, or send an API token as "Authorization: Bearer <token>"', 401)
 export const CN_ERR_TOKEN_INVALID = createError<'CN_ERR_TOKEN_INVALID', 401, [string]>(
   'CN_ERR_TOKEN_INVALID', 'the API token is not valid: %s', 401)
 export const CN_ERR_FORBIDDEN = createError<'CN_ERR_FORBIDDEN', 403, [string, string, string]>(
@@ -67,12 +67,38 @@ export const CN_ERR_UNSUPPORTED_MEDIA_TYPE = createError<'CN_ERR_UNSUPPORTED_MED
   'CN_ERR_UNSUPPORTED_MEDIA_TYPE', "content type '%s' is not accepted: send application/json", 415)
 export const CN_ERR_TOO_MANY_AUTH_FAILURES = createError<'CN_ERR_TOO_MANY_AUTH_FAILURES', 429, [number, number]>(
   'CN_ERR_TOO_MANY_AUTH_FAILURES', 'too many failed authentications from this address (%d in a row): try again in %d s', 429)
-export const CN_ERR_SIGNIN_CODE_INVALID = createError<'CN_ERR_SIGNIN_CODE_INVALID', 401, []>(
-  'CN_ERR_SIGNIN_CODE_INVALID', 'the sign-in code is unknown, used already or expired: ask for a new sign-in link', 401)
 export const CN_ERR_BACKUP_UNAVAILABLE = createError<'CN_ERR_BACKUP_UNAVAILABLE', 409, []>(
   'CN_ERR_BACKUP_UNAVAILABLE', 'this CivicNet process makes no backups: run civicnet backup where the data dir is (civicnet demo and civicnet serve make them)', 409)
 export const CN_ERR_BACKUP_RUNNING = createError<'CN_ERR_BACKUP_RUNNING', 409, [string]>(
   'CN_ERR_BACKUP_RUNNING', '%s', 409)
+export const CN_ERR_SIGNIN_REFUSED = createError<'CN_ERR_SIGNIN_REFUSED', 401, []>(
+  'CN_ERR_SIGNIN_REFUSED', 'wrong username or password', 401)
+export const CN_ERR_SIGNIN_LOCKED = createError<'CN_ERR_SIGNIN_LOCKED', 429, [string]>(
+  'CN_ERR_SIGNIN_LOCKED', '%s', 429)
+export const CN_ERR_SIGNIN_EXPIRED = createError<'CN_ERR_SIGNIN_EXPIRED', 401, []>(
+  'CN_ERR_SIGNIN_EXPIRED', 'this sign-in has expired or is not valid any more: sign in again', 401)
+export const CN_ERR_MFA_CODE_INVALID = createError<'CN_ERR_MFA_CODE_INVALID', 401, [string]>(
+  'CN_ERR_MFA_CODE_INVALID', '%s', 401)
+export const CN_ERR_SESSION_ENDED = createError<'CN_ERR_SESSION_ENDED', 401, [string]>(
+  'CN_ERR_SESSION_ENDED', 'your session has ended (%s): sign in again', 401)
+export const CN_ERR_PASSWORD_CHANGE_REQUIRED = createError<'CN_ERR_PASSWORD_CHANGE_REQUIRED', 403, [string]>(
+  'CN_ERR_PASSWORD_CHANGE_REQUIRED', 'change your one-time password before %s', 403)
+export const CN_ERR_PASSWORD_POLICY = createError<'CN_ERR_PASSWORD_POLICY', 400, [string]>(
+  'CN_ERR_PASSWORD_POLICY', 'the new password is refused: %s', 400)
+export const CN_ERR_WRONG_PASSWORD = createError<'CN_ERR_WRONG_PASSWORD', 401, [string]>(
+  'CN_ERR_WRONG_PASSWORD', '%s', 401)
+export const CN_ERR_CSRF = createError<'CN_ERR_CSRF', 403, [string]>(
+  'CN_ERR_CSRF', 'refused as a possible cross-site request forgery: %s', 403)
+export const CN_ERR_USER_NOT_FOUND = createError<'CN_ERR_USER_NOT_FOUND', 404, [string, string]>(
+  'CN_ERR_USER_NOT_FOUND', "user '%s' not found (field '%s')", 404)
+export const CN_ERR_USER_INPUT = createError<'CN_ERR_USER_INPUT', 400, [string, string]>(
+  'CN_ERR_USER_INPUT', "field '%s': %s", 400)
+export const CN_ERR_USER_CONFLICT = createError<'CN_ERR_USER_CONFLICT', 409, [string]>(
+  'CN_ERR_USER_CONFLICT', '%s', 409)
+export const CN_ERR_OIDC_UNAVAILABLE = createError<'CN_ERR_OIDC_UNAVAILABLE', 404, []>(
+  'CN_ERR_OIDC_UNAVAILABLE', "sign-in with the city's account is not set up on this server (CIVICNET_OIDC_ISSUER)", 404)
+export const CN_ERR_OIDC_REFUSED = createError<'CN_ERR_OIDC_REFUSED', 401, [string]>(
+  'CN_ERR_OIDC_REFUSED', "sign-in with the city's account failed: %s", 401)
 /** Every 5xx answers with this code and the message "Internal Server Error"; the log has the cause. */
 export const CN_ERR_INTERNAL = createError<'CN_ERR_INTERNAL', 500, []>(
   'CN_ERR_INTERNAL', 'Internal Server Error', 500)

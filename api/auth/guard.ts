@@ -4,18 +4,25 @@
  * `/api/tokens`, so a check on `request.url` would let every other spelling through.
  *
  * Every /api route names the scopes it admits in its `config.roles`; a route that names none
- * admits only admins, so a forgotten list fails closed. No token means the 'public' scope; a
- * token that is present but wrong is refused even on public routes, so a client with a broken
- * token learns it at once. Wrong tokens count against the caller's address: past
+ * admits only admins, so a forgotten list fails closed. A caller is either an API token
+ * (scripts, the collector: "Authorization: Bearer") or a person signed in to the web (the
+ * session cookie, api/auth/session-cookie.ts); neither means the 'public' scope. A token
+ * that is present but wrong is refused even on public routes, so a client with a broken
+ * token learns it at once; a session that has ended leaves the caller public, and a staff
+ * route then says the session ended. A person who must still change a one-time password
+ * has the public scope until they do. Every state-changing request that carries the cookie
+ * must carry its CSRF token, and none may come from another site (Origin, Sec-Fetch-Site). Wrong tokens count against the caller's address: past
  * `authFailures.max` in `authFailures.windowMs` every token from it is answered 429 with
  * Retry-After until the window ends, and each failure is logged at warn (never the token).
  */
 import type { Database } from 'better-sqlite3'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { CN_ERR_FORBIDDEN, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_TOKEN_INVALID, CN_ERR_TOO_MANY_AUTH_FAILURES, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
+import type { Accounts, User } from '../../accounts/index.ts'
+import { CN_ERR_CSRF, CN_ERR_FORBIDDEN, CN_ERR_PASSWORD_CHANGE_REQUIRED, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_SESSION_ENDED, CN_ERR_TOKEN_INVALID, CN_ERR_TOO_MANY_AUTH_FAILURES, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
 import { requestPath } from '../request-path.ts'
 import { bearerToken } from './bearer.ts'
+import { csrfMatches, sessionCookie } from './session-cookie.ts'
 import { touchToken, verifyToken, type Scope, type TokenInfo } from './tokens.ts'
 
 declare module 'fastify' {
@@ -27,6 +34,10 @@ declare module 'fastify' {
     /** the caller's scope: a token's role, or 'public' without a token */
     scope: Scope
     token: TokenInfo | null
+    /** the signed-in person, when the session cookie is good */
+    account: { user: User; sessionId: string; idleExpiresMs: number; absoluteExpiresMs: number } | null
+    /** why the session cookie the request carried is not good any more, when it is not */
+    sessionEnded: 'unknown' | 'expired' | 'idle' | 'revoked' | null
   }
 }
 
@@ -43,6 +54,8 @@ export function admits(roles: readonly Scope[] | undefined, scope: Scope): boole
 /** Throws the right 401/403 for a caller not admitted to `what` (e.g. "GET /api/devices"). */
 export function requireScope(request: FastifyRequest, roles: readonly Scope[], what: string): void {
   if (admits(roles, request.scope)) return
+  if (request.account?.user.mustChangePassword) throw new CN_ERR_PASSWORD_CHANGE_REQUIRED(what)
+  if (request.scope === 'public' && request.sessionEnded && request.sessionEnded !== 'unknown') throw new CN_ERR_SESSION_ENDED(request.sessionEnded)
   if (request.scope === 'public') throw new CN_ERR_UNAUTHENTICATED(what)
   throw new CN_ERR_FORBIDDEN(request.scope, what, ['admin', ...roles].join(', '))
 }
@@ -61,6 +74,30 @@ export interface GuardOptions {
   db: Database
   nowMs: () => number
   authFailures: AuthFailureLimit
+  accounts: () => Accounts
+  /** the names this server answers to: an Origin naming another is cross-site */
+  allowedHosts: readonly string[]
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+/** Routes a stale cookie may post to without its CSRF token: signing in starts afresh. */
+const FRESH_START = new Set(['/api/session'])
+
+/** Why a state-changing request looks cross-site, or null. */
+function crossSite(request: FastifyRequest, allowedHosts: readonly string[]): string | null {
+  const site = request.headers['sec-fetch-site']
+  if (site === 'cross-site' || site === 'same-site') return `the browser says it came from another site (Sec-Fetch-Site: ${site})`
+  const origin = request.headers.origin
+  if (origin === undefined) return null
+  if (origin === 'null') return 'it came from an opaque origin (Origin: null)'
+  let host: string
+  try {
+    host = new URL(origin).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  } catch {
+    return 'its Origin header is not a URL'
+  }
+  const own = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
+  return host === own || (own === '' && allowedHosts.includes(host)) ? null : `it came from another origin (${origin.slice(0, 80)})`
 }
 
 type Limiter = (req: FastifyRequest, opts?: { increment?: boolean }) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttl?: number; max?: number }>
@@ -81,6 +118,8 @@ declare module 'fastify' {
 export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
   app.decorateRequest('scope', 'public')
   app.decorateRequest('token', null)
+  app.decorateRequest('account', null)
+  app.decorateRequest('sessionEnded', null)
 
   // @fastify/rate-limit is registered with global: false by app.ts; this limiter counts
   // failures only (a peek on the way in, an increment on each failure).
@@ -134,6 +173,26 @@ export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
       request.token = info
       // Wall-clock time: last use is an audit fact, not simulated time.
       touchToken(opts.db, info.id, opts.nowMs())
+    } else {
+      const cookie = sessionCookie(request)
+      if (cookie !== null) {
+        if (!SAFE_METHODS.has(request.method)) {
+          const why = crossSite(request, opts.allowedHosts)
+          if (why) throw new CN_ERR_CSRF(why)
+          if (!FRESH_START.has(route) && !csrfMatches(request, cookie)) throw new CN_ERR_CSRF('the X-CSRF-Token header is missing or is not the one of this session')
+        }
+        const check = opts.accounts().validateSession(cookie, opts.nowMs())
+        if (check.ok) {
+          request.account = { user: check.user, sessionId: cookie, idleExpiresMs: check.idleExpiresMs, absoluteExpiresMs: check.absoluteExpiresMs }
+          if (!check.user.mustChangePassword) request.scope = check.user.role
+        } else {
+          request.sessionEnded = check.reason
+        }
+      } else if (!SAFE_METHODS.has(request.method) && route.startsWith('/api/session')) {
+        // signing in is state-changing too (login CSRF): not from another site
+        const why = crossSite(request, opts.allowedHosts)
+        if (why) throw new CN_ERR_CSRF(why)
+      }
     }
     const roles = request.routeOptions.config?.roles
     requireScope(request, roles ?? ADMIN, `${request.method} ${route}`)

@@ -12,6 +12,8 @@ import type { DeviceEvent, Sample } from '../../core/metrics.ts'
 import { openAppState, type AppState } from '../../store/app-state.ts'
 import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import type { MetricStore } from '../../store/types.ts'
+import { randomBytes } from 'node:crypto'
+import { createAccounts, type Accounts, type AccountsConfig } from '../../accounts/index.ts'
 import { buildApp } from '../../api/app.ts'
 import { createToken, type Role } from '../../api/auth/tokens.ts'
 import type { ApiConfig } from '../../api/config.ts'
@@ -122,6 +124,8 @@ export interface Harness {
   appState: AppState
   clock: ManualClock
   tokens: Record<Role, string>
+  /** the app's staff accounts (scrypt at a test cost: a sign-in takes milliseconds, not 250) */
+  accounts: Accounts
   /** every log line the app wrote, parsed */
   logs: Record<string, unknown>[]
   close(): Promise<void>
@@ -131,7 +135,10 @@ export interface Harness {
  * The app over a real store (DuckDB ':memory:' unless one is given) and SQLite, with the
  * samples above written; caching off unless asked.
  */
-export async function harness(config: Partial<ApiConfig> = {}, given?: MetricStore): Promise<Harness> {
+/** The accounts cost of the tests: scrypt N=2^10 (the real default, 2^16, is for people). */
+export const TEST_SCRYPT = { logN: 10, r: 8, p: 1 }
+
+export async function harness(config: Partial<ApiConfig> = {}, given?: MetricStore, accountsConfig: Partial<AccountsConfig> = {}): Promise<Harness> {
   const store = given ?? (await openDuckDbStore({ path: ':memory:' }))
   await store.init()
   await store.write(samples)
@@ -147,7 +154,8 @@ export async function harness(config: Partial<ApiConfig> = {}, given?: MetricSto
     },
   })
   const log = pino({ level: 'info' }, sink)
-  const app = await buildApp({ summaryCacheMs: 0, webDir: null, ...config }, { store, appState, clock, log })
+  const accounts = createAccounts({ db: appState.db, key: randomBytes(32), config: { scrypt: TEST_SCRYPT, ...accountsConfig }, allowTestCost: true })
+  const app = await buildApp({ summaryCacheMs: 0, webDir: null, ...config }, { store, appState, clock, log, accounts })
   const tokens = {
     admin: createToken(appState.db, 'admin', 'test admin'),
     engineer: createToken(appState.db, 'engineer', 'test engineer'),
@@ -160,6 +168,7 @@ export async function harness(config: Partial<ApiConfig> = {}, given?: MetricSto
     appState,
     clock,
     tokens,
+    accounts,
     logs,
     async close() {
       await app.close()

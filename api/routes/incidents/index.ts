@@ -5,6 +5,8 @@
  * expected back, opens one by hand from residents' reports (residents/) and closes one so
  * opened. Names devices: engineers only, never the public.
  */
+import type { FastifyRequest } from 'fastify'
+import { auditAct } from '../../auth/actor.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CLIENT_HOURS_METHOD } from '../../../incidents/client-hours.ts'
@@ -88,7 +90,8 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
   const store = openIncidentStore(civic.appState.db)
   const reports = openResidentReportStore(civic.appState.db)
-  const actor = (request: { token?: { role: string; label: string } | null; scope: string }) => (request.token ? `${request.token.role} '${request.token.label}'` : request.scope)
+  // who, as the incident's history says it: a signed-in person by username, a token by role and label
+  const actor = (request: FastifyRequest) => (request.account ? `user:${request.account.user.username}` : request.token ? `${request.token.role} '${request.token.label}'` : request.scope)
   const must = (id: string): Incident => {
     const i = store.get(Number(id))
     if (!i) throw new CN_ERR_INCIDENT_NOT_FOUND(id, 'id')
@@ -134,7 +137,9 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     must(request.params.id)
     try {
-      return shown(store.acknowledge(Number(request.params.id), actor(request), civic.clock.now()))
+      const acked = shown(store.acknowledge(Number(request.params.id), actor(request), civic.clock.now()))
+      auditAct(request, 'incident.ack', `incident:${acked.id}`)
+      return acked
     } catch (err) {
       if (err instanceof IncidentNotFoundError) throw new CN_ERR_INCIDENT_NOT_FOUND(request.params.id, 'id')
       throw err
@@ -196,6 +201,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
       }
       throw err
     }
+    auditAct(request, 'incident.open', `incident:${opened.id}`, 'opened by hand')
     request.log.info({ incident: opened.id, neighborhoods: opened.affected.neighborhoods, reports: (b.reports ?? []).length, aps: opened.affected.aps.length }, 'incident opened by hand')
     return reply.code(201).send(shown(opened))
   })

@@ -5,6 +5,7 @@
  * The handlers validate, call the domain module and send its renderer's bytes: no figure is
  * computed here.
  */
+import { auditAct } from '../../auth/actor.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { buildReport, ReportInputError } from '../../../reports/index.ts'
@@ -109,16 +110,17 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     }
     const json = (await renderReport(report, 'json')).toString('utf8')
     const body = format === 'json' ? Buffer.from(json, 'utf8') : await renderReport(report, format)
-    saveRun(civic.appState.db, {
+    const run = saveRun(civic.appState.db, {
       door: 'api',
       format,
-      requestedBy: request.token ? `${request.token.role} '${request.token.label}'` : request.scope,
+      requestedBy: request.account ? `user:${request.account.user.username}` : request.token ? `${request.token.role} '${request.token.label}'` : request.scope,
       params: { from: report.period.from, to: report.period.to, kind: report.period.kind, name: report.period.name, neighborhoods: report.method.neighborhoodsAsked, availabilityTargetPct: report.method.availabilityTarget.pct },
       dataVersion: report.dataVersion,
       generatedAt: report.generatedAt,
       open: report.period.open,
       json,
     })
+    auditAct(request, 'report.run', `report-run:${run.id}`, `${format} ${report.period.from}..${report.period.to}`)
     reply.type(CONTENT_TYPES[format]).header('cache-control', 'no-store').header('x-civicnet-data-version', report.dataVersion)
     if (format !== 'json') reply.header('content-disposition', `${format === 'html' ? 'inline' : 'attachment'}; filename="${fileName(report, format)}"`)
     return reply.send(body as unknown as Report)

@@ -3,6 +3,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { auditAct } from '../../auth/actor.ts'
 import { ADMIN } from '../../auth/guard.ts'
 import { ROLES, createTokenWithId, listTokens, revokeToken } from '../../auth/tokens.ts'
 import { CN_ERR_TOKEN_NOT_FOUND } from '../../errors.ts'
@@ -43,6 +44,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { token, info } = createTokenWithId(db, request.body.role, request.body.label)
     request.log.info({ tokenId: info.id, role: info.role }, 'api token created')
+    auditAct(request, 'token.create', `token:${info.label} (#${info.id})`, `role ${info.role}`)
     return reply.code(201).send({ ...info, token })
   })
 
@@ -58,6 +60,7 @@ const tokens: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     if (!revokeToken(db, request.params.id)) throw new CN_ERR_TOKEN_NOT_FOUND(String(request.params.id), 'id')
     request.log.info({ tokenId: request.params.id }, 'api token revoked')
+    auditAct(request, 'token.revoke', `token:#${request.params.id}`)
     return reply.code(204).send(null)
   })
 }
