@@ -519,6 +519,44 @@ export function createAccounts(deps: AccountsDeps) {
     /** Newest first. */
     auditLog: (q?: AuditQuery) => store.audit(q),
 
+    /**
+     * A session for a person the city's identity provider vouched for (OpenID Connect,
+     * accounts/oidc.ts: the IdP did the second factor, so no TOTP step). Creates the account
+     * when missing (with a random password hash no password matches) and brings its role,
+     * display name and email in line with the IdP's; a role change ends the old sessions.
+     * A disabled account is refused. `how` is said in the audit log ('oidc').
+     */
+    signInExternal(identity: { username: string; displayName: string; email: string | null; role: Role }, how: string, address: string, nowMs: number): Extract<SignInResult, { kind: 'session' }> | { kind: 'refused'; reason: 'disabled'; message: string } {
+      if (!USERNAME.test(identity.username)) throw new AccountError('invalid-username', 'username must be 2 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit')
+      if (!(ROLES as readonly string[]).includes(identity.role)) throw new AccountError('invalid-role', `role must be one of ${ROLES.join(', ')}`)
+      const displayName = identity.displayName.replace(new RegExp(CONTROL.source, 'g'), ' ').trim().slice(0, 100) || identity.username
+      const email = identity.email !== null && identity.email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(identity.email) ? identity.email : null
+      const idp = `idp:${how}`
+      let user = store.userByUsername(identity.username)
+      if (user?.disabled) {
+        audit({ timeMs: nowMs, actor: null, address, action: 'sign-in', target: `user:${user.username}`, outcome: 'refused', detail: `${how}: account disabled` })
+        return { kind: 'refused', reason: 'disabled', message: 'this account is disabled in CivicNet: ask an administrator' }
+      }
+      if (!user) {
+        // Well-formed, at the configured cost, from random bytes: verifyPassword never matches it.
+        const { logN, r, p } = config.scrypt
+        const b64 = (n: number) => randomBytes(n).toString('base64').replace(/=+$/, '')
+        const unusable = `$scrypt$ln=${logN},r=${r},p=${p}$${b64(16)}$${b64(32)}`
+        user = store.insertUser({ username: identity.username, displayName, email, role: identity.role, passwordHash: unusable, mustChangePassword: false }, nowMs)
+        audit({ timeMs: nowMs, actor: idp, address, action: 'user.add', target: `user:${user.username}`, outcome: 'ok', detail: `role ${user.role}` })
+      } else {
+        const roleChanged = user.role !== identity.role
+        if (roleChanged || user.displayName !== displayName || user.email !== email) {
+          store.updateUser(user.id, { role: identity.role, displayName, email }, nowMs, roleChanged)
+          if (roleChanged) audit({ timeMs: nowMs, actor: idp, address, action: 'user.role', target: `user:${user.username}`, outcome: 'ok', detail: `${user.role} -> ${identity.role}` })
+          user = store.userById(user.id)!
+        }
+      }
+      const actor = `user:${user.username}`
+      audit({ timeMs: nowMs, actor, address, action: 'sign-in', target: actor, outcome: 'ok', detail: how })
+      return fullSession(user, nowMs) as Extract<SignInResult, { kind: 'session' }>
+    },
+
     /** Drops expired sessions and tickets, failures past the lockout window, audit entries past retention. */
     prune(nowMs: number): { sessions: number; failures: number; audit: number } {
       return {

@@ -17,7 +17,7 @@ import type { Clock } from '../core/clock.ts'
 import type { MetricStore } from '../store/types.ts'
 import { guard } from './auth/guard.ts'
 import { apiConfig, type ApiConfig } from './config.ts'
-import { createContext, type ApiAppState, type PlanningData } from './context.ts'
+import { createContext, type ApiAppState, type OidcDoor, type PlanningData } from './context.ts'
 import {
   CN_ERR_BAD_REQUEST,
   CN_ERR_BAD_URL,
@@ -72,6 +72,8 @@ export interface ApiDeps {
   backups?: BackupService
   /** staff accounts (accounts/index.ts) made with the deployment's key; absent: made on first use with a key of this process */
   accounts?: Accounts
+  /** sign-in with the city's identity provider (accounts/oidc.ts createOidc); absent: not offered */
+  oidc?: OidcDoor | null
 }
 
 interface ValidationIssue {
@@ -242,7 +244,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   // fetch can send) is refused with 415 before any handler sees it.
   app.removeContentTypeParser('text/plain')
 
-  const civic = createContext(cfg, deps.store, deps.clock, deps.appState, deps.planning, deps.accounts)
+  const civic = createContext(cfg, deps.store, deps.clock, deps.appState, deps.planning, deps.accounts, deps.oidc ?? null)
   app.decorate('civic', civic)
   // every answer, refusals included, is counted by route pattern for GET /api/metrics
   const requests = createRequestMetrics()

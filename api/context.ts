@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import { createAccounts, type Accounts } from '../accounts/index.ts'
+import type { Oidc } from '../accounts/oidc.ts'
 import type { Clock } from '../core/clock.ts'
 import type { Inventory } from '../core/inventory.ts'
 import type { PlanTract } from '../planning/index.ts'
@@ -38,10 +39,8 @@ export interface ApiContext {
   oidc: OidcDoor | null
 }
 
-/** What the API needs of accounts/oidc.ts. */
-export interface OidcDoor {
-  label: string
-}
+/** What the API needs of accounts/oidc.ts: its button's label, and the two ends of a sign-in. */
+export type OidcDoor = Pick<Oidc, 'label' | 'start' | 'finish'>
 
 export interface PlanningData {
   /** the city's census tracts with their ACS figures ([] when none were given: population shares are area shares) */

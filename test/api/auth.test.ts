@@ -106,6 +106,9 @@ const TABLE: Row[] = [
   { method: 'POST', name: '/api/session/mfa/enrolment', route: '/api/session/mfa/enrolment', url: () => '/api/session/mfa/enrolment', allowed: ALL, ok: 401 },
   { method: 'POST', name: '/api/session/mfa/enrolment/confirm', route: '/api/session/mfa/enrolment/confirm', url: () => '/api/session/mfa/enrolment/confirm', body: { code: '123456' }, allowed: ALL, ok: 401 },
   { method: 'POST', name: '/api/session/password', route: '/api/session/password', url: () => '/api/session/password', body: { current: TABLE_PASSWORD, next: 'a new table password 2' }, allowed: ALL, ok: 401 },
+  // this harness has no identity provider: 404 CN_ERR_OIDC_UNAVAILABLE for everyone (test/api/oidc.test.ts has one)
+  { method: 'GET', name: '/api/session/oidc', route: '/api/session/oidc', url: () => '/api/session/oidc', allowed: ALL, ok: 404 },
+  { method: 'GET', name: '/api/session/oidc/callback', route: '/api/session/oidc/callback', url: () => '/api/session/oidc/callback?code=x&state=y', allowed: ALL, ok: 404 },
   { method: 'POST', name: '/api/session/sign-out', route: '/api/session/sign-out', url: () => '/api/session/sign-out', allowed: ALL, ok: 200 },
   // staff accounts and the audit log: admin only
   { method: 'GET', name: '/api/users', route: '/api/users', url: () => '/api/users', allowed: ['admin'], ok: 200 },

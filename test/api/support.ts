@@ -14,7 +14,7 @@ import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import type { MetricStore } from '../../store/types.ts'
 import { randomBytes } from 'node:crypto'
 import { createAccounts, type Accounts, type AccountsConfig } from '../../accounts/index.ts'
-import { buildApp } from '../../api/app.ts'
+import { buildApp, type ApiDeps } from '../../api/app.ts'
 import { createToken, type Role } from '../../api/auth/tokens.ts'
 import type { ApiConfig } from '../../api/config.ts'
 
@@ -138,7 +138,7 @@ export interface Harness {
 /** The accounts cost of the tests: scrypt N=2^10 (the real default, 2^16, is for people). */
 export const TEST_SCRYPT = { logN: 10, r: 8, p: 1 }
 
-export async function harness(config: Partial<ApiConfig> = {}, given?: MetricStore, accountsConfig: Partial<AccountsConfig> = {}): Promise<Harness> {
+export async function harness(config: Partial<ApiConfig> = {}, given?: MetricStore, accountsConfig: Partial<AccountsConfig> = {}, more: Pick<ApiDeps, 'oidc'> = {}): Promise<Harness> {
   const store = given ?? (await openDuckDbStore({ path: ':memory:' }))
   await store.init()
   await store.write(samples)
@@ -155,7 +155,7 @@ export async function harness(config: Partial<ApiConfig> = {}, given?: MetricSto
   })
   const log = pino({ level: 'info' }, sink)
   const accounts = createAccounts({ db: appState.db, key: randomBytes(32), config: { scrypt: TEST_SCRYPT, ...accountsConfig }, allowTestCost: true })
-  const app = await buildApp({ summaryCacheMs: 0, webDir: null, ...config }, { store, appState, clock, log, accounts })
+  const app = await buildApp({ summaryCacheMs: 0, webDir: null, ...config }, { store, appState, clock, log, accounts, ...more })
   const tokens = {
     admin: createToken(appState.db, 'admin', 'test admin'),
     engineer: createToken(appState.db, 'engineer', 'test engineer'),

@@ -18,6 +18,7 @@ import { clearSessionCookie, csrfToken, sessionCookie, setSessionCookie } from '
 import { pagesFor, PageInfo } from '../../auth/pages.ts'
 import { CN_ERR_MFA_CODE_INVALID, CN_ERR_PASSWORD_POLICY, CN_ERR_SIGNIN_EXPIRED, CN_ERR_SIGNIN_LOCKED, CN_ERR_SIGNIN_REFUSED, CN_ERR_USER_CONFLICT, CN_ERR_WRONG_PASSWORD } from '../../errors.ts'
 import { EpochMs, ErrorBody } from '../../schemas.ts'
+import oidcRoutes from './oidc.ts'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 415: ErrorBody, 429: ErrorBody, 500: ErrorBody }
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('engineer'), Type.Literal('analyst'), Type.Literal('planner')])
@@ -47,6 +48,7 @@ const Code = Type.String({ minLength: 6, maxLength: 20, pattern: '^[A-Za-z0-9 -]
 
 const session: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
+  await app.register(oidcRoutes, { prefix: '/oidc' })
   const mode = civic.config.cookieSecure
   const now = () => Date.now()
 
