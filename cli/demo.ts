@@ -30,7 +30,8 @@ import { allowedHostsFromEnv } from '../api/config.ts'
 import { createApiServer, type ApiServer } from '../api/server.ts'
 import { planningData } from './planning-data.ts'
 import { apiMetricsSources } from './api-metrics.ts'
-import { createSigninCode } from '../api/auth/signin-codes.ts'
+import type { Accounts, AccountsConfig } from '../accounts/index.ts'
+import { accountsSetupFromEnv, openDeploymentAccounts, startAccountsPruning } from '../accounts/setup.ts'
 import { createToken } from '../api/auth/tokens.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { createSimulatedCity, type SimulatedCity } from '../simulators/city.ts'
@@ -87,6 +88,8 @@ export interface DemoConfig {
   alerts: AlertsConfig | null
   /** backups: schedule, how many kept, where (CIVICNET_BACKUP_CRON, _KEEP, _DIR; backup/schedule.ts) */
   backup: BackupConfig
+  /** where the accounts key is and the accounts settings (CIVICNET_ACCOUNTS_KEY_FILE, CIVICNET_SESSION_IDLE ...: accounts/env.ts) */
+  accounts: { keyPath: string; config: Partial<AccountsConfig> }
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
@@ -124,6 +127,7 @@ export function loadDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig
     store: loadStoreConfig(env),
     alerts: env.CIVICNET_ALERTS_FILE ? loadAlertsConfig(resolve(env.CIVICNET_ALERTS_FILE), env) : null,
     backup: loadBackupConfig(env, resolve(env.CIVICNET_DATA_DIR || 'data')),
+    accounts: accountsSetupFromEnv(resolve(env.CIVICNET_DATA_DIR || 'data'), env),
   })
 }
 
@@ -134,8 +138,8 @@ export interface Demo {
   token: string
   /** where the admin token is */
   tokenFile: string
-  /** a one-time sign-in code for an engineer: what the banner's link carries */
-  engineerSigninCode: string
+  /** the demo admin's sign-in: username, and the one-time password the banner prints (null once the admin set their own) */
+  adminSignIn: { username: string; oneTimePassword: string | null }
   controlUrl: string
   city: SimulatedCity
   collector: Collector
@@ -300,7 +304,12 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
     rmSync(tokenFile, { force: true })
     writeFileSync(tokenFile, token + '\n', { mode: 0o600 })
     chmodSync(tokenFile, 0o600)
-    const engineerSigninCode = createSigninCode(appState.db, 'engineer', `demo engineer link ${new Date(nowMs).toISOString()}`)
+    // the demo admin account: a one-time password, printed, to be changed at first sign-in
+    // (after setting up the second factor admins must have); once the admin has set their
+    // own, a restart leaves it alone
+    const opened = openDeploymentAccounts(appState.db, config.accounts)
+    stops.push(['accounts', startAccountsPruning(opened.accounts)])
+    const adminSignIn = await demoAdmin(opened.accounts, nowMs)
 
     // backups: only this process can copy the embedded store it holds (POST /api/backups,
     // civicnet backup --url), and on CIVICNET_BACKUP_CRON's schedule
@@ -327,7 +336,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
         summaryCacheMs: Math.min(60_000, Math.floor(config.pollIntervalMs / 5)),
         history: { fromMs: historyStart, stepMs: config.historyStepMs, liveSinceMs },
       },
-      { store, appState, clock, log, planning: planningData(() => appState.inventory()), backups, metrics: apiMetrics.sources },
+      { store, appState, clock, log, planning: planningData(() => appState.inventory()), backups, metrics: apiMetrics.sources, accounts: opened.accounts },
     )
     const baseUrl = await api.start()
     stops.push(['API', () => api.stop()])
@@ -364,7 +373,7 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
       baseUrl,
       token,
       tokenFile,
-      engineerSigninCode,
+      adminSignIn,
       controlUrl: control.url,
       city,
       collector,
@@ -382,11 +391,25 @@ export async function startDemo(config: DemoConfig, log: Logger): Promise<Demo> 
   }
 }
 
+/** The demo's admin account: made with a one-time password, or given a new one while the last is unchanged. */
+async function demoAdmin(accounts: Accounts, nowMs: number): Promise<Demo['adminSignIn']> {
+  const username = 'admin'
+  const actor = { name: 'demo', address: null }
+  const have = accounts.user(username)
+  if (!have) {
+    const made = await accounts.addUser(actor, { username, displayName: 'Demo admin', role: 'admin' }, nowMs)
+    return { username, oneTimePassword: made.oneTimePassword }
+  }
+  if (have.mustChangePassword) return { username, oneTimePassword: await accounts.resetPassword(actor, username, nowMs) }
+  return { username, oneTimePassword: null }
+}
+
 const USAGE = `usage: civicnet demo
 
 Brings up the demo city in one process: the simulated Hartford network as real SNMP agents
-on loopback, the collector polling it, rollups, the API and the map. Prints the URL and a
-one-time engineer sign-in link; the demo admin token is written to
+on loopback, the collector polling it, rollups, the API and the map. Prints the URL and the
+demo admin's username and one-time password (set your own, and a second factor, at first
+sign-in); the demo admin API token, for scripts, is written to
 $CIVICNET_DATA_DIR/demo-admin-token (owner-only), never printed. Ctrl-C stops it.
 
 Environment (see .env.example): PORT (8080), HOST (127.0.0.1), CIVICNET_DATA_DIR (data),
@@ -424,8 +447,10 @@ export const command: Command = {
       [
         '',
         `  CivicNet demo is up: ${shown}`,
-        `  engineer sign-in (one-time link, works once): ${shown}/#signin=${demo.engineerSigninCode}`,
-        `  admin token: in ${demo.tokenFile} (owner-only); paste it into the map's sign-in box, or send it as "Authorization: Bearer ..."`,
+        demo.adminSignIn.oneTimePassword
+          ? `  admin sign-in: username ${demo.adminSignIn.username}, one-time password ${demo.adminSignIn.oneTimePassword} (set your own at first sign-in)`
+          : `  admin sign-in: username ${demo.adminSignIn.username}, with the password you set (civicnet users reset-password ${demo.adminSignIn.username} for a new one-time one)`,
+        `  admin API token, for scripts: in ${demo.tokenFile} (owner-only); send it as "Authorization: Bearer ..."`,
         `  API docs: ${shown}/docs    simulator control: ${demo.controlUrl}`,
         `  ${demo.inventory.devices.length} devices, live polling every ${config.pollIntervalMs / 1000} s since ${new Date(demo.liveSinceMs).toISOString()}`,
         '  Ctrl-C stops everything.',

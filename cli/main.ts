@@ -26,6 +26,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   backup: () => import('./backup.ts'),
   restore: () => import('./restore.ts'),
   doctor: () => import('./doctor.ts'),
+  users: () => import('./users.ts'),
+  audit: () => import('./audit.ts'),
 }
 
 export async function main(argv: string[]): Promise<number> {

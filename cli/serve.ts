@@ -5,7 +5,9 @@
  */
 import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
-import { allowedHostsFromEnv, trustProxyFromEnv } from '../api/config.ts'
+import { allowedHostsFromEnv, cookieSecureFromEnv, trustProxyFromEnv } from '../api/config.ts'
+import { createOidc, oidcConfigFromEnv } from '../accounts/oidc.ts'
+import { accountsSetupFromEnv, openDeploymentAccounts, startAccountsPruning, type OpenedAccounts } from '../accounts/setup.ts'
 import { createApiServer } from '../api/server.ts'
 import { planningData } from './planning-data.ts'
 import { ROLES, createToken, type Role } from '../api/auth/tokens.ts'
@@ -45,6 +47,15 @@ Environment (see .env.example):
   CIVICNET_BACKUP_CRON        scheduled backups, a node-cron expression (default: none; e.g. '30 3 * * *')
   CIVICNET_BACKUP_KEEP        backups kept in CIVICNET_BACKUP_DIR, the newest (default 7)
   CIVICNET_BACKUP_DIR         where backups go (default $CIVICNET_DATA_DIR/backups)
+  CIVICNET_ACCOUNTS_KEY_FILE  the key of staff accounts' MFA secrets (default $CIVICNET_DATA_DIR/accounts.key, made on a first start; not in backups)
+  CIVICNET_SESSION_IDLE       a web session unused this long ends (default 30m); CIVICNET_SESSION_MAX: absolute limit (default 12h)
+  CIVICNET_MFA_ROLES          roles that must have a second factor (default admin,engineer; add analyst, planner)
+  CIVICNET_LOCKOUT            failed sign-ins per username/per address/window (default 5/20/15m)
+  CIVICNET_AUDIT_RETENTION    audit entries older than this are pruned (default 365d)
+  CIVICNET_OIDC_ISSUER        sign-in with the city's identity provider (OpenID Connect); with CIVICNET_OIDC_CLIENT_ID,
+                              CIVICNET_OIDC_CLIENT_SECRET_FILE, CIVICNET_OIDC_REDIRECT_URL, CIVICNET_OIDC_ROLE_MAP ('group=role,...'),
+                              CIVICNET_OIDC_GROUPS_CLAIM (groups), CIVICNET_OIDC_USERNAME_CLAIM (preferred_username), CIVICNET_OIDC_LABEL
+  CIVICNET_COOKIE_SECURE      the session cookie's Secure flag: auto (over TLS, default) or always
   CIVICNET_WEB_DIR            web build to serve (default web/dist of this checkout)
   CIVICNET_ALLOWED_HOSTS      names clients use in the Host header, comma-separated
                               (default: localhost, 127.0.0.1, ::1 and the address bound)
@@ -100,7 +111,14 @@ export const command: Command = {
     let rollupsOn: boolean
     let alertsConfig: AlertsConfig | null
     let backupConfig: BackupConfig
+    let cookieSecure: 'auto' | 'always'
+    let accountsSetup: ReturnType<typeof accountsSetupFromEnv>
+    let oidc: ReturnType<typeof createOidc> | null
     try {
+      cookieSecure = cookieSecureFromEnv()
+      accountsSetup = accountsSetupFromEnv(dataDir)
+      const oidcConfig = oidcConfigFromEnv()
+      oidc = oidcConfig ? createOidc(oidcConfig) : null
       allowedHosts = allowedHostsFromEnv()
       trustProxy = trustProxyFromEnv()
       const r = process.env.CIVICNET_ROLLUPS ?? 'on'
@@ -128,6 +146,17 @@ export const command: Command = {
       return 2
     }
     const state = openAppState(join(dataDir, 'state.sqlite'))
+    // staff accounts: the key from its file (made on a first start), the settings from the environment
+    let opened: OpenedAccounts
+    try {
+      opened = openDeploymentAccounts(state.db, accountsSetup)
+    } catch (err) {
+      console.error(`civicnet serve: ${(err as Error).message}`)
+      state.close()
+      return 2
+    }
+    if (opened.keyCreated) log.warn({ keyFile: opened.keyPath }, 'made a new accounts key: keep a copy of it apart from the backups (docs/OPERATIONS.md, "Accounts")')
+    const stopPruning = startAccountsPruning(opened.accounts, (n) => log.info(n, 'accounts: pruned ended sessions, old failure counts and audit entries past retention'))
     const seeded = ensureInventory(state, () => hartfordInventory())
     if (seeded.seeded) log.info({ version: seeded.version }, 'app state was empty: seeded the Hartford inventory')
     let store
@@ -157,8 +186,8 @@ export const command: Command = {
     // GET /api/metrics: the process's figures and the last good backup beside the API's own
     const apiMetrics = apiMetricsSources({ appState: state })
     const server = createApiServer(
-      { host, port, pollIntervalMs, incidentSla, logLevel, ...(allowedHosts ? { allowedHosts } : {}), ...(trustProxy ? { trustProxy } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
-      { store, appState: state, clock: wallClock, log, planning, backups, metrics: apiMetrics.sources },
+      { host, port, pollIntervalMs, incidentSla, logLevel, cookieSecure, ...(allowedHosts ? { allowedHosts } : {}), ...(trustProxy ? { trustProxy } : {}), ...(process.env.CIVICNET_WEB_DIR ? { webDir: resolve(process.env.CIVICNET_WEB_DIR) } : {}) },
+      { store, appState: state, clock: wallClock, log, planning, backups, metrics: apiMetrics.sources, accounts: opened.accounts, oidc },
     )
     try {
       const url = await server.start()
@@ -209,6 +238,7 @@ export const command: Command = {
     await rollups?.stop()
     await server.stop()
     apiMetrics.stop()
+    stopPruning()
     await store.close()
     state.close()
     return 0
