@@ -17,7 +17,7 @@ import type { Clock } from '../core/clock.ts'
 import type { MetricStore } from '../store/types.ts'
 import { BackupError } from './errors.ts'
 import {
-  KEYS_LEFT_OUT, MANIFEST_FILE, MANIFEST_FORMAT, METRICS_FILE, SPOOL_LEFT_OUT, STATE_FILE, describeFile, type BackupManifest,
+  ACCOUNTS_KEY_LEFT_OUT, KEYS_LEFT_OUT, MANIFEST_FILE, MANIFEST_FORMAT, METRICS_FILE, SPOOL_LEFT_OUT, STATE_FILE, describeFile, type BackupManifest,
 } from './manifest.ts'
 
 /** The part of store/app-state.ts's AppState a backup reads. */
@@ -122,7 +122,7 @@ export async function createBackup(deps: BackupDeps): Promise<BackupResult> {
           },
       counts: { incidents: state.incidents, reportRuns: state.reportRuns, samples: copied?.samples ?? null, pendingSpoolFiles },
       files,
-      leftOut: { keys: KEYS_LEFT_OUT, spool: SPOOL_LEFT_OUT },
+      leftOut: { keys: KEYS_LEFT_OUT, spool: SPOOL_LEFT_OUT, accountsKey: ACCOUNTS_KEY_LEFT_OUT },
     }
     const manifestPath = join(partial, MANIFEST_FILE)
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 })

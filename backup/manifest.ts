@@ -48,7 +48,7 @@ export interface BackupManifest {
   }
   files: BackupFile[]
   /** what a data dir holds that the backup does not, and why */
-  leftOut: { keys: string; spool: string }
+  leftOut: { keys: string; spool: string; accountsKey?: string }
 }
 
 /** SHA-256 (hex) of a file, streamed. */
@@ -71,6 +71,10 @@ export async function describeFile(dir: string, name: string): Promise<BackupFil
 export const KEYS_LEFT_OUT =
   'keys/ (the HMAC keys of MAC digests) is never backed up: each key is erased when its period closes so digests can never be re-linked, ' +
   'and a copy would undo that. After a restore the collector starts new keys: a day or period read under two keys has no unique figure (uniques/ says so).'
+
+export const ACCOUNTS_KEY_LEFT_OUT =
+  'accounts.key (the key of staff accounts\' MFA secrets, accounts/key.ts) is not backed up: a backup holding both the encrypted secrets and their key would protect nothing. ' +
+  'Keep a copy of it apart (a vault, a sealed envelope) and put it back beside the restored data dir; without it every account sets up its second factor again at its next sign-in.'
 
 export const SPOOL_LEFT_OUT =
   'spool/ (samples waiting for a store that refused them) is not backed up: it is in flight, written while the copy is made, and on InfluxDB it drains into the database, ' +

@@ -11,7 +11,8 @@ import { auditCsv, auditJsonLines } from '../accounts/audit-export.ts'
 import type { AuditEntry, AuditQuery } from '../accounts/index.ts'
 import { parseValueFlags, UsageError } from './flags.ts'
 import type { Command } from './main.ts'
-import { cliActor, openCliAccounts, table } from './users.ts'
+import { cliActor } from './actor.ts'
+import { openCliAccounts, table } from './users.ts'
 
 const FORMATS = ['table', 'csv', 'jsonl'] as const
 const MAX_LIMIT = 100_000

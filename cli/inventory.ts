@@ -4,8 +4,9 @@
  * on first use it is seeded with the generated Hartford inventory.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import type { Command } from './main.ts'
+import { auditCliAct } from './actor.ts'
 import type { Inventory } from '../core/inventory.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
 import { importInventoryFiles } from '../provisioning/import/index.ts'
@@ -134,6 +135,7 @@ async function run(argv: string[]): Promise<number> {
           return 0
         }
         const { version } = state!.replaceInventory(inv, `import ${files.join(' ')}`)
+        auditCliAct(state!.db, 'inventory.import', `inventory:v${version}`, `${files.map((f) => basename(f)).join(', ')}: ${counts}`)
         console.log(`imported inventory version ${version}: ${counts}`)
         return 0
       } finally {

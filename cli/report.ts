@@ -4,7 +4,6 @@
  * the run, writes the file. Every refusal names the flag.
  */
 import { writeFileSync } from 'node:fs'
-import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { wallClock } from '../core/clock.ts'
 import { hartfordInventory } from '../provisioning/city/hartford.ts'
@@ -19,6 +18,7 @@ import { renderOperations } from '../operations/render.ts'
 import { openResidentReportStore } from '../residents/store.ts'
 import { describeStore, loadStoreConfig, openMetricStore } from '../store/index.ts'
 import type { Command } from './main.ts'
+import { auditCliAct, cliActor } from './actor.ts'
 
 const USAGE = `usage: civicnet report --from YYYY-MM-DD --to YYYY-MM-DD [options]
        civicnet report --quarter 2026Q3 [options]
@@ -173,16 +173,17 @@ export const command: Command = {
         const report = await buildReport(q, { store, inventory: state.inventory(), inventoryVersion: state.inventoryVersion(), clock: wallClock, pollIntervalMs })
         const json = (await renderReport(report, 'json')).toString('utf8')
         const body = format === 'json' ? json : await renderReport(report, format)
-        saveRun(state.db, {
+        const run = saveRun(state.db, {
           door: 'cli',
           format,
-          requestedBy: `cli ${safeUser()}`,
+          requestedBy: cliActor().name,
           params: { from: report.period.from, to: report.period.to, kind: report.period.kind, name: report.period.name, neighborhoods: report.method.neighborhoodsAsked, availabilityTargetPct: report.method.availabilityTarget.pct },
           dataVersion: report.dataVersion,
           generatedAt: report.generatedAt,
           open: report.period.open,
           json,
         })
+        auditCliAct(state.db, 'report.run', `report-run:${run.id}`, `${format} ${report.period.from}..${report.period.to}`)
         write(body)
         if (report.period.open) console.error(`civicnet report: the period is still open: figures run to ${report.generatedAt}`)
         return 0
@@ -205,10 +206,3 @@ export const command: Command = {
   },
 }
 
-function safeUser(): string {
-  try {
-    return userInfo().username
-  } catch {
-    return 'unknown'
-  }
-}

@@ -12,13 +12,13 @@
  * Exit 0: done; 1: refused or failed (last admin, unknown user, name taken, unreadable key);
  * 2: bad usage (unknown subcommand or option, missing or bad value, bad role).
  */
-import { userInfo } from 'node:os'
 import { join, resolve } from 'node:path'
-import { AccountError, PasswordPolicyError, ROLES, type Accounts, type Actor, type Role, type User } from '../accounts/index.ts'
+import { AccountError, PasswordPolicyError, ROLES, type Accounts, type Role, type User } from '../accounts/index.ts'
 import { accountsSetupFromEnv, openDeploymentAccounts } from '../accounts/setup.ts'
 import { openAppState, type AppState } from '../store/app-state.ts'
 import { UsageError } from './flags.ts'
 import type { Command } from './main.ts'
+import { cliActor } from './actor.ts'
 
 const ACTOR_NOTE = 'The audit log names the actor cli:<OS user> (who ran the command, from os.userInfo()), or cli when the OS cannot say.'
 
@@ -54,22 +54,6 @@ const USAGE = [
 function subUsage(name: string): string {
   const s = SUBCOMMANDS[name]!
   return [`usage: ${s.usage}`, '', s.summary, '', ACTOR_NOTE, STATE_NOTE].join('\n')
-}
-
-/** The OS user running the command, when it is a plain name (letters, digits, . _ @ -); else null. */
-function safeOsUser(): string | null {
-  try {
-    const name = userInfo().username
-    return name && /^[A-Za-z0-9._@-]{1,64}$/.test(name) ? name : null
-  } catch {
-    return null
-  }
-}
-
-/** Who the audit log says ran the command: `cli:<OS user>`, or `cli`. */
-export function cliActor(): Actor {
-  const user = safeOsUser()
-  return { name: user ? `cli:${user}` : 'cli', address: null }
 }
 
 /** The accounts domain over the data dir's app state, for the CLI commands (users, audit). */

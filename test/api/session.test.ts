@@ -8,7 +8,8 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { LightMyRequestResponse } from 'fastify'
 import { base32Decode, totp } from '../../accounts/totp.ts'
-import { bearer, harness, type Harness } from './support.ts'
+import { openIncidentStore } from '../../incidents/store.ts'
+import { T, bearer, harness, type Harness } from './support.ts'
 
 const PASSWORD = 'correct horse battery staple'
 const NEW_PASSWORD = 'a longer passphrase of my own'
@@ -233,6 +234,32 @@ test('the audit log has each act with its actor, and nothing secret is in it, in
     assert.not.ok(logs.includes(secret), 'a session id, CSRF token or TOTP secret in the logs')
     assert.not.ok(res.body.includes(secret), 'a session id, CSRF token or TOTP secret in the audit log')
   }
+})
+
+test('token, incident and report acts are audited with their actor: a token, or a signed-in person', async ({ h }) => {
+  const made = await h.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(h.tokens.admin), payload: { role: 'planner', label: 'audited token' } })
+  const id = made.json().id as number
+  await h.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: bearer(h.tokens.admin) })
+  const incident = openIncidentStore(h.appState.db).openByHand({ neighborhood: 'north', summary: 'audit test', aps: [], neighborhoods: [], place: null }, 'test', T)
+  const ack = await h.app.inject({ method: 'POST', url: `/api/incidents/${incident.id}/ack`, headers: bearer(h.tokens.engineer) })
+  assert.is(ack.statusCode, 200)
+  // a signed-in analyst runs the grant report
+  const b: Browser = { cookie: null, csrf: null }
+  await h.accounts.addUser(cli, { username: 'rae', displayName: 'Rae', role: 'analyst', password: PASSWORD }, Date.now())
+  await send(h, b, 'POST', '/api/session', { username: 'rae', password: PASSWORD })
+  await send(h, b, 'POST', '/api/session/password', { current: PASSWORD, next: NEW_PASSWORD })
+  await h.store.write([{ metric: 'device_up', device: 'sw-1', neighborhood: '', instance: '', value: 1, timeMs: T - 36 * 3_600_000 }])
+  const report = await send(h, b, 'GET', '/api/reports?from=2026-01-15&to=2026-01-15&format=csv')
+  assert.is(report.status, 200)
+  const runs = await send(h, b, 'GET', '/api/reports/runs')
+  const runId = runs.body.runs[0].id
+  assert.equal(runs.body.runs[0].requestedBy, 'user:rae')
+  const got = (action: string) => h.accounts.auditLog({ action }).map((e) => [e.actor, e.target, e.detail])
+  assert.equal(got('token.create'), [['token:test admin (#1, admin)', `token:audited token (#${id})`, 'role planner']])
+  assert.equal(got('token.revoke'), [['token:test admin (#1, admin)', `token:#${id}`, null]])
+  assert.equal(got('incident.ack'), [['token:test engineer (#2, engineer)', `incident:${incident.id}`, null]])
+  assert.equal(got('report.run'), [['user:rae', `report-run:${runId}`, 'csv 2026-01-15..2026-01-15']])
+  assert.equal(ack.json().acknowledged.by, "engineer 'test engineer'")
 })
 
 test('idle and absolute limits end a session', async () => {

@@ -95,6 +95,7 @@ test('writes civicnet-backup-<UTC stamp>/ with the two files and a manifest of v
   assert.equal(m.counts, { incidents: 2, reportRuns: 1, samples: 120, pendingSpoolFiles: 1 })
   for (const f of m.files) assert.equal(f, { name: f.name, bytes: statSync(join(made.dir, f.name)).size, sha256: sha(join(made.dir, f.name)) })
   assert.match(m.leftOut.keys, 'never backed up')
+  assert.match(m.leftOut.accountsKey!, 'accounts.key (the key of staff accounts')
   assert.ok(existsSync(join(d.dir, 'keys', 'day-2026-03-02.key')))
   assert.equal(await verifyBackup(made.dir), m)
 })

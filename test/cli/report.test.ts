@@ -13,6 +13,8 @@ import { wallClock } from '../../core/clock.ts'
 import { buildReport } from '../../reports/index.ts'
 import { renderCsv } from '../../reports/render/csv.ts'
 import { renderJson } from '../../reports/render/json.ts'
+import { userInfo } from 'node:os'
+import { openAccountStore } from '../../accounts/store.ts'
 import { openAppState } from '../../store/app-state.ts'
 import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import { runCli } from '../support/cli.ts'
@@ -84,6 +86,19 @@ test('every run is saved: --list shows them newest first, --run prints a saved J
   const run = await cli(ctx, ['--run', '1'])
   assert.is(run.code, 0, run.stderr)
   assert.is(run.stdout, ctx.json)
+  // and each run is in the audit log with who ran it
+  const state = openAppState(join(ctx.dir, 'state.sqlite'))
+  try {
+    const actor = `cli:${userInfo().username}`
+    assert.equal(openAccountStore(state.db).audit({ action: 'report.run' }).map((e) => [e.actor, e.target, e.detail]), [
+      [actor, 'report-run:4', 'pdf 2026-03-05..2026-03-09'],
+      [actor, 'report-run:3', 'csv 2026-03-05..2026-03-09'],
+      [actor, 'report-run:2', 'json 2026-03-05..2026-03-09'],
+      [actor, 'report-run:1', 'json 2026-03-05..2026-03-09'],
+    ])
+  } finally {
+    state.close()
+  }
 })
 
 const refusals: [string[], RegExp][] = [

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { userInfo } from 'node:os'
+import { openAccountStore } from '../../accounts/store.ts'
 import { openAppState } from '../../store/app-state.ts'
 import { hartfordInventory } from '../../provisioning/city/hartford.ts'
 
@@ -113,6 +115,18 @@ t('a valid import stores version 2; export then import gives the same inventory'
   assert.is(g.code, 0)
   assert.is(civicnet(ctx, 'import', 'all.geojson').code, 0)
   assert.equal(stored(ctx), { version: 3, history: 3, json: before.json })
+  // each import is in the audit log, with who ran it (a refused one changed nothing and is not)
+  const state = openAppState(join(ctx.data, 'state.sqlite'))
+  try {
+    const entries = openAccountStore(state.db).audit({ action: 'inventory.import' }).map((e) => [e.actor, e.address, e.target, e.outcome, e.detail])
+    const actor = `cli:${userInfo().username}`
+    assert.equal(entries, [
+      [actor, null, 'inventory:v3', 'ok', 'all.geojson: 17 neighborhoods, 233 sites, 235 devices, 8 links'],
+      [actor, null, 'inventory:v2', 'ok', 'neighborhoods.csv, sites.csv, devices.csv, links.csv: 17 neighborhoods, 233 sites, 235 devices, 8 links'],
+    ])
+  } finally {
+    state.close()
+  }
 })
 
 t.run()
