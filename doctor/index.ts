@@ -18,6 +18,7 @@ import type { SnmpCredential } from '../collector/snmp/session.ts'
 import { InfluxSetupError, RAW_MIN_DAYS, detectInflux, influxQl, influxRequest, partName, retentionPolicies, shownMs } from '../provisioning/influxdb/index.ts'
 import type { DetectedInflux, InfluxAuth } from '../provisioning/influxdb/index.ts'
 import { APP_STATE_SCHEMA_VERSION, openAppState } from '../store/app-state.ts'
+import { accountsKeyPath, readAccountsKey } from '../accounts/key.ts'
 import { POLICY_PARTS, TIER_RP_VARS, describeStore, loadStoreConfig, storePolicies } from '../store/index.ts'
 import type { PolicyPart } from '../store/index.ts'
 import type { StoreConfig } from '../store/index.ts'
@@ -188,6 +189,35 @@ function appStateCheck(file: string): { result: CheckResult; inventory?: Invento
   }
 }
 
+/** Staff accounts: is there an admin, and is the key the MFA secrets are under where it should be. */
+export function accountsCheck(stateFile: string, env: NodeJS.ProcessEnv): CheckResult {
+  const keyPath = accountsKeyPath(dirname(stateFile), env)
+  let rows: { role: string; mfa: number; disabled: number }[] = []
+  const db = new Database(stateFile, { readonly: true, fileMustExist: true })
+  try {
+    const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'account_users'").get()
+    if (has) rows = db.prepare('SELECT role, mfa_enrolled AS mfa, disabled FROM account_users').all() as typeof rows
+  } finally {
+    db.close()
+  }
+  let key: Buffer | null
+  try {
+    key = readAccountsKey(keyPath)
+  } catch (err) {
+    return { check: 'accounts', status: 'FAIL', message: (err as Error).message, fix: 'restore the key file kept apart from the backups, or chmod 600 it' }
+  }
+  const enrolled = rows.filter((r) => r.mfa === 1).length
+  if (!key && enrolled > 0) {
+    return { check: 'accounts', status: 'FAIL', message: `no accounts key at ${keyPath}, and ${enrolled} account${enrolled === 1 ? ' has' : 's have'} a second factor encrypted under it`, fix: 'put back the accounts.key kept apart from the backups (docs/OPERATIONS.md, "Accounts and sign-in"); without it they set up MFA again at their next sign-in' }
+  }
+  const enabled = rows.filter((r) => r.disabled === 0)
+  const admins = enabled.filter((r) => r.role === 'admin').length
+  if (admins === 0) return { check: 'accounts', status: 'warn', message: `no enabled admin account (${enabled.length} enabled accounts)`, fix: 'civicnet users add NAME --name "Full Name" --role admin' }
+  const must = enabled.filter((r) => r.role === 'admin' || r.role === 'engineer')
+  const keyNote = key ? `key at ${keyPath} (0600)` : `key ${keyPath} is made at the first start of serve or demo`
+  return { check: 'accounts', status: 'ok', message: `${enabled.length} enabled account${enabled.length === 1 ? '' : 's'} (${admins} admin${admins === 1 ? '' : 's'}), ${must.filter((r) => r.mfa === 1).length} of ${must.length} admins and engineers have set up their second factor; ${keyNote}` }
+}
+
 function spoolChecks(env: NodeJS.ProcessEnv): CheckResult[] {
   // where the collector spools and how much it may: its own config, so a bad value is named as collect would name it
   let writer: { spoolDir: string; spoolMaxBytes: number }
@@ -281,9 +311,11 @@ export async function runDoctor(env: NodeJS.ProcessEnv, options: DoctorOptions):
     results.push({ check: 'store', status: 'FAIL', message: (err as Error).message, fix: 'fix that variable (see .env.example)' })
   }
   if (storeConfig) results.push(...(await storeChecks(storeConfig)))
-  const app = appStateCheck(join(resolve(env.CIVICNET_DATA_DIR || 'data'), 'state.sqlite'))
+  const stateFile = join(resolve(env.CIVICNET_DATA_DIR || 'data'), 'state.sqlite')
+  const app = appStateCheck(stateFile)
   results.push(app.result)
   results.push(...spoolChecks(env))
+  results.push(app.result.status === 'FAIL' ? { check: 'accounts', status: 'skip', message: 'the app state did not open' } : accountsCheck(stateFile, env))
   if (!app.inventory) {
     results.push({ check: 'credentials', status: 'skip', message: 'no inventory to read credential references from' })
     results.push({ check: 'snmp sample', status: 'skip', message: 'no inventory' })

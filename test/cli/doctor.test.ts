@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { suite } from 'uvu'
@@ -7,6 +7,8 @@ import type { Inventory } from '../../core/inventory.ts'
 import { formatCheck, runDoctor } from '../../doctor/index.ts'
 import { runProvisionInfluxdb } from '../../cli/provision-influxdb.ts'
 import { hartfordInventory } from '../../provisioning/city/hartford.ts'
+import Database from 'better-sqlite3'
+import { accountsSetupFromEnv, openDeploymentAccounts } from '../../accounts/setup.ts'
 import { openAppState } from '../../store/app-state.ts'
 import { startInfluxd } from '../support/influxd.ts'
 import type { Influxd } from '../support/influxd.ts'
@@ -35,6 +37,8 @@ test.before(async (ctx) => {
   ctx.inv = labInventory(ctx.snmpd.port)
   const state = openAppState(join(ctx.dir, 'state.sqlite'))
   state.replaceInventory(ctx.inv, 'test')
+  // one admin, not yet signed in (no second factor yet), and the key made as serve makes it
+  await openDeploymentAccounts(state.db, accountsSetupFromEnv(ctx.dir, {})).accounts.addUser({ name: 'cli:test', address: null }, { username: 'ops', displayName: 'Ops', role: 'admin' }, Date.now())
   state.close()
   ctx.env = { CIVICNET_DATA_DIR: ctx.dir, INFLUX_URL: ctx.influxd.url, INFLUX_DB: 'civicnet', INFLUX_RP: 'civicnet', INFLUX_RP_5M: 'civicnet_5m', INFLUX_RP_1H: 'civicnet_1h', INFLUX_RP_1D: 'civicnet_1d', CIVICNET_SNMP_COMMUNITY_LAB: ctx.snmpd.community, CIVICNET_SPOOL_MAX_BYTES: '4096' }
   const p = await capture(() => runProvisionInfluxdb(['--url', ctx.influxd.url], {}))
@@ -57,13 +61,14 @@ test('a healthy deployment: every check ok, exit 0 (through the real CLI)', asyn
     'ok    clock: skew against InfluxDB under 2 s (warn at 5 s, FAIL at 60 s)',
     `ok    app state: ${join(dir, 'state.sqlite')}: schema 1 (current), inventory version 1 with 3 devices`,
     `ok    spool: nothing waiting in ${join(dir, 'spool')}`,
+    `ok    accounts: 1 enabled account (1 admin), 0 of 1 admins and engineers have set up their second factor; key at ${join(dir, 'accounts.key')} (0600)`,
     'ok    credentials: all 1 credential references of 3 SNMP devices resolve (lab)',
     `ok    snmp sample: 3 of 3 sampled devices answered sysUpTime (${ids(inv)})`,
   ])
   const cli = await runCli(['doctor', '--json'], { env })
   assert.is(cli.code, 0, cli.stderr)
   const j = JSON.parse(cli.stdout) as { ok: boolean; checks: { status: string }[] }
-  assert.equal([j.ok, j.checks.map((c) => c.status)], [true, ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']])
+  assert.equal([j.ok, j.checks.map((c) => c.status)], [true, ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok']])
   assert.not.ok(cli.stdout.includes(String(env.CIVICNET_SNMP_COMMUNITY_LAB)), 'the community is never printed')
 })
 
@@ -99,6 +104,28 @@ test('a credential removed from the environment FAILs naming its id, never a sec
     "FAIL  credentials: 1 of 1 credential references do not resolve: 'lab' (3 devices) — set CIVICNET_SNMP_COMMUNITY_<ID> (or the v3 variables) or add them to CIVICNET_SNMP_CREDENTIALS",
     'skip  snmp sample: no device with a resolvable credential',
   ])
+})
+
+test('accounts: a key file others can read, and a lost key under enrolled second factors, FAIL naming the file', async ({ env, dir }) => {
+  const key = join(dir, 'accounts.key')
+  chmodSync(key, 0o644)
+  try {
+    assert.is((await lines(env)).find((l) => l.includes('accounts:')), `FAIL  accounts: the accounts key ${key} is readable by others (mode 644): chmod 600 it — restore the key file kept apart from the backups, or chmod 600 it`)
+  } finally {
+    chmodSync(key, 0o600)
+  }
+  const state = new Database(join(dir, 'state.sqlite'))
+  state.prepare("UPDATE account_users SET mfa_enrolled = 1 WHERE username = 'ops'").run()
+  state.close()
+  renameSync(key, key + '.away')
+  try {
+    assert.is((await lines(env)).find((l) => l.includes('accounts:')), `FAIL  accounts: no accounts key at ${key}, and 1 account has a second factor encrypted under it — put back the accounts.key kept apart from the backups (docs/OPERATIONS.md, "Accounts and sign-in"); without it they set up MFA again at their next sign-in`)
+  } finally {
+    renameSync(key + '.away', key)
+    const back = new Database(join(dir, 'state.sqlite'))
+    back.prepare("UPDATE account_users SET mfa_enrolled = 0 WHERE username = 'ops'").run()
+    back.close()
+  }
 })
 
 test('a full spool FAILs with its depth; the real CLI exits 1', async ({ env, dir }) => {
