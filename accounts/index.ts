@@ -404,8 +404,11 @@ export function createAccounts(deps: AccountsDeps) {
         store.deleteSession(idSha256)
         return { ok: false, reason }
       }
-      store.touchSession(idSha256, nowMs)
-      return { ok: true, user: publicUser(user!), createdMs: row.createdMs, absoluteExpiresMs: row.absoluteExpiresMs, idleExpiresMs: Math.min(row.absoluteExpiresMs, nowMs + config.sessionIdleMs) }
+      // one write per session in a tenth of the idle limit (at most 15 s), not one per request:
+      // the idle limit is then kept to within that
+      const touched = nowMs - row.lastSeenMs >= Math.min(15_000, config.sessionIdleMs / 10)
+      if (touched) store.touchSession(idSha256, nowMs)
+      return { ok: true, user: publicUser(user!), createdMs: row.createdMs, absoluteExpiresMs: row.absoluteExpiresMs, idleExpiresMs: Math.min(row.absoluteExpiresMs, (touched ? nowMs : row.lastSeenMs) + config.sessionIdleMs) }
     },
 
     /** Ends a session (or a ticket) server-side; false when there was none. */

@@ -37,16 +37,27 @@ async function send(h: Harness, b: Browser, method: 'GET' | 'POST', url: string,
   const res = await h.app.inject({ method, url, headers, ...(payload ? { payload } : {}) })
   const c = setCookie(res)
   if (c) b.cookie = c.value === '' ? null : c.value
-  if (b.cookie) SEEN.add(b.cookie)
+  if (b.cookie) {
+    SEEN.add(b.cookie)
+    IDS.add(b.cookie)
+  }
+  ANSWERS.push({ url, body: res.body })
   const body = res.headers['content-type']?.toString().startsWith('application/json') ? res.json() : null
   if (body && typeof body.csrfToken === 'string') SEEN.add((b.csrf = body.csrfToken))
-  if (body && typeof body.secret === 'string') SEEN.add(body.secret)
+  if (body && typeof body.secret === 'string') {
+    SEEN.add(body.secret)
+    TOTP_SECRETS.add(body.secret)
+  }
   return { status: res.statusCode, body, res }
 }
 
 const cli = { name: 'cli:test', address: null }
 /** every session id, CSRF token and TOTP secret the tests were given: none may be in a log line */
 const SEEN = new Set<string>()
+/** every session id (cookie value) and TOTP secret given, and every answer's body */
+const IDS = new Set<string>()
+const TOTP_SECRETS = new Set<string>()
+const ANSWERS: { url: string; body: string }[] = []
 
 const test = suite<{ h: Harness }>('sessions: signing in as a person', {} as { h: Harness })
 test.before(async (ctx) => {
@@ -230,6 +241,16 @@ test('the audit log has each act with its actor, and nothing secret is in it, in
   assert.not.match(logs, /civicnet_session=/)
   assert.not.match(logs, /"cookie"/)
   assert.ok(SEEN.size > 20, `${SEEN.size} secrets seen`)
+  // no answer holds a session id or a password; a TOTP secret only in the enrolment answer that shows it
+  const users = await h.app.inject({ method: 'GET', url: '/api/users', headers: bearer(h.tokens.admin) })
+  ANSWERS.push({ url: '/api/users', body: users.body }, { url: '/api/audit', body: res.body })
+  assert.ok(ANSWERS.length > 50, `${ANSWERS.length} answers`)
+  for (const a of ANSWERS) {
+    for (const id of IDS) assert.not.ok(a.body.includes(id), `a session id in the answer of ${a.url}`)
+    for (const p of [PASSWORD, NEW_PASSWORD]) assert.not.ok(a.body.includes(p), `a password in the answer of ${a.url}`)
+    if (a.url !== '/api/session/mfa/enrolment') for (const t of TOTP_SECRETS) assert.not.ok(a.body.includes(t), `a TOTP secret in the answer of ${a.url}`)
+  }
+  assert.not.match(users.body, /scrypt|password_?hash|mfa_?secret/i)
   for (const secret of SEEN) {
     assert.not.ok(logs.includes(secret), 'a session id, CSRF token or TOTP secret in the logs')
     assert.not.ok(res.body.includes(secret), 'a session id, CSRF token or TOTP secret in the audit log')
