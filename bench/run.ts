@@ -12,6 +12,7 @@ const BENCHES = [
   './planning.ts',
   './planning-page.ts',
   './probe.ts',
+  './accounts.ts',
 ]
 
 for (const b of BENCHES) {
