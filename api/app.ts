@@ -128,7 +128,7 @@ function fromFastify(err: FastifyError, request: FastifyRequest): FastifyError |
 const BODY_LIMIT_BYTES = 64 * 1024
 
 /** Pages of the web app besides the map (web/src/pages/<page>/, built to web/dist/<page>.html). */
-const PAGES = ['report', 'operations', 'planning'] as const
+const PAGES = ['report', 'operations', 'planning', 'users'] as const
 
 /** The project's error answer, from any error. */
 function errorReply(e: FastifyError, reply: FastifyReply) {
@@ -284,10 +284,11 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
         title: 'CivicNet API',
         version: '0.1.0',
         description:
-          'Public Wi-Fi and fiber monitoring. Send tokens as "Authorization: Bearer <token>". Without a token the caller has the ' +
+          'Public Wi-Fi and fiber monitoring. Scripts send tokens as "Authorization: Bearer <token>"; people signed in to the web app send the ' +
+          'session cookie (POST /api/session), and with it an X-CSRF-Token header on every state-changing request. Without either the caller has the ' +
           "'public' scope (aggregate neighborhood data only). Errors answer { statusCode, code, error, message } with a CN_ERR_* code (docs/errors.md).",
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'civicnet_session' } } },
       tags: [
         { name: 'neighborhoods', description: 'public: live and period figures per neighborhood' },
         { name: 'devices', description: 'engineer: device health' },

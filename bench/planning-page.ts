@@ -17,6 +17,7 @@ import { openAppState } from '../store/app-state.ts'
 import { openDuckDbStore } from '../store/duckdb/index.ts'
 import { launchBrowser } from '../test/support/browser.ts'
 import { ensureWebBuilt } from '../test/support/web-server.ts'
+import { createStaffSession, useSession } from '../test/support/staff-session.ts'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const inv = hartfordInventory(1)
@@ -28,11 +29,12 @@ await store.init()
 const app = await buildApp({ summaryCacheMs: 0, webDir: await ensureWebBuilt() }, { store, appState: state, clock: manualClock(Date.parse('2026-12-01T12:00:00Z')), log: pino({ level: 'silent' }), planning: { tracts: () => tracts, cityEstimate: HARTFORD_CITY_ESTIMATE } })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-const token = createToken(state.db, 'planner', 'bench')
+// a planner signed in (the account made through an admin token, its session cookie in the browser)
+const planner = await createStaffSession(base, createToken(state.db, 'admin', 'bench'), { username: 'bench-planner', role: 'planner' })
 const browser = await launchBrowser({ width: 1280, height: 1000 })
 try {
+  await useSession(browser.context, base, planner)
   const page = await browser.newPage()
-  await page.addInitScript((t) => localStorage.setItem('civicnet.token', t), token)
   const loads: number[] = []
   for (let k = 0; k < 6; k++) {
     const t = Date.now()

@@ -17,9 +17,9 @@ const DIST = join(here, 'dist')
 /** written last by a build: what it was built from (see ensureWebBuild) */
 const STAMP = '.build.json'
 /** what a finished build has; a dist missing one of them is rebuilt */
-const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'operations.js', 'operations.html', 'planning.js', 'planning.html', 'status-pin.js', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
+const OUTPUTS = ['main.js', 'index.html', 'report.js', 'report.html', 'operations.js', 'operations.html', 'planning.js', 'planning.html', 'users.js', 'users.html', 'status-pin.js', 'styles.css', 'uPlot.min.css', 'leaflet/leaflet.css']
 /** Pages besides the map: web/src/pages/<page>/{main.ts,index.html} -> <page>.js, <page>.html (api/app.ts serves /<page>) */
-const PAGES = ['report', 'operations', 'planning']
+const PAGES = ['report', 'operations', 'planning', 'users']
 /** Scripts that enhance pages the server renders: web/src/pages/<name>/main.ts -> <name>.js (status-pin: the report form's map pin on /status) */
 const SCRIPTS = ['status-pin']
 /** bundled packages whose version (from package-lock.json) a build depends on */

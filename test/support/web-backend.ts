@@ -15,7 +15,7 @@ import { ensureWebBuilt } from './web-server.ts'
 export interface WebBackend {
   /** origin serving the page at / and the API at /api */
   baseUrl: string
-  /** an engineer token */
+  /** an admin API token (sees what engineers see, and makes staff accounts: test/support/staff-session.ts) */
   token: string
   /** 'demo' (simulator + collector) or 'samples' (API on a store filled by the harness) */
   kind: 'demo' | 'samples'
@@ -126,7 +126,7 @@ export async function startSampleBackend(): Promise<WebBackend> {
     await store.writeEvents(
       [...downNow].map((id, i) => ({ timeMs: nowMs - 30_000 - i * 1000, device: id, neighborhood: nbOf.get(inv.devices.find((d) => d.id === id)!.site) ?? '', type: 'deviceDown', severity: 'critical' as const, detail: 'no answer to 3 polls' })),
     )
-    const token = createToken(appState.db, 'engineer', 'web browser test')
+    const token = createToken(appState.db, 'admin', 'web browser test')
     const app = await buildApp({ pollIntervalMs: pollMs, logLevel: 'warn' }, { store, appState, clock })
     cleanup.unshift(() => app.close())
     await app.listen({ port: 0, host: '127.0.0.1' })

@@ -18,7 +18,7 @@ export interface FixtureOptions {
   /** total APs wanted: synthetic APs are added across the city until there are this many */
   aps?: number
   seed?: number
-  /** bearer token engineers send; requests without it see neighborhoods only */
+  /** what engineers send, as a bearer token or as the session cookie's value; requests without it see neighborhoods only */
   token: string
   /** the fixture clock's "now" (default: a fixed instant) */
   nowMs?: number
@@ -112,14 +112,27 @@ export function createFixtureApi(opts: FixtureOptions): FixtureApi {
     res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
     res.end(JSON.stringify(body))
   }
-  const authed = (req: IncomingMessage) => req.headers.authorization === `Bearer ${opts.token}`
+  const authed = (req: IncomingMessage) =>
+    req.headers.authorization === `Bearer ${opts.token}` || (req.headers.cookie ?? '').split(/;\s*/).includes(`civicnet_session=${opts.token}`)
   const denied = (res: ServerResponse) =>
-    json(res, 401, { statusCode: 401, code: 'CN_ERR_UNAUTHORIZED', error: 'Unauthorized', message: 'a bearer token is required' })
+    json(res, 401, { statusCode: 401, code: 'CN_ERR_UNAUTHENTICATED', error: 'Unauthorized', message: 'signing in (or a bearer token) is required' })
+  /** GET /api/session as the API answers it: an engineer signed in, or the public pages */
+  const session = (req: IncomingMessage) => {
+    const on = authed(req)
+    const pages = [{ id: 'map', path: '/', title: 'Map' }, { id: 'status', path: '/status', title: 'Status' }, ...(on ? [{ id: 'operations', path: '/operations', title: 'Operations' }] : [])]
+    return {
+      signedIn: on, via: on ? 'session' : null,
+      user: on ? { username: 'fixture', displayName: 'Fixture engineer', role: 'engineer', mfaEnrolled: true, mustChangePassword: false } : null,
+      tokenLabel: null, scope: on ? 'engineer' : 'public', csrfToken: on ? 'x'.repeat(43) : null,
+      idleExpiresMs: null, absoluteExpiresMs: null, sessionEnded: null, pages, oidc: null,
+    }
+  }
 
   const handler: ApiHandler = (req, res, url) => {
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1)
     const p = url.pathname
     if (p === '/api/neighborhoods') return json(res, 200, neighborhoods())
+    if (p === '/api/session') return json(res, 200, session(req))
     if (!authed(req)) return denied(res)
     if (p === '/api/devices') {
       return json(res, 200, {

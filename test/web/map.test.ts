@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import type { Page, Response } from 'playwright-core'
 import { launchBrowser, type Browser } from '../support/browser.ts'
 import { startWebBackend, type WebBackend } from '../support/web-backend.ts'
+import { createStaffSession, useSession, type StaffSession } from '../support/staff-session.ts'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
@@ -17,6 +18,8 @@ mkdirSync(ARTIFACTS, { recursive: true })
 
 interface Ctx {
   backend: WebBackend
+  /** an engineer signed in (the account made through the backend's admin token) */
+  engineer: StaffSession
   browser: Browser
   page: Page
   /** the newest answer the page got from each API path */
@@ -38,11 +41,11 @@ function watchCsp(page: Page) {
   })
 }
 
-/** Opens the map signed in with `token` (kept where the sign-in form keeps it: never in the URL). */
-async function openPage(ctx: Ctx, query: string, onRequest?: (url: string) => void, token: string | null = ctx.backend.token): Promise<Page> {
+/** Opens the map signed in as `session` (its cookie in the browser: never a token in the page or the URL). */
+async function openPage(ctx: Ctx, query: string, onRequest?: (url: string) => void, session: StaffSession | null = ctx.engineer): Promise<Page> {
+  await useSession(ctx.browser.context, ctx.backend.baseUrl, session)
   const page = await ctx.browser.newPage()
   watchCsp(page)
-  await page.addInitScript((t) => (t ? localStorage.setItem('civicnet.token', t) : localStorage.removeItem('civicnet.token')), token)
   if (onRequest) page.on('request', (r) => onRequest(r.url()))
   ctx.seen = new Map()
   page.on('response', (r: Response) => {
@@ -71,6 +74,7 @@ async function axeSerious(page: Page): Promise<string[]> {
 test.before(async (ctx) => {
   ctx.backend = await startWebBackend()
   ctx.browser = await launchBrowser()
+  ctx.engineer = await createStaffSession(ctx.backend.baseUrl, ctx.backend.token, { username: 'map-engineer', role: 'engineer' })
   // A long refresh: the figures compared below are the ones of the first answer.
   ctx.page = await openPage(ctx, '?refresh=600')
 })
@@ -359,26 +363,38 @@ test('a fiber cut: its incident on the map, the link marked and a tether drawn f
   }
 })
 
-test('a refused token falls back to the public view and says why', async (ctx) => {
+test('a session cookie the server does not know falls back to the public view with the sign-in form', async (ctx) => {
+  // a cookie of a session that is gone (signed out elsewhere, or from another demo)
+  await useSession(ctx.browser.context, ctx.backend.baseUrl, { ...ctx.engineer, cookie: { name: ctx.engineer.cookie.name, value: 'A'.repeat(43) } })
   const page = await ctx.browser.newPage()
   try {
-    // a saved token that the server no longer knows (revoked, or from another demo)
-    await page.addInitScript(() => localStorage.setItem('civicnet.token', 'cn_not-a-real-token'))
     await page.goto(`${ctx.backend.baseUrl}/`)
     await page.waitForFunction(() => window.__civicnet?.ready === true, null, { timeout: 30_000 })
     assert.is(await page.textContent('[data-testid=neighborhood-count]'), '17')
     assert.equal(await page.evaluate(() => window.__civicnet.markers), {})
-    assert.match((await page.textContent('[data-testid=public-note]'))!, 'token was refused')
+    assert.ok(await page.locator('[data-testid=signin-form]').isVisible(), 'the sign-in form is shown')
+    assert.match((await page.textContent('[data-testid=public-note]'))!, 'Public view: neighborhood figures only. Engineers sign in')
+    assert.equal(await page.$$eval('[data-testid=nav] a', (as) => as.map((a) => a.getAttribute('href'))), ['/', '/status'])
   } finally {
     await page.close()
   }
 })
 
-test('without a token the page shows neighborhoods only, and no AP markers', async (ctx) => {
+test('an engineer sees who is signed in and the pages the role may use', async (ctx) => {
+  const page = await openPage(ctx, '?refresh=600')
+  try {
+    assert.is(await page.textContent('[data-testid=whoami]'), 'Signed in as Test engineer map-engineer (engineer)')
+    assert.equal(await page.$$eval('[data-testid=nav] a', (as) => as.map((a) => a.getAttribute('href'))), ['/', '/status', '/operations'])
+    assert.is(await page.getAttribute('[data-testid=nav] a[data-page=map]', 'aria-current'), 'page')
+  } finally {
+    await page.close()
+  }
+})
+
+test('signed out the page shows neighborhoods only, and no AP markers', async (ctx) => {
+  await useSession(ctx.browser.context, ctx.backend.baseUrl, null)
   const page = await ctx.browser.newPage()
   try {
-    // One chromium profile per file: forget the token the earlier pages stored.
-    await page.addInitScript(() => localStorage.removeItem('civicnet.token'))
     await page.goto(`${ctx.backend.baseUrl}/`)
     await page.waitForFunction(() => window.__civicnet?.ready === true, null, { timeout: 30_000 })
     assert.is(await page.textContent('[data-testid=neighborhood-count]'), '17')

@@ -3,8 +3,8 @@
  * API over Hartford's November 2026 (test/operations/fixture.ts, incidents through the real
  * store and grouping, resident reports through theirs): the page's cells and recurring APs
  * are buildOperationsReport's, the CSV download is renderOperationsCsv's bytes and the PDF a
- * PDF, the token comes from the sign-in box (never the URL), no token and a planner's are
- * refused with the reason on the page, no serious axe finding, no CSP violation, readable at
+ * PDF, the browser signed in by a session cookie (test/support/staff-session.ts; never a
+ * token in the page or the URL), signed out and a planner are told why on the page, no serious axe finding, no CSP violation, readable at
  * 375 px. Screenshot in test-artifacts/.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -29,6 +29,7 @@ import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import type { MetricStore } from '../../store/types.ts'
 import { launchBrowser, type Browser } from '../support/browser.ts'
 import { ensureWebBuilt } from '../support/web-server.ts'
+import { createStaffSession, useSession, type StaffSession } from '../support/staff-session.ts'
 import { at, month, NOW } from '../operations/fixture.ts'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
@@ -41,19 +42,21 @@ interface Ctx {
   appState: AppState
   base: string
   tokens: Record<Role, string>
+  /** a signed-in session per role (accounts made through the admin token) */
+  sessions: Record<Role, StaffSession>
   browser: Browser
   report: OperationsReport
   csp: string[]
 }
 const test = suite<Ctx>('web operations page against the real API', {} as Ctx)
 
-async function open(ctx: Ctx, path: string, token: string | null, width = 1280): Promise<Page> {
+async function open(ctx: Ctx, path: string, session: StaffSession | null, width = 1280): Promise<Page> {
+  await useSession(ctx.browser.context, ctx.base, session)
   const page = await ctx.browser.newPage()
   await page.setViewportSize({ width, height: 900 })
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(m.text())) ctx.csp.push(`${page.url()}: ${m.text()}`)
   })
-  await page.addInitScript((t) => (t ? localStorage.setItem('civicnet.token', t) : localStorage.removeItem('civicnet.token')), token)
   await page.goto(`${ctx.base}${path}`)
   await page.waitForFunction(() => window.__civicnetOps?.ready === true, null, { timeout: 30_000 })
   return page
@@ -81,6 +84,8 @@ test.before(async (ctx) => {
     analyst: createToken(ctx.appState.db, 'analyst', 'test analyst'),
     planner: createToken(ctx.appState.db, 'planner', 'test planner'),
   }
+  ctx.sessions = {} as Record<Role, StaffSession>
+  for (const role of ['admin', 'engineer', 'analyst', 'planner'] as const) ctx.sessions[role] = await createStaffSession(ctx.base, ctx.tokens.admin, { username: `ops-${role}`, role })
   ctx.report = buildOperationsReport('2026-11', { incidents, reports, inventory: inv, slaTargets: DEFAULT_SLA_TARGETS, nowMs: NOW })
   ctx.csp = []
   ctx.browser = await launchBrowser({ width: 1280, height: 900 })
@@ -93,7 +98,7 @@ test.after(async (ctx) => {
 })
 
 test("an engineer picks November: the cells and recurring APs are buildOperationsReport's; CSV and PDF downloads", async (ctx) => {
-  const page = await open(ctx, '/operations', ctx.tokens.engineer)
+  const page = await open(ctx, '/operations', ctx.sessions.engineer)
   try {
     await page.fill('[data-testid=ops-month]', '2026-11')
     await page.click('[data-testid=ops-build]')
@@ -145,7 +150,7 @@ test("an engineer picks November: the cells and recurring APs are buildOperation
 })
 
 test('a link with the month loads it at once for an analyst, readable at 375 px; December says it is still running', async (ctx) => {
-  const page = await open(ctx, '/operations?month=2026-12', ctx.tokens.analyst, 375)
+  const page = await open(ctx, '/operations?month=2026-12', ctx.sessions.analyst, 375)
   try {
     await page.waitForFunction(() => window.__civicnetOps.loads === 1, null, { timeout: 30_000 })
     assert.match((await page.textContent('[data-testid=ops-open]')) ?? '', /still running/)
@@ -157,16 +162,18 @@ test('a link with the month loads it at once for an analyst, readable at 375 px;
   }
 })
 
-test('without a token, and with a planner token, the page says why; a month not begun names what is wrong', async (ctx) => {
-  for (const [token, m, want] of [
-    [null, '2026-11', /needs an API token.*engineer, analyst or admin token/],
-    [ctx.tokens.planner, '2026-11', /role 'planner' may not GET \/api\/reports\/operations.*engineer, analyst or admin token/],
-    [ctx.tokens.admin, '2027-01', /could not be built: bad time range: 2027-01 has not begun \(today is 2026-12-01\)/],
+test('signed out, and signed in as a planner, the page says why; a month not begun names what is wrong', async (ctx) => {
+  for (const [session, m, want] of [
+    [null, '2026-11', /^Sign in to use this page: it needs an engineer, analyst or admin account\.$/],
+    [ctx.sessions.planner, '2026-11', /^Your role \(planner\) may not use this page: it needs an engineer, analyst or admin account\.$/],
+    [ctx.sessions.admin, '2027-01', /could not be built: bad time range: 2027-01 has not begun \(today is 2026-12-01\)/],
   ] as const) {
-    const page = await open(ctx, `/operations?month=${m}`, token)
+    const page = await open(ctx, `/operations?month=${m}`, session)
     try {
       await page.waitForFunction(() => window.__civicnetOps.lastError !== null, null, { timeout: 30_000 })
       assert.match((await page.textContent('[data-testid=ops-status]')) ?? '', want)
+      if (session === null) assert.ok(await page.locator('[data-testid=signin-form]').isVisible(), 'the sign-in form is shown')
+      else assert.ok(await page.locator('[data-testid=ops-output]').isHidden(), 'no table for a role that may not use the page')
     } finally {
       await page.close()
     }

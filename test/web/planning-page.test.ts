@@ -4,8 +4,8 @@
  * (the same JSON as rankPlan(assessPlan(...)) in the test), the coverage layer and the
  * need map; moving the sliders reorders the list (all weight on need: ranked by the need
  * factor); the CSV download is renderPlanCsv's bytes for those weights and the PDF a PDF;
- * no serious axe finding; no token and an engineer's token are refused with the reason on
- * the page. Screenshot in test-artifacts/.
+ * no serious axe finding; signed out and signed in as an engineer, the page says why (the
+ * browser signs in by a session cookie, test/support/staff-session.ts). Screenshot in test-artifacts/.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -26,21 +26,22 @@ import { openDuckDbStore } from '../../store/duckdb/index.ts'
 import type { MetricStore } from '../../store/types.ts'
 import { launchBrowser, type Browser } from '../support/browser.ts'
 import { ensureWebBuilt } from '../support/web-server.ts'
+import { createStaffSession, useSession, type StaffSession } from '../support/staff-session.ts'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 mkdirSync(ARTIFACTS, { recursive: true })
 const NOW = Date.parse('2026-12-01T12:00:00Z')
 
-interface Ctx { app: FastifyInstance; store: MetricStore; appState: AppState; base: string; tokens: Record<Role, string>; browser: Browser; assessed: AssessedPlan; csp: string[] }
+interface Ctx { app: FastifyInstance; store: MetricStore; appState: AppState; base: string; tokens: Record<Role, string>; sessions: Partial<Record<Role, StaffSession>>; browser: Browser; assessed: AssessedPlan; csp: string[] }
 const test = suite<Ctx>('web planning page against the real API', {} as Ctx)
 
-async function open(ctx: Ctx, token: string | null): Promise<Page> {
+async function open(ctx: Ctx, session: StaffSession | null): Promise<Page> {
+  await useSession(ctx.browser.context, ctx.base, session)
   const page = await ctx.browser.newPage()
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(m.text())) ctx.csp.push(`${page.url()}: ${m.text()}`)
   })
-  await page.addInitScript((t) => (t ? localStorage.setItem('civicnet.token', t) : localStorage.removeItem('civicnet.token')), token)
   await page.goto(`${ctx.base}/planning?tiles=0`)
   await page.waitForFunction(() => window.__civicnetPlan?.ready === true, null, { timeout: 60_000 })
   return page
@@ -63,6 +64,10 @@ test.before(async (ctx) => {
     analyst: createToken(ctx.appState.db, 'analyst', 'test analyst'),
     planner: createToken(ctx.appState.db, 'planner', 'test planner'),
   }
+  ctx.sessions = {
+    planner: await createStaffSession(ctx.base, ctx.tokens.admin, { username: 'plan-planner', role: 'planner' }),
+    engineer: await createStaffSession(ctx.base, ctx.tokens.admin, { username: 'plan-engineer', role: 'engineer' }),
+  }
   // the same inputs the API has: the inventory, the tracts, no use measured (an empty store)
   ctx.assessed = assessPlan({ inventory: inv, tracts, use: new Map(), config: DEFAULT_PLAN_CONFIG })
   ctx.csp = []
@@ -76,7 +81,7 @@ test.after(async (ctx) => {
 })
 
 test("a planner sees planning/'s ranking and coverage; all weight on need reorders the list by need; CSV and PDF downloads; axe clean", async (ctx) => {
-  const page = await open(ctx, ctx.tokens.planner)
+  const page = await open(ctx, ctx.sessions.planner!)
   try {
     const expected = rankPlan(ctx.assessed, DEFAULT_PLAN_CONFIG.weights, NOW, HARTFORD_CITY_ESTIMATE)
     assert.equal(await page.evaluate(() => window.__civicnetPlan.plan), JSON.parse(JSON.stringify(expected)), 'the page got the same plan')
@@ -125,14 +130,15 @@ test("a planner sees planning/'s ranking and coverage; all weight on need reorde
   }
 })
 
-test('without a token, and with an engineer token, the page says why', async (ctx) => {
-  for (const [token, want] of [
-    [null, /needs an API token.*planner, analyst or admin token/],
-    [ctx.tokens.engineer, /role 'engineer' may not GET \/api\/planning.*planner, analyst or admin token/],
+test('signed out, and signed in as an engineer, the page says why', async (ctx) => {
+  for (const [session, want] of [
+    [null, /^Sign in to use this page: it needs a planner, analyst or admin account\.$/],
+    [ctx.sessions.engineer!, /^Your role \(engineer\) may not use this page: it needs a planner, analyst or admin account\.$/],
   ] as const) {
-    const page = await open(ctx, token)
+    const page = await open(ctx, session)
     try {
       assert.match((await page.textContent('[data-testid=plan-status]')) ?? '', want)
+      assert.is(await page.locator('[data-testid=plan-list] li').count(), 0, 'no ranking for a role that may not use the page')
     } finally {
       await page.close()
     }

@@ -15,6 +15,7 @@ import { buildReport, type Report } from '../../reports/index.ts'
 import { renderCsv } from '../../reports/render/csv.ts'
 import { launchBrowser, type Browser } from '../support/browser.ts'
 import { ensureWebBuilt } from '../support/web-server.ts'
+import { createStaffSession, useSession, type StaffSession } from '../support/staff-session.ts'
 import { FROM, openApiFixture, TO, type ApiFixture } from '../reports/fixture.ts'
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname
@@ -28,15 +29,17 @@ interface Ctx {
   page: Page
   report: Report
   csp: string[]
+  /** signed-in sessions (accounts made through the fixture's admin token) */
+  sessions: Record<'admin' | 'analyst' | 'planner', StaffSession>
 }
 const test = suite<Ctx>('web report page against the real API', {} as Ctx)
 
-async function open(ctx: Ctx, path: string, token: string | null): Promise<Page> {
+async function open(ctx: Ctx, path: string, session: StaffSession | null): Promise<Page> {
+  await useSession(ctx.browser.context, ctx.base, session)
   const page = await ctx.browser.newPage()
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (load|execute|apply|connect)/i.test(m.text())) ctx.csp.push(`${page.url()}: ${m.text()}`)
   })
-  await page.addInitScript((t) => (t ? localStorage.setItem('civicnet.token', t) : localStorage.removeItem('civicnet.token')), token)
   await page.goto(`${ctx.base}${path}`)
   await page.waitForFunction(() => window.__civicnetReport?.ready === true, null, { timeout: 30_000 })
   return page
@@ -50,7 +53,12 @@ test.before(async (ctx) => {
   ctx.report = await buildReport({ from: FROM, to: TO }, ctx.f.deps)
   ctx.csp = []
   ctx.browser = await launchBrowser({ width: 1280, height: 1000 })
-  ctx.page = await open(ctx, '/report', ctx.f.tokens.analyst)
+  ctx.sessions = {
+    admin: await createStaffSession(ctx.base, ctx.f.tokens.admin, { username: 'report-admin', role: 'admin' }),
+    analyst: await createStaffSession(ctx.base, ctx.f.tokens.admin, { username: 'report-analyst', role: 'analyst' }),
+    planner: await createStaffSession(ctx.base, ctx.f.tokens.admin, { username: 'report-planner', role: 'planner' }),
+  }
+  ctx.page = await open(ctx, '/report', ctx.sessions.analyst)
 })
 test.after(async (ctx) => {
   await ctx.browser?.close()
@@ -127,9 +135,9 @@ test('a refused period is said on the page, naming the parameter', async ({ page
   assert.match(await page.textContent('[data-testid=report-status]') ?? '', /could not be built: bad time range: to: 2026-03-05 is before from/)
 })
 
-test('without a token the page asks for one; a planner token is refused by role', async (ctx) => {
-  for (const [token, want] of [[null, /needs an API token.*analyst or admin token/], [ctx.f.tokens.planner, /role 'planner' may not GET \/api\/reports.*analyst or admin token/]] as const) {
-    const page = await open(ctx, `/report?from=${FROM}&to=${TO}`, token)
+test('signed out the page asks to sign in; a planner is told the role may not use it', async (ctx) => {
+  for (const [session, want] of [[null, /^Sign in to use this page: it needs an analyst or admin account\.$/], [ctx.sessions.planner, /^Your role \(planner\) may not use this page: it needs an analyst or admin account\.$/]] as const) {
+    const page = await open(ctx, `/report?from=${FROM}&to=${TO}`, session)
     await page.waitForFunction(() => window.__civicnetReport.lastError !== null, null, { timeout: 30_000 })
     assert.match(await page.textContent('[data-testid=report-status]') ?? '', want)
     await page.close()
@@ -137,7 +145,7 @@ test('without a token the page asks for one; a planner token is refused by role'
 })
 
 test('a link with the period loads the report at once; /report/ is the same page', async (ctx) => {
-  const page = await open(ctx, `/report/?quarter=2026Q1&neighborhoods=east`, ctx.f.tokens.admin)
+  const page = await open(ctx, `/report/?quarter=2026Q1&neighborhoods=east`, ctx.sessions.admin)
   await page.waitForFunction(() => window.__civicnetReport.loads === 1 || window.__civicnetReport.lastError !== null, null, { timeout: 30_000 })
   // 2026Q1 starts before the fixture's data (2026-03-04): refused, saying what is kept
   assert.match(await page.textContent('[data-testid=report-status]') ?? '', /from: the period starts 2026-01-01 but the stored data begins 2026-03-04/)

@@ -3,16 +3,76 @@
  * the shapes of types.ts, tolerating the field spellings the API may use, so the rest of
  * the page never reads a raw answer.
  */
-import type { DeviceRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, OperationsDoc, PlanDoc, ReportDoc, ReportParams, SeriesData } from './types.ts'
+import type { AuditRow, DeviceRow, Role, SessionInfo, SignInStep, UserRow, DeviceStatus, EventRow, IncidentRow, LinkRow, ReportClusterRow, NeighborhoodFeature, NeighborhoodStats, OperationsDoc, PlanDoc, ReportDoc, ReportParams, SeriesData } from './types.ts'
 
+/** An error answer of the API: its HTTP status, the path asked, its CN_ERR_* code ('' when it had none) and message. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly path: string,
     message: string,
+    readonly code: string = '',
   ) {
     super(message)
     this.name = 'ApiError'
+  }
+}
+
+/** The errors that may mean "the person must sign in (again) or change their password first". */
+export const SESSION_TROUBLE = new Set(['CN_ERR_SESSION_ENDED', 'CN_ERR_PASSWORD_CHANGE_REQUIRED', 'CN_ERR_UNAUTHENTICATED'])
+
+/**
+ * The page's CSRF token: the one of its session cookie, from the newest session answer
+ * (a sign-in step or GET /api/session). Sent as X-CSRF-Token on every POST; the cookie
+ * itself is HttpOnly and never seen here.
+ */
+let csrf: string | null = null
+export const setCsrfToken = (t: string | null): void => void (csrf = t)
+export const currentCsrfToken = (): string | null => csrf
+
+const troubleListeners: ((err: ApiError) => void)[] = []
+/** Calls `f` whenever an answer says the session ended, none is known, or a password change is due (session.ts shows the form). */
+export function onSessionTrouble(f: (err: ApiError) => void): void {
+  troubleListeners.push(f)
+}
+
+/**
+ * One request to the API with the session cookie (same origin) and, on a POST, the CSRF
+ * token; an error answer throws ApiError with the API's code and message.
+ */
+export async function apiRequest(baseUrl: string, method: 'GET' | 'POST', path: string, o: { body?: unknown; accept?: string; timeoutMs?: number } = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: o.accept ?? 'application/json' }
+  if (o.body !== undefined) headers['content-type'] = 'application/json'
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf
+  const ctrl = new AbortController()
+  const timer = setTimeout(() => ctrl.abort(), o.timeoutMs ?? 15_000)
+  try {
+    // a GET revalidates every time ('no-cache': an unchanged answer comes back as a 304 on its ETag)
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      signal: ctrl.signal,
+      cache: method === 'GET' ? 'no-cache' : 'no-store',
+      ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+    })
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`
+      let code = ''
+      try {
+        const answer = obj(await res.json())
+        if (typeof answer.message === 'string') message = answer.message
+        if (typeof answer.code === 'string') code = answer.code
+      } catch {
+        // a body that is not JSON keeps the status line as the message
+      }
+      const err = new ApiError(res.status, path, message, code)
+      if (SESSION_TROUBLE.has(code)) for (const f of troubleListeners) f(err)
+      throw err
+    }
+    return res
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -141,7 +201,6 @@ export function normalizeIncident(i: Json): IncidentRow {
 export interface ApiClientOptions {
   /** origin + path prefix of the API, '' for the page's own origin */
   baseUrl: string
-  token: () => string | null
   /** aborts a request that takes longer (ms) */
   timeoutMs?: number
 }
@@ -149,48 +208,20 @@ export interface ApiClientOptions {
 export function createApiClient(opts: ApiClientOptions) {
   const timeoutMs = opts.timeoutMs ?? 15_000
 
-  /** One request with the token; an error answer throws ApiError with the API's message. */
+  /** One request with the session cookie; an error answer throws ApiError with the API's code and message. */
   async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json' }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const token = opts.token()
-    if (token) headers.authorization = `Bearer ${token}`
-    const ctrl = new AbortController()
-    const timer = setTimeout(() => ctrl.abort(), timeoutMs)
     try {
-      // a GET revalidates every time ('no-cache': an unchanged answer comes back as a 304 on its ETag)
-      const res = await fetch(opts.baseUrl + path, { method, headers, signal: ctrl.signal, cache: method === 'GET' ? 'no-cache' : 'no-store', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) })
-      if (!res.ok) {
-        let message = `${res.status} ${res.statusText}`
-        try {
-          const answer = obj(await res.json())
-          if (typeof answer.message === 'string') message = answer.message
-        } catch {
-          // a body that is not JSON keeps the status line as the message
-        }
-        throw new ApiError(res.status, path, method === 'GET' ? `GET ${path} failed: ${message}` : message)
-      }
+      const res = await apiRequest(opts.baseUrl, method, path, { body, timeoutMs })
       return method === 'GET' ? await res.json() : obj(await res.json().catch(() => ({})))
-    } finally {
-      clearTimeout(timer)
+    } catch (err) {
+      if (err instanceof ApiError && method === 'GET') throw new ApiError(err.status, err.path, `GET ${path} failed: ${err.message}`, err.code)
+      throw err
     }
   }
   const get = (path: string) => send('GET', path)
   const post = (path: string, body: unknown) => send('POST', path, body)
 
   return {
-    /** Trades a one-time sign-in code for an API token (the code is used up). */
-    async signin(code: string): Promise<{ token: string; role: string }> {
-      const res = await fetch(opts.baseUrl + '/api/signin', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ code }),
-        cache: 'no-store',
-      })
-      const body = obj(await res.json().catch(() => ({})))
-      if (!res.ok) throw new ApiError(res.status, '/api/signin', typeof body.message === 'string' ? body.message : `${res.status} ${res.statusText}`)
-      return { token: str(body, 'token'), role: str(body, 'role') }
-    },
     /**
      * Neighborhoods with live and period figures. geometry=false leaves the polygons out
      * (a few KB instead of ~150 KB): enough for a refresh once the map has them.
@@ -219,11 +250,6 @@ export function createApiClient(opts: ApiClientOptions) {
       } catch {
         return null
       }
-    },
-    /** The caller's scope ('public' without a token) and the token's label. */
-    async whoami(): Promise<{ scope: string; label: string | null }> {
-      const body = obj(await get('/api/whoami'))
-      return { scope: str(body, 'scope') || 'public', label: typeof body.label === 'string' ? body.label : null }
     },
     /** The device's newest value of each metric (instance '' = device total). */
     async deviceMetrics(id: string): Promise<Map<string, number>> {
@@ -312,32 +338,10 @@ export function reportQuery(p: ReportParams, format: 'json' | 'csv' | 'html' | '
   return q.toString()
 }
 
-/** Reports: the JSON, and the other formats as files (the token goes in a header, so a plain link cannot carry it). */
+/** Reports: the JSON, and the other formats as files (fetched with the session cookie and saved from the page). */
 export function createReportClient(opts: ApiClientOptions) {
   const timeoutMs = opts.timeoutMs ?? 120_000
-  async function fetchOk(path: string, accept: string): Promise<Response> {
-    const headers: Record<string, string> = { accept }
-    const token = opts.token()
-    if (token) headers.authorization = `Bearer ${token}`
-    const ctrl = new AbortController()
-    const timer = setTimeout(() => ctrl.abort(), timeoutMs)
-    try {
-      const res = await fetch(opts.baseUrl + path, { headers, signal: ctrl.signal, cache: 'no-store' })
-      if (!res.ok) {
-        let message = `${res.status} ${res.statusText}`
-        try {
-          const body = obj(await res.json())
-          if (typeof body.message === 'string') message = body.message
-        } catch {
-          // not JSON: keep the status line
-        }
-        throw new ApiError(res.status, path, message)
-      }
-      return res
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const fetchOk = (path: string, accept: string): Promise<Response> => apiRequest(opts.baseUrl, 'GET', path, { accept, timeoutMs })
   /** A file the API makes, with the name its content-disposition gives (else `fallback`). */
   async function download(path: string, fallback: string): Promise<{ blob: Blob; fileName: string }> {
     const res = await fetchOk(path, '*/*')
@@ -384,3 +388,71 @@ export function createReportClient(opts: ApiClientOptions) {
     },
   }
 }
+
+/**
+ * Signing in (the session routes): each step answers what comes next and sets the HttpOnly
+ * session cookie; the CSRF token of each answer is kept for the next POST.
+ */
+export function createSessionClient(opts: ApiClientOptions) {
+  const post = async <T>(path: string, body: unknown = {}): Promise<T> => {
+    const answer = (await (await apiRequest(opts.baseUrl, 'POST', path, { body, timeoutMs: opts.timeoutMs })).json()) as T
+    const t = obj(answer).csrfToken
+    if (typeof t === 'string') setCsrfToken(t)
+    return answer
+  }
+  return {
+    async session(): Promise<SessionInfo> {
+      const s = (await (await apiRequest(opts.baseUrl, 'GET', '/api/session', { timeoutMs: opts.timeoutMs })).json()) as SessionInfo
+      setCsrfToken(s.csrfToken)
+      return s
+    },
+    signIn: (username: string, password: string) => post<SignInStep>('/api/session', { username, password }),
+    mfa: (code: string) => post<SignInStep>('/api/session/mfa', { code }),
+    beginEnrolment: () => post<{ secret: string; uri: string; qrSvg: string }>('/api/session/mfa/enrolment'),
+    confirmEnrolment: (code: string) => post<SignInStep & { recoveryCodes: string[] }>('/api/session/mfa/enrolment/confirm', { code }),
+    changePassword: (current: string, next: string) => post<SignInStep>('/api/session/password', { current, next }),
+    async signOut(): Promise<void> {
+      await apiRequest(opts.baseUrl, 'POST', '/api/session/sign-out', { body: {}, timeoutMs: opts.timeoutMs })
+      setCsrfToken(null)
+    },
+  }
+}
+export type SessionClient = ReturnType<typeof createSessionClient>
+
+/** The query of GET /api/audit for these filters (and format, for the download link). */
+export function auditQuery(f: { action?: string; actor?: string; limit?: number }, format: 'json' | 'csv' | 'jsonl' = 'json'): string {
+  const q = new URLSearchParams()
+  if (f.action) q.set('action', f.action)
+  if (f.actor) q.set('actor', f.actor)
+  if (f.limit) q.set('limit', String(f.limit))
+  if (format !== 'json') q.set('format', format)
+  return q.toString()
+}
+
+/** Accounts and the audit log (admins). */
+export function createAdminClient(opts: ApiClientOptions) {
+  const send = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> => obj(await (await apiRequest(opts.baseUrl, method, path, { body, timeoutMs: opts.timeoutMs })).json())
+  const user = (username: string) => `/api/users/${encodeURIComponent(username)}`
+  return {
+    async users(): Promise<UserRow[]> {
+      return list(await send('GET', '/api/users'), 'users') as unknown as UserRow[]
+    },
+    async addUser(u: { username: string; displayName: string; email?: string; role: Role }): Promise<{ user: UserRow; oneTimePassword: string }> {
+      return (await send('POST', '/api/users', u)) as unknown as { user: UserRow; oneTimePassword: string }
+    },
+    async act(username: string, act: 'disable' | 'enable' | 'reset-mfa'): Promise<UserRow> {
+      return (await send('POST', `${user(username)}/${act}`, {})) as unknown as UserRow
+    },
+    async setRole(username: string, role: Role): Promise<UserRow> {
+      return (await send('POST', `${user(username)}/role`, { role })) as unknown as UserRow
+    },
+    async resetPassword(username: string): Promise<{ user: UserRow; oneTimePassword: string }> {
+      return (await send('POST', `${user(username)}/reset-password`, {})) as unknown as { user: UserRow; oneTimePassword: string }
+    },
+    async audit(f: { action?: string; actor?: string; limit?: number }): Promise<AuditRow[]> {
+      const q = auditQuery(f)
+      return list(await send('GET', `/api/audit${q ? `?${q}` : ''}`), 'entries') as unknown as AuditRow[]
+    },
+  }
+}
+export type AdminClient = ReturnType<typeof createAdminClient>

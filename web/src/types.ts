@@ -250,3 +250,65 @@ export interface PlanDoc {
   cityEstimate: { usd: number; label: string } | null
   method: string[]
 }
+
+/** A page of the web app the caller's role may use (GET /api/session `pages`). */
+export interface PageLink {
+  id: string
+  path: string
+  title: string
+}
+
+export type Role = 'admin' | 'engineer' | 'analyst' | 'planner'
+
+export interface SessionUser {
+  username: string
+  displayName: string
+  role: Role
+  mfaEnrolled: boolean
+  mustChangePassword: boolean
+}
+
+/** GET /api/session: who is signed in and what they may use. */
+export interface SessionInfo {
+  signedIn: boolean
+  via: 'session' | 'token' | null
+  user: SessionUser | null
+  tokenLabel: string | null
+  scope: string
+  csrfToken: string | null
+  idleExpiresMs: number | null
+  absoluteExpiresMs: number | null
+  sessionEnded: 'expired' | 'idle' | 'revoked' | null
+  pages: PageLink[]
+  oidc: { label: string; start: string } | null
+}
+
+/** What a sign-in step answers: what the person does next. */
+export interface SignInStep {
+  next: 'done' | 'mfa' | 'enrol' | 'change-password'
+  user: SessionUser | null
+  csrfToken: string
+  expiresMs: number
+}
+
+export interface UserRow {
+  username: string
+  displayName: string
+  email: string | null
+  role: Role
+  mfaEnrolled: boolean
+  mustChangePassword: boolean
+  disabled: boolean
+  createdMs: number
+  updatedMs: number
+}
+
+export interface AuditRow {
+  timeMs: number
+  actor: string | null
+  address: string | null
+  action: string
+  target: string | null
+  outcome: 'ok' | 'refused'
+  detail: string | null
+}

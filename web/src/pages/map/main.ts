@@ -1,11 +1,9 @@
 /**
- * The map page: loads neighborhoods (public) and, with an engineer token, devices, links
- * and events; draws them; refreshes every poll interval; exposes test hooks on
- * window.__civicnet. Configuration comes from the URL: ?refresh=<seconds>, ?tiles=0.
- * Tokens never come from the URL (they would sit in server logs, proxies and history): an
- * engineer pastes one into the sign-in form, or opens a one-time sign-in link
- * (/#signin=<code>: the fragment never leaves the browser), whose code the page trades
- * once for a token (POST /api/signin). A ?token= is dropped from the address bar unread.
+ * The map page: loads neighborhoods (public) and, signed in as an engineer (or admin),
+ * devices, links and events; draws them; refreshes every poll interval; exposes test hooks
+ * on window.__civicnet. Configuration comes from the URL: ?refresh=<seconds>, ?tiles=0.
+ * Signing in is the header's form (session.ts: a session cookie, never a token in the
+ * page); a ?token= in the address is dropped from the address bar unread.
  *
  * Test hooks (stable; tests and benchmarks rely on them):
  * - window.__civicnet: { ready, refreshes, neighborhoods, served, markers (AP id -> status),
@@ -17,16 +15,15 @@
  *   region), panel (data-kind, data-id) with panel-title, panel-status (data-value),
  *   panel-figures (dd[data-field][data-value] raw numbers), panel-charts (figure.chart
  *   [data-metric][data-points]), tab-list, neighborhood-row / ap-row (data-id, data-status),
- *   ap-filter, public-note, whoami, token-form, updated, conn-state.
+ *   ap-filter, public-note, updated, conn-state; the sign-in's are session.ts's.
  */
 import { ApiError, createApiClient } from '../../api-client.ts'
+import { createSessionBox, dropUrlToken } from '../../session.ts'
 import { classify, fmtAgo, fmtInt, fmtSince, fmtPct, legendRows, METRIC_SPECS, NOT_SERVED_FILL, NO_DATA_FILL, type ChoroplethMetric } from '../../format.ts'
 import { createCityMap, escapeHtml } from './map.ts'
 import { createIncidentLists } from './incidents.ts'
 import { createPanel } from './panel.ts'
 import type { DeviceRow, EventRow, IncidentRow, LinkRow, NeighborhoodFeature, NeighborhoodStats, ReportClusterRow, TestHooks } from '../../types.ts'
-
-const TOKEN_KEY = 'civicnet.token'
 
 declare global {
   interface Window {
@@ -37,29 +34,26 @@ const hooks: TestHooks = { ready: false, refreshes: 0, neighborhoods: 0, served:
 window.__civicnet = hooks
 
 const params = new URLSearchParams(location.search)
-/** What the sign-in note says once, about the URL the page was opened with. */
-let urlNote: string | null = null
-const fragment = new URLSearchParams(location.hash.slice(1))
-const signinCode = fragment.get('signin')
-if (params.has('token') || params.has('access_token') || signinCode !== null) {
-  // Out of the address bar, history and screenshots at once; a token in the query is not
-  // used (it has been sent to the server and any proxy in the clear already).
-  if (params.has('token') || params.has('access_token')) {
-    urlNote = 'A token in the address was ignored: tokens never go in URLs. Paste it into the sign-in box instead, and ask an admin to revoke it if the link was shared.'
-  }
-  params.delete('token')
-  params.delete('access_token')
-  fragment.delete('signin')
-  history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}${fragment.size ? `#${fragment}` : ''}`)
-}
+/** What the note says once, about the URL the page was opened with. */
+let urlNote: string | null = dropUrlToken()
 /** ?refresh=<s> wins; else the collector's poll interval from /api/meta; else 10 s */
 let refreshMs = Math.max(1, Number(params.get('refresh') ?? 10)) * 1000
 const tilesOn = params.get('tiles') !== '0'
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
-/** set when the API refused the saved token: the page falls back to the public view */
-let tokenRefused = false
-const api = createApiClient({ baseUrl: '', token: () => (tokenRefused ? null : localStorage.getItem(TOKEN_KEY)) })
+const api = createApiClient({ baseUrl: '' })
+let sessionShown = false
+const session = createSessionBox({
+  root: $('[data-testid=session]'),
+  nav: $('[data-testid=nav]'),
+  pageId: 'map',
+  // the first answer starts the page; a later change (signed in, out, ended) redraws it
+  onChange() {
+    if (sessionShown) urlNote = null
+    sessionShown = true
+    void refresh()
+  },
+})
 
 const state = {
   neighborhoods: [] as NeighborhoodFeature[],
@@ -273,42 +267,17 @@ function announce() {
   }
 }
 
-let whoFor: string | null = null
-/** Shows who the token belongs to, asked once per token. */
-async function showWho() {
-  const token = tokenRefused ? null : localStorage.getItem(TOKEN_KEY)
-  const el = $('[data-testid=whoami]')
-  document.body.classList.toggle('signed-in', token !== null)
-  if (token === null) {
-    el.hidden = true
-    whoFor = null
-    return
-  }
-  if (whoFor === token) return
-  whoFor = token
-  try {
-    const who = await api.whoami()
-    el.innerHTML = `Signed in as <strong>${escapeHtml(who.scope)}</strong>${who.label ? ` (${escapeHtml(who.label)})` : ''}`
-    el.hidden = false
-  } catch {
-    el.hidden = true
-  }
-}
-
 function setEngineer(on: boolean) {
-  void showWho()
   state.engineer = on
   document.body.classList.toggle('engineer', on)
-  $('[data-testid=token-clear]').hidden = !localStorage.getItem(TOKEN_KEY)
+  const who = session.info()
   const note = $('[data-testid=public-note]')
   note.textContent = urlNote
     ? urlNote
-    : tokenRefused
-    ? 'The saved token was refused by the server (unknown, revoked or mistyped). Showing the public view; sign in again with a valid engineer token.'
-    : localStorage.getItem(TOKEN_KEY) && !on
-      ? 'This token may not see devices (engineer role needed). Showing neighborhood figures only.'
-      : 'Public view: neighborhood figures only. Engineers sign in with a token to see access points, fiber links and outages.'
-  note.classList.toggle('warn', tokenRefused)
+    : who?.signedIn && !on
+      ? `Your role (${who.user?.role ?? who.scope}) sees neighborhood figures only; access points, fiber links and outages are for engineers.`
+      : 'Public view: neighborhood figures only. Engineers sign in to see access points, fiber links and outages.'
+  note.classList.toggle('warn', urlNote !== null)
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined
@@ -326,15 +295,13 @@ async function load() {
   try {
     // Polygons come once; refreshes ask for the figures only.
     const geometry = !state.haveGeometry
-    let nb
-    try {
-      nb = await api.neighborhoods({ geometry })
-    } catch (err) {
-      // A wrong token is refused even on public routes: say so, and show the public view.
-      if (!(err instanceof ApiError && err.status === 401) || tokenRefused || !localStorage.getItem(TOKEN_KEY)) throw err
-      tokenRefused = true
-      nb = await api.neighborhoods({ geometry })
-    }
+    await session.ready
+    // Signed in, the staff data is asked first: a session that ended (idle, the account
+    // disabled) is then refused on a staff route, which says why, before a public request
+    // would find it gone without a word.
+    const staff = session.info()?.signedIn ? Promise.all([api.devices(), api.links().catch(() => [] as LinkRow[])]) : null
+    if (staff) await staff.catch(() => {})
+    const nb = await api.neighborhoods({ geometry })
     if (!geometry) {
       // Keep the polygons of the first answer; a neighborhood the map has never drawn
       // means the inventory changed: the next refresh asks for polygons again.
@@ -350,7 +317,9 @@ async function load() {
     let engineer = false
     let partialError: string | null = null
     try {
-      const [dl, links] = await Promise.all([api.devices(), api.links().catch(() => [] as LinkRow[])])
+      // signed out: the public view, without asking
+      if (!staff) throw new ApiError(401, '/api/devices', 'not signed in', 'CN_ERR_UNAUTHENTICATED')
+      const [dl, links] = await staff
       const devices = dl.devices
       state.devices = devices
       state.byDevice = new Map(devices.map((d) => [d.id, d]))
@@ -478,38 +447,6 @@ for (const tab of tabs) {
   })
 }
 
-const tokenForm = $<HTMLFormElement>('[data-testid=token-form]')
-tokenForm.addEventListener('submit', (e) => {
-  e.preventDefault()
-  const input = $<HTMLInputElement>('#token-input')
-  const v = input.value.trim()
-  if (v) localStorage.setItem(TOKEN_KEY, v)
-  input.value = ''
-  tokenRefused = false
-  urlNote = null
-  void refresh()
-})
-$('[data-testid=token-clear]').addEventListener('click', () => {
-  localStorage.removeItem(TOKEN_KEY)
-  tokenRefused = false
-  urlNote = null
-  void refresh()
-})
-
-/** A one-time sign-in link: trade its code for a token, once, then load as that token. */
-async function redeemSigninLink(code: string): Promise<void> {
-  try {
-    const got = await api.signin(code)
-    localStorage.setItem(TOKEN_KEY, got.token)
-    tokenRefused = false
-  } catch (err) {
-    urlNote =
-      err instanceof ApiError && err.status === 401
-        ? 'This sign-in link was used already or has expired (each works once). Ask for a new one, or paste a token.'
-        : `Signing in with the link failed: ${(err as Error).message}`
-  }
-}
-
 const refreshNote = () => ($('[data-testid=refresh-note]').textContent = `Auto-refresh every ${refreshMs / 1000} s`)
 refreshNote()
 void api.meta().then((m) => {
@@ -536,5 +473,4 @@ if (!tilesOn) {
 document.addEventListener('visibilitychange', () => {
   if (!document.hidden) void refresh()
 })
-void (signinCode ? redeemSigninLink(signinCode) : Promise.resolve()).then(() => refresh())
 

@@ -4,7 +4,8 @@
  * reports (how many matched an incident), the access points and sites with recurring
  * problems and the method; download it as CSV, PDF or JSON. It shows what GET
  * /api/reports/operations answers and computes no figure of its own (operations/ does, for
- * the API, the CLI and the PDF alike). The token comes from the sign-in box, never the URL.
+ * the API, the CLI and the PDF alike). Signed in by the header's form (session.ts); a role
+ * that may not use the page is told so instead of a table.
  *
  * Test hooks (stable): window.__civicnetOps = { ready, loads, report, lastError, downloads };
  * data-testid: ops-form, ops-month, ops-build, ops-status, ops-output, ops-title, ops-table
@@ -13,7 +14,7 @@
  */
 import { ApiError, createReportClient } from '../../api-client.ts'
 import { fmtInt } from '../../format.ts'
-import { dropUrlToken, saveBlob, savedToken, wireTokenBox } from '../../token-box.ts'
+import { createSessionBox, dropUrlToken, pageRefusal, saveBlob } from '../../session.ts'
 import type { OperationsDoc, OperationsRowDoc } from '../../types.ts'
 
 interface OpsHooks {
@@ -34,7 +35,8 @@ window.__civicnetOps = hooks
 const urlNote = dropUrlToken()
 const params = new URLSearchParams(location.search)
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
-const client = createReportClient({ baseUrl: '', token: savedToken })
+const client = createReportClient({ baseUrl: '' })
+const WHO = 'an engineer, analyst or admin account'
 const status = (text: string) => ($('[data-testid=ops-status]').textContent = text)
 let shown: OperationsDoc | null = null
 
@@ -102,7 +104,19 @@ function render(r: OperationsDoc): void {
   hooks.loads++
 }
 
+/** Says why the page shows nothing when the signed-in role may not use it; true when it may. */
+function mayUse(): boolean {
+  const no = pageRefusal(session, 'operations', WHO)
+  if (no) {
+    hooks.lastError = no
+    status(no)
+    $('[data-testid=ops-output]').hidden = true
+  }
+  return no === null
+}
+
 async function load(): Promise<void> {
+  if (!mayUse()) return
   const month = $<HTMLInputElement>('#month').value
   if (!/^\d{4}-\d{2}$/.test(month)) {
     status('Choose a month.')
@@ -119,7 +133,7 @@ async function load(): Promise<void> {
   } catch (err) {
     hooks.lastError = (err as Error).message
     const who = err instanceof ApiError && (err.status === 401 || err.status === 403)
-      ? `${(err as Error).message}. This report needs an engineer, analyst or admin token: paste one above.`
+      ? `${(err as Error).message}. This report needs ${WHO}: sign in above.`
       : (err as Error).message
     status(`The report could not be built: ${who}`)
   } finally {
@@ -149,7 +163,18 @@ for (const f of ['csv', 'pdf', 'json'] as const) $(`[data-testid=ops-download-${
 
 const now = new Date()
 $<HTMLInputElement>('#month').value = /^\d{4}-\d{2}$/.test(params.get('month') ?? '') ? params.get('month')! : `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`
-wireTokenBox()
-if (urlNote) status(urlNote)
-hooks.ready = true
-if (params.has('month')) void load()
+let first = true
+const session = createSessionBox({
+  root: $('[data-testid=session]'),
+  nav: $('[data-testid=nav]'),
+  pageId: 'operations',
+  onChange() {
+    const start = first
+    first = false
+    if (!mayUse()) return
+    if (start && urlNote) status(urlNote)
+    else if (!start) status('')
+    if (params.has('month') || (!start && shown)) void load()
+  },
+})
+void session.ready.then(() => (hooks.ready = true))

@@ -5,7 +5,8 @@
  * neighborhoods not served yet, outlined); sliders for the four weights redraw the ranking
  * at once (the server re-ranks its cached assessment: the numbers are planning/'s, none is
  * computed here); downloads CSV, GeoJSON and the PDF printed by the server as for the grant
- * report. The token comes from the sign-in box, never the URL.
+ * report. Signed in by the header's form (session.ts); a role that may not use the page is
+ * told so instead of a ranking.
  *
  * Test hooks (stable): window.__civicnetPlan = { ready, loads, plan (the JSON shown),
  * lastError, downloads, coverageParts, tracts }; data-testid: plan-list (li[data-id][data-rank]),
@@ -14,7 +15,7 @@
 import L from 'leaflet'
 import { ApiError, createReportClient } from '../../api-client.ts'
 import { escapeHtml } from '../../format.ts'
-import { dropUrlToken, saveBlob, savedToken, wireTokenBox } from '../../token-box.ts'
+import { createSessionBox, dropUrlToken, pageRefusal, saveBlob } from '../../session.ts'
 import type { PlanDoc } from '../../types.ts'
 
 interface PlanHooks {
@@ -38,7 +39,8 @@ window.__civicnetPlan = hooks
 const urlNote = dropUrlToken()
 const params = new URLSearchParams(location.search)
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
-const client = createReportClient({ baseUrl: '', token: savedToken })
+const client = createReportClient({ baseUrl: '' })
+const WHO = 'a planner, analyst or admin account'
 const status = (text: string) => ($('[data-testid=plan-status]').textContent = text)
 const FACTORS = ['need', 'gap', 'use', 'cost'] as const
 const sliders = FACTORS.map((f) => $<HTMLInputElement>(`#w-${f}`))
@@ -93,8 +95,19 @@ function drawList(plan: PlanDoc) {
   $('[data-testid=plan-method] ul').replaceChildren(...plan.method.map((m) => Object.assign(document.createElement('li'), { textContent: m })))
 }
 
+/** Says why the page shows nothing when the signed-in role may not use it; true when it may. */
+function mayUse(): boolean {
+  const no = pageRefusal(session, 'planning', WHO)
+  if (no) {
+    hooks.lastError = no
+    status(no)
+  }
+  return no === null
+}
+
 let asked = 0
 async function load(): Promise<void> {
+  if (!mayUse()) return
   const mine = ++asked
   try {
     const plan = await client.plan(weightsQuery())
@@ -108,7 +121,7 @@ async function load(): Promise<void> {
   } catch (err) {
     hooks.lastError = (err as Error).message
     const who = err instanceof ApiError && (err.status === 401 || err.status === 403)
-      ? `${(err as Error).message}. Planning needs a planner, analyst or admin token: paste one above.`
+      ? `${(err as Error).message}. Planning needs ${WHO}: sign in above.`
       : (err as Error).message
     status(`The plan could not be made: ${who}`)
   }
@@ -137,8 +150,31 @@ async function download(format: 'csv' | 'geojson' | 'pdf'): Promise<void> {
 }
 for (const f of ['csv', 'geojson', 'pdf'] as const) $(`[data-testid=plan-download-${f}]`).addEventListener('click', () => void download(f))
 
+let started = false
+const session = createSessionBox({
+  root: $('[data-testid=session]'),
+  nav: $('[data-testid=nav]'),
+  pageId: 'planning',
+  onChange() {
+    if (started) void load().then(() => (hooks.plan && !hooks.coverageParts ? drawCoverage() : undefined))
+  },
+})
+
+async function drawCoverage(): Promise<void> {
+  if (!hooks.plan) return
+  try {
+    const cov = await client.planCoverage(hooks.plan.config.radiusM)
+    layers.coverage.clearLayers()
+    L.geoJSON(cov, { style: { color: '#047857', weight: 0.5, fillColor: '#10b981', fillOpacity: 0.45 }, interactive: false }).addTo(layers.coverage)
+    hooks.coverageParts = cov.features.length
+  } catch (err) {
+    hooks.lastError = (err as Error).message
+  }
+}
+
 async function start(): Promise<void> {
-  wireTokenBox(() => void load())
+  await session.ready
+  started = true
   if (urlNote) status(urlNote)
   try {
     shapes = await client.neighborhoodShapes()
@@ -148,15 +184,7 @@ async function start(): Promise<void> {
     hooks.lastError = (err as Error).message
   }
   await load()
-  if (hooks.plan) {
-    try {
-      const cov = await client.planCoverage(hooks.plan.config.radiusM)
-      L.geoJSON(cov, { style: { color: '#047857', weight: 0.5, fillColor: '#10b981', fillOpacity: 0.45 }, interactive: false }).addTo(layers.coverage)
-      hooks.coverageParts = cov.features.length
-    } catch (err) {
-      hooks.lastError = (err as Error).message
-    }
-  }
+  await drawCoverage()
   // the census tracts, by the share of their residents within reach (green: reached)
   try {
     const tracts = await client.tractsGeoJson()

@@ -2,8 +2,8 @@
  * The report page: pick a period (days, a quarter or a year of the city's local calendar)
  * and neighborhoods, see the report's table and charts, download it as CSV, PDF or JSON.
  * It shows what GET /api/reports answers and computes no figure of its own: the numbers are
- * buildReport's (reports/), the same as the CLI's and the PDF's. Tokens come from the
- * sign-in form (kept where the map keeps them), never from the URL.
+ * buildReport's (reports/), the same as the CLI's and the PDF's. Signed in by the header's
+ * form (session.ts); a role that may not use the page is told so instead of a table.
  *
  * Test hooks (stable): window.__civicnetReport = { ready, loads, report (the JSON shown),
  * lastError, downloads: [{ format, fileName, bytes }] }; data-testid: report-form, from, to,
@@ -15,7 +15,7 @@
 import uPlot from 'uplot'
 import { ApiError, createReportClient } from '../../api-client.ts'
 import { fmtBytes, fmtInt, fmtPct } from '../../format.ts'
-import { dropUrlToken, saveBlob, savedToken, wireTokenBox } from '../../token-box.ts'
+import { createSessionBox, dropUrlToken, pageRefusal, saveBlob } from '../../session.ts'
 import type { ReportDoc, ReportParams, ReportRowDoc } from '../../types.ts'
 
 interface ReportHooks {
@@ -38,7 +38,8 @@ const urlNote = dropUrlToken()
 const params = new URLSearchParams(location.search)
 
 const $ = <T extends HTMLElement = HTMLElement>(sel: string) => document.querySelector<T>(sel)!
-const client = createReportClient({ baseUrl: '', token: savedToken })
+const client = createReportClient({ baseUrl: '' })
+const WHO = 'an analyst or admin account'
 const status = (text: string) => {
   $('[data-testid=report-status]').textContent = text
 }
@@ -270,7 +271,19 @@ function show(p: ReportParams, r: ReportDoc): void {
   hooks.loads++
 }
 
+/** Says why the page shows nothing when the signed-in role may not use it; true when it may. */
+function mayUse(): boolean {
+  const no = pageRefusal(session, 'report', WHO)
+  if (no) {
+    hooks.lastError = no
+    status(no)
+    $('[data-testid=report-output]').hidden = true
+  }
+  return no === null
+}
+
 async function load(): Promise<void> {
+  if (!mayUse()) return
   const p = readForm()
   if (Array.isArray(p.neighborhoods) && p.neighborhoods.length === 0) {
     status('Choose at least one neighborhood.')
@@ -296,7 +309,7 @@ async function load(): Promise<void> {
   } catch (err) {
     hooks.lastError = (err as Error).message
     const who = err instanceof ApiError && (err.status === 401 || err.status === 403)
-      ? `${(err as Error).message}. Reports need an analyst or admin token: paste one above.`
+      ? `${(err as Error).message}. Reports need ${WHO}: sign in above.`
       : (err as Error).message
     status(`The report could not be built: ${who}`)
   } finally {
@@ -328,16 +341,33 @@ $('#quarter').addEventListener('change', () => ($<HTMLInputElement>('#kind-quart
 $('#year').addEventListener('change', () => ($<HTMLInputElement>('#kind-year').checked = true))
 for (const id of ['#from', '#to']) $(id).addEventListener('change', () => ($<HTMLInputElement>('#kind-range').checked = true))
 
+let started = false
+const session = createSessionBox({
+  root: $('[data-testid=session]'),
+  nav: $('[data-testid=nav]'),
+  pageId: 'report',
+  onChange() {
+    // a later change of who is signed in: say so, and show the report again if one was
+    if (!started) return
+    if (mayUse()) {
+      status('')
+      if (current) void load()
+    }
+  },
+})
+
 async function start(): Promise<void> {
-  wireTokenBox()
   fillPeriodChoices()
-  if (urlNote) status(urlNote)
   try {
     await fillNeighborhoods()
   } catch (err) {
     hooks.lastError = (err as Error).message
   }
+  await session.ready
+  started = true
   hooks.ready = true
+  if (!mayUse()) return
+  if (urlNote) status(urlNote)
   if (params.has('from') || params.has('quarter') || params.has('year')) await load()
 }
 void start()
