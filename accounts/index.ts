@@ -400,10 +400,9 @@ export function createAccounts(deps: AccountsDeps) {
       if (nowMs >= row.absoluteExpiresMs) reason = 'expired'
       else if (nowMs - row.lastSeenMs >= config.sessionIdleMs) reason = 'idle'
       else if (!user || user.disabled || user.roleVersion !== row.roleVersion) reason = 'revoked'
-      if (reason) {
-        store.deleteSession(idSha256)
-        return { ok: false, reason }
-      }
+      // An ended session's row stays until prune() (hourly) drops it, so every request that
+      // carries its cookie until then, a public one included, is told why it ended.
+      if (reason) return { ok: false, reason }
       // one write per session in a tenth of the idle limit (at most 15 s), not one per request:
       // the idle limit is then kept to within that
       const touched = nowMs - row.lastSeenMs >= Math.min(15_000, config.sessionIdleMs / 10)

@@ -137,7 +137,9 @@ limits('a session used within 30 minutes lives on; 30 minutes unused ends it', a
   assert.ok(accounts.validateSession(id, T0 + 29 * MIN).ok)
   assert.ok(accounts.validateSession(id, T0 + 58 * MIN).ok, '29 min after the last use')
   assert.equal(accounts.validateSession(id, T0 + 88 * MIN), { ok: false, reason: 'idle' })
-  assert.equal(accounts.validateSession(id, T0 + 89 * MIN), { ok: false, reason: 'unknown' }, 'and it is gone')
+  assert.equal(accounts.validateSession(id, T0 + 89 * MIN), { ok: false, reason: 'idle' }, 'it says why until pruned')
+  assert.is(accounts.prune(T0 + 89 * MIN).sessions, 1)
+  assert.equal(accounts.validateSession(id, T0 + 89 * MIN), { ok: false, reason: 'unknown' }, 'and then it is gone')
 })
 
 limits('a session in use ends at 12 hours all the same', async ({ accounts }) => {

@@ -294,7 +294,8 @@ test('idle and absolute limits end a session', async () => {
     await new Promise((r) => setTimeout(r, 1100))
     const idle = await send(h, b, 'GET', '/api/reports/runs')
     assert.equal([idle.status, idle.body.message], [401, 'your session has ended (idle): sign in again'])
-    assert.equal((await send(h, b, 'GET', '/api/session')).body.sessionEnded, null)
+    // and the page asking who is signed in is told why
+    assert.equal((await send(h, b, 'GET', '/api/session')).body.sessionEnded, 'idle')
   } finally {
     await h.close()
   }
