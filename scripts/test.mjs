@@ -24,16 +24,18 @@ function find(dir) {
 // while the other idles (longest-processing-time-first; times from a full run on the 2-core
 // machine, docs/PERFORMANCE.md "The test suite"). The rest follow in name order.
 const LONGEST_FIRST = [
-  'test/e2e/demo-truth-duckdb.test.ts',
-  'test/e2e/demo-truth-influx.test.ts',
-  'test/web/map.test.ts',
   'test/alerts/alerts-demo.test.ts',
+  'test/e2e/demo-truth-influx.test.ts',
+  'test/e2e/demo-truth-duckdb.test.ts',
+  'test/web/map.test.ts',
   'test/e2e/no-raw-mac-influx.test.ts',
   'test/e2e/restart.test.ts',
-  'test/e2e/no-raw-mac-duckdb.test.ts',
   'test/reports/demo-truth.test.ts',
-  'test/uniques/snmp-truth.test.ts',
+  'test/web/signin.test.ts',
   'test/e2e/terminal-output.test.ts',
+  'test/e2e/no-raw-mac-duckdb.test.ts',
+  'test/backup/demo.test.ts',
+  'test/cli/report.test.ts',
 ]
 const rank = (f) => (LONGEST_FIRST.includes(f) ? LONGEST_FIRST.indexOf(f) : LONGEST_FIRST.length)
 const files = find(join(root, 'test'))
