@@ -283,6 +283,36 @@ test('token, incident and report acts are audited with their actor: a token, or 
   assert.equal(ack.json().acknowledged.by, "engineer 'test engineer'")
 })
 
+test('every parameter at its bounds and past them: refused naming the field', async ({ h }) => {
+  const a = bearer(h.tokens.admin)
+  const rows: [string, string, object | undefined, Record<string, string>, number, string][] = [
+    ['POST', '/api/session', { username: 'x'.repeat(255), password: 'y' }, {}, 400, 'invalid request: body.username must be 1 to 254 characters'],
+    ['POST', '/api/session', { username: 'x'.repeat(254), password: 'y'.repeat(1024) }, {}, 401, 'wrong username or password'],
+    ['POST', '/api/session', { username: 'a', password: 'y'.repeat(1025) }, {}, 400, 'invalid request: body.password must be 1 to 1024 characters'],
+    ['POST', '/api/session', { username: 'a', password: 'b', extra: 1 }, {}, 400, "invalid request: body has unknown field 'extra'"],
+    ['POST', '/api/session/mfa', { code: '12345' }, {}, 400, 'invalid request: body.code must be a 6-digit code or a recovery code'],
+    ['POST', '/api/session/mfa', { code: '<script>' }, {}, 400, 'invalid request: body.code must be a 6-digit code or a recovery code'],
+    ['GET', '/api/audit?limit=100000', undefined, a, 200, ''],
+    ['GET', '/api/audit?limit=100001', undefined, a, 400, 'invalid request: querystring.limit must be <= 100000'],
+    ['GET', '/api/audit?limit=0', undefined, a, 400, 'invalid request: querystring.limit must be >= 1'],
+    ['GET', '/api/audit?action=DROP%20TABLE', undefined, a, 400, 'invalid request: querystring.action must be an action like sign-in, user.add or token.create'],
+    ['GET', '/api/audit?fromMs=10&toMs=5', undefined, a, 400, 'bad time range: toMs (5) must be after fromMs (10)'],
+    ['GET', '/api/audit?format=xml', undefined, a, 400, 'invalid request: querystring.format must be one of json, csv, jsonl'],
+    ['GET', `/api/users/${'a'.repeat(64)}`, undefined, a, 404, `user '${'a'.repeat(64)}' not found (field 'username')`],
+    ['GET', `/api/users/${'a'.repeat(65)}`, undefined, a, 400, 'invalid request: params.username must be 2 to 64 letters, digits, dots, dashes or underscores'],
+    ['POST', '/api/users', { username: 'okname', displayName: 'x\u0007y', role: 'analyst' }, a, 400, "field 'displayName': display name must be 1 to 100 characters without control characters"],
+    ['POST', '/api/users', { username: 'okname2', displayName: 'x', role: 'analyst', email: 'nope' }, a, 400, "field 'email': email must look like name@example.org"],
+    // a cookie of the right shape that is no session, and one far too long: public, not an error
+    ['GET', '/api/neighborhoods?geometry=false', undefined, { cookie: 'civicnet_session=' + 'A'.repeat(43) }, 200, ''],
+    ['GET', '/api/neighborhoods?geometry=false', undefined, { cookie: 'civicnet_session=' + 'A'.repeat(5000) }, 200, ''],
+  ]
+  for (const [method, url, payload, headers, status, message] of rows) {
+    const r = await h.app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) })
+    assert.is(r.statusCode, status, `${method} ${url.slice(0, 60)}: ${r.body.slice(0, 200)}`)
+    if (message) assert.is(r.json().message, message)
+  }
+})
+
 test('idle and absolute limits end a session', async () => {
   const h = await harness({}, undefined, { sessionIdleMs: 1000, sessionAbsoluteMs: 60_000 })
   try {
