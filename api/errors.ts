@@ -97,8 +97,6 @@ export const CN_ERR_USER_CONFLICT = createError<'CN_ERR_USER_CONFLICT', 409, [st
   'CN_ERR_USER_CONFLICT', '%s', 409)
 export const CN_ERR_OIDC_UNAVAILABLE = createError<'CN_ERR_OIDC_UNAVAILABLE', 404, []>(
   'CN_ERR_OIDC_UNAVAILABLE', "sign-in with the city's account is not set up on this server (CIVICNET_OIDC_ISSUER)", 404)
-export const CN_ERR_OIDC_REFUSED = createError<'CN_ERR_OIDC_REFUSED', 401, [string]>(
-  'CN_ERR_OIDC_REFUSED', "sign-in with the city's account failed: %s", 401)
 /** Every 5xx answers with this code and the message "Internal Server Error"; the log has the cause. */
 export const CN_ERR_INTERNAL = createError<'CN_ERR_INTERNAL', 500, []>(
   'CN_ERR_INTERNAL', 'Internal Server Error', 500)
