@@ -16,9 +16,10 @@
  * Users are never deleted, only disabled, so the audit log's names keep meaning someone.
  */
 import type { Database, Statement } from 'better-sqlite3'
+import { ROLES, type Role } from '../core/roles.ts'
 
-export const ROLES = ['admin', 'engineer', 'analyst', 'planner'] as const
-export type Role = (typeof ROLES)[number]
+/** The roles (core/roles.ts), for the callers of this module. */
+export { ROLES, type Role }
 
 /** A user as the rest of the code sees it: no hash, no secret. */
 export interface User {

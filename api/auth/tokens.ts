@@ -6,9 +6,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
+import { ROLES, type Role } from '../../core/roles.ts'
 
-export const ROLES = ['admin', 'engineer', 'analyst', 'planner'] as const
-export type Role = (typeof ROLES)[number]
+/** The roles (core/roles.ts), for the callers of this module. */
+export { ROLES, type Role }
 /** 'public' is the scope of a request without a token; no token carries it. */
 export type Scope = Role | 'public'
 
