@@ -5,5 +5,3 @@
  */
 export const ROLES = ['admin', 'engineer', 'analyst', 'planner'] as const
 export type Role = (typeof ROLES)[number]
-
-export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v)
