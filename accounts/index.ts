@@ -30,7 +30,8 @@
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
-import { checkPasswordPolicy, DEFAULT_SCRYPT, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './passwords.ts'
+import { hasControlChars, isEmail, isUsername, USERNAME_RULE, withoutControlChars } from './names.ts'
+import { checkPasswordPolicy, DEFAULT_SCRYPT, hashPassword, needsRehash, PasswordPolicyError, unusablePasswordHash, verifyPassword, type ScryptParams } from './passwords.ts'
 import { ROLES, openAccountStore, publicUser, type AccountStore, type AuditEntry, type AuditQuery, type Role, type SessionRow, type SessionStage, type User, type UserSecrets } from './store.ts'
 import { base32Decode, base32Encode, checkTotp, generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, isRecoveryCodeShape, otpauthUri, qrSvg } from './totp.ts'
 
@@ -142,9 +143,6 @@ export type SessionCheck =
 export const SIGN_IN_REFUSED = 'wrong username or password'
 const TICKET_EXPIRED = 'this sign-in has expired or is not valid any more: sign in again'
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/i
-// eslint-disable-next-line no-control-regex -- control characters are what is refused
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
 
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex')
@@ -167,8 +165,10 @@ export function createAccounts(deps: AccountsDeps) {
   const counterKey = Buffer.from(hkdfSync('sha256', deps.key, 'civicnet-accounts', 'failure-counter', 32))
   const hash = (password: string) => hashPassword(password, config.scrypt, deps.allowTestCost)
   // Made once at start, at the configured cost, so an unknown username costs what a known one does.
-  const dummyHash = hash(randomBytes(16).toString('hex'))
-  dummyHash.catch(() => undefined)
+  // Made at the first sign-in, not at start (the CLI never signs anyone in), and awaited by
+  // every sign-in, known username or not, so the first costs the same for both.
+  let dummy: Promise<string> | undefined
+  const dummyHash = () => (dummy ??= hash(randomBytes(16).toString('hex')))
   const counterId = (what: string) => createHmac('sha256', counterKey).update(what, 'utf8').digest('hex')
   const accountCounter = (username: string) => counterId('account:' + username.normalize('NFKC').toLowerCase())
   const addressCounter = (address: string) => counterId('address:' + address)
@@ -269,7 +269,8 @@ export function createAccounts(deps: AccountsDeps) {
         return lockedResult(lock.retryAfterMs)
       }
       const attempt = countAttempt(username, address, nowMs)
-      const right = await verifyPassword(password, user?.passwordHash ?? (await dummyHash))
+      const unknownsHash = await dummyHash()
+      const right = await verifyPassword(password, user?.passwordHash ?? unknownsHash)
       if (!user || !right || user.disabled) {
         const why = !user ? 'unknown username' : !right ? 'wrong password' : 'account disabled'
         audit({ timeMs: nowMs, actor: null, address, action: 'sign-in', target, outcome: 'refused', detail: why })
@@ -441,7 +442,7 @@ export function createAccounts(deps: AccountsDeps) {
       checkPasswordPolicy(next, { username: user.username, email: user.email ?? undefined })
       if (await verifyPassword(next, user.passwordHash)) {
         audit({ timeMs: nowMs, actor, address, action: 'password.change', target: actor, outcome: 'refused', detail: 'same as the current password' })
-        return { kind: 'refused', reason: 'invalid', message: 'the new password must differ from the current one' }
+        throw new PasswordPolicyError('same-as-current', 'the new password must differ from the current one')
       }
       store.updateUser(user.id, { passwordHash: await hash(next), mustChangePassword: false }, nowMs, true)
       audit({ timeMs: nowMs, actor, address, action: 'password.change', target: actor, outcome: 'ok' })
@@ -453,10 +454,10 @@ export function createAccounts(deps: AccountsDeps) {
      * returned (shown once); either way it must be changed at first sign-in.
      */
     async addUser(actor: Actor, u: { username: string; displayName: string; email?: string | null; role: Role; password?: string }, nowMs: number): Promise<{ user: User; oneTimePassword: string | null }> {
-      if (typeof u.username !== 'string' || !USERNAME.test(u.username)) throw new AccountError('invalid-username', 'username must be 2 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit')
-      if (typeof u.displayName !== 'string' || u.displayName.trim().length === 0 || u.displayName.length > 100 || CONTROL.test(u.displayName)) throw new AccountError('invalid-display-name', 'display name must be 1 to 100 characters without control characters')
+      if (!isUsername(u.username)) throw new AccountError('invalid-username', USERNAME_RULE)
+      if (typeof u.displayName !== 'string' || u.displayName.trim().length === 0 || u.displayName.length > 100 || hasControlChars(u.displayName)) throw new AccountError('invalid-display-name', 'display name must be 1 to 100 characters without control characters')
       const email = u.email ?? null
-      if (email !== null && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) throw new AccountError('invalid-email', 'email must look like name@example.org')
+      if (email !== null && !isEmail(email)) throw new AccountError('invalid-email', 'email must look like name@example.org')
       if (!(ROLES as readonly string[]).includes(u.role)) throw new AccountError('invalid-role', `role must be one of ${ROLES.join(', ')}`)
       if (store.userByUsername(u.username)) throw new AccountError('username-taken', `an account named '${u.username}' exists already`)
       const generated = u.password === undefined ? oneTimePassword() : null
@@ -529,10 +530,10 @@ export function createAccounts(deps: AccountsDeps) {
      * A disabled account is refused. `how` is said in the audit log ('oidc').
      */
     signInExternal(identity: { username: string; displayName: string; email: string | null; role: Role }, how: string, address: string, nowMs: number): Extract<SignInResult, { kind: 'session' }> | { kind: 'refused'; reason: 'disabled'; message: string } {
-      if (!USERNAME.test(identity.username)) throw new AccountError('invalid-username', 'username must be 2 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit')
+      if (!isUsername(identity.username)) throw new AccountError('invalid-username', USERNAME_RULE)
       if (!(ROLES as readonly string[]).includes(identity.role)) throw new AccountError('invalid-role', `role must be one of ${ROLES.join(', ')}`)
-      const displayName = identity.displayName.replace(new RegExp(CONTROL.source, 'g'), ' ').trim().slice(0, 100) || identity.username
-      const email = identity.email !== null && identity.email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(identity.email) ? identity.email : null
+      const displayName = withoutControlChars(identity.displayName).trim().slice(0, 100) || identity.username
+      const email = isEmail(identity.email) ? identity.email : null
       const idp = `idp:${how}`
       let user = store.userByUsername(identity.username)
       if (user?.disabled) {
@@ -540,11 +541,7 @@ export function createAccounts(deps: AccountsDeps) {
         return { kind: 'refused', reason: 'disabled', message: 'this account is disabled in CivicNet: ask an administrator' }
       }
       if (!user) {
-        // Well-formed, at the configured cost, from random bytes: verifyPassword never matches it.
-        const { logN, r, p } = config.scrypt
-        const b64 = (n: number) => randomBytes(n).toString('base64').replace(/=+$/, '')
-        const unusable = `$scrypt$ln=${logN},r=${r},p=${p}$${b64(16)}$${b64(32)}`
-        user = store.insertUser({ username: identity.username, displayName, email, role: identity.role, passwordHash: unusable, mustChangePassword: false }, nowMs)
+        user = store.insertUser({ username: identity.username, displayName, email, role: identity.role, passwordHash: unusablePasswordHash(config.scrypt), mustChangePassword: false }, nowMs)
         audit({ timeMs: nowMs, actor: idp, address, action: 'user.add', target: `user:${user.username}`, outcome: 'ok', detail: `role ${user.role}` })
       } else {
         const roleChanged = user.role !== identity.role

@@ -20,6 +20,12 @@ export function accountsKeyPath(dataDir: string, env: NodeJS.ProcessEnv = proces
   return named !== undefined && named.trim() !== '' ? resolve(named.trim()) : join(dataDir, ACCOUNTS_KEY_FILE)
 }
 
+/** `<path> is readable by others (mode 644): chmod 600 it` when group or others may read the file, else null. */
+export function othersMayRead(path: string): string | null {
+  const mode = statSync(path).mode
+  return (mode & 0o077) === 0 ? null : `${path} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`
+}
+
 /** Reads the key; throws naming the file when it is there but not 64 hex digits or readable by others. */
 export function readAccountsKey(path: string): Buffer | null {
   let raw: string
@@ -31,8 +37,8 @@ export function readAccountsKey(path: string): Buffer | null {
   }
   const hex = raw.trim()
   if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Error(`the accounts key ${path} must hold 64 hex digits (32 bytes); it holds ${hex.length} characters that are not: restore the right file or remove it (every user then enrols MFA again)`)
-  const mode = statSync(path).mode & 0o077
-  if (mode !== 0) throw new Error(`the accounts key ${path} is readable by others (mode ${(statSync(path).mode & 0o777).toString(8)}): chmod 600 it`)
+  const others = othersMayRead(path)
+  if (others) throw new Error(`the accounts key ${others}`)
   return Buffer.from(hex, 'hex')
 }
 

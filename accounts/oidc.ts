@@ -30,10 +30,12 @@
  *
  * Errors (`OidcError`) carry a message fit to show the person: never a token, code or secret.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import * as client from 'openid-client'
+import { othersMayRead } from './key.ts'
+import { hasControlChars, isEmail, isUsername, withoutControlChars } from './names.ts'
 import { ROLES, type Role } from './store.ts'
 
 /** The path the redirect URL must end with (the API's callback route). */
@@ -44,10 +46,6 @@ export const PENDING_LOGIN_MS = 10 * 60_000
 export const ROLE_STRENGTH: readonly Role[] = ['admin', 'engineer', 'analyst', 'planner']
 export const DEFAULT_OIDC_LABEL = "Sign in with the city's account"
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-// eslint-disable-next-line no-control-regex -- control characters are what is refused
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
 
 export interface OidcConfig {
   issuer: URL
@@ -118,8 +116,8 @@ function readSecretFile(name: string, path: string): string {
   } catch (err) {
     throw new RangeError(`${name}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
-  const mode = statSync(path).mode
-  if ((mode & 0o077) !== 0) throw new RangeError(`${name}: ${path} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`)
+  const others = othersMayRead(path)
+  if (others) throw new RangeError(`${name}: ${others}`)
   const secret = raw.replace(/[\r\n]+$/, '')
   if (secret.length === 0) throw new RangeError(`${name}: ${path} is empty`)
   if (/[\r\n]/.test(secret)) throw new RangeError(`${name}: ${path} must hold the secret on one line`)
@@ -162,7 +160,7 @@ export function oidcConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OidcCon
 
   const issuer = httpsOrLoopback('CIVICNET_OIDC_ISSUER', issuerRaw)
   const clientId = get('CIVICNET_OIDC_CLIENT_ID')!
-  if (clientId.length > 255 || new RegExp(CONTROL.source).test(clientId)) throw new RangeError('CIVICNET_OIDC_CLIENT_ID must be 1 to 255 characters without control characters')
+  if (clientId.length > 255 || hasControlChars(clientId)) throw new RangeError('CIVICNET_OIDC_CLIENT_ID must be 1 to 255 characters without control characters')
   const clientSecret = readSecretFile('CIVICNET_OIDC_CLIENT_SECRET_FILE', resolve(get('CIVICNET_OIDC_CLIENT_SECRET_FILE')!))
   const redirectUrl = httpsOrLoopback('CIVICNET_OIDC_REDIRECT_URL', get('CIVICNET_OIDC_REDIRECT_URL')!)
   if (!redirectUrl.pathname.endsWith(OIDC_CALLBACK_PATH)) throw new RangeError(`CIVICNET_OIDC_REDIRECT_URL must be the public URL of ${OIDC_CALLBACK_PATH} (got path ${redirectUrl.pathname})`)
@@ -178,7 +176,7 @@ export function oidcConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OidcCon
   const scopes = [...new Set(['openid', ...scopesRaw.split(/[\s,]+/).filter(Boolean)])]
   for (const s of scopes) if (!/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/.test(s)) throw new RangeError(`CIVICNET_OIDC_SCOPES: '${s.slice(0, 80)}' is not a scope`)
   const label = get('CIVICNET_OIDC_LABEL') ?? DEFAULT_OIDC_LABEL
-  if (label.length > 80 || new RegExp(CONTROL.source).test(label)) throw new RangeError('CIVICNET_OIDC_LABEL must be 1 to 80 characters without control characters')
+  if (label.length > 80 || hasControlChars(label)) throw new RangeError('CIVICNET_OIDC_LABEL must be 1 to 80 characters without control characters')
 
   const config: Omit<OidcConfig, 'clientSecret'> = { issuer, clientId, redirectUrl, scopes, groupsClaim, usernameClaim, roleMap, label }
   return Object.defineProperty(config, 'clientSecret', { value: clientSecret, enumerable: false }) as OidcConfig
@@ -215,7 +213,7 @@ function sameText(a: string, b: string): boolean {
 
 /** A value from the IdP made safe to show: no control characters, at most `max` characters. */
 function shown(v: unknown, max: number): string {
-  return String(v).replace(CONTROL, ' ').trim().slice(0, max)
+  return withoutControlChars(String(v)).trim().slice(0, max)
 }
 
 /** The CivicNet username from the ID token's claims, or null when none fits. */
@@ -229,7 +227,7 @@ export function usernameFromClaims(claims: Record<string, unknown>, usernameClai
     const parts = name.split('@')
     if (parts.length > 2) return null
     const username = parts.join('.')
-    return USERNAME.test(username) ? username : null
+    return isUsername(username) ? username : null
   }
   return null
 }
@@ -370,7 +368,7 @@ export function createOidc(config: OidcConfig, deps: OidcDeps = {}) {
       if (!role) throw new OidcError('no-role', `your account is in none of the groups CivicNet maps to a role (${[...config.roleMap.keys()].join(', ')}): ask an administrator to add you to one`)
       const given_ = [claims.given_name, claims.family_name].filter((x) => typeof x === 'string' && x.trim() !== '').join(' ')
       const displayName = shown(typeof claims.name === 'string' && claims.name.trim() !== '' ? claims.name : given_ || username, 100) || username
-      const email = typeof claims.email === 'string' && claims.email.length <= 254 && EMAIL.test(claims.email) ? claims.email : null
+      const email = isEmail(claims.email) ? claims.email : null
       return { subject: claims.sub, username, displayName, email, groups, role }
     },
   }

@@ -67,7 +67,20 @@ export async function hashPassword(password: string, params: ScryptParams = DEFA
   checkParams(params, allowTestCost)
   const salt = randomBytes(SALT_BYTES)
   const key = await scrypt(normalize(password), salt, KEY_BYTES, options(params))
-  return `$scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${salt.toString('base64').replace(/=+$/, '')}$${key.toString('base64').replace(/=+$/, '')}`
+  return encodeHash(params, salt, key)
+}
+
+function encodeHash(params: ScryptParams, salt: Buffer, key: Buffer): string {
+  const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '')
+  return `$scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${b64(salt)}$${b64(key)}`
+}
+
+/**
+ * A well-formed hash at `params` that no password matches (random bytes where the key goes):
+ * for an account that signs in only through the identity provider.
+ */
+export function unusablePasswordHash(params: ScryptParams = DEFAULT_SCRYPT): string {
+  return encodeHash(params, randomBytes(SALT_BYTES), randomBytes(KEY_BYTES))
 }
 
 interface Decoded {
@@ -101,7 +114,7 @@ export function needsRehash(encoded: string, params: ScryptParams = DEFAULT_SCRY
 }
 
 /** Why a password was refused; each message names the rule, never the password. */
-export type PasswordProblem = 'too-short' | 'too-long' | 'common' | 'same-as-username'
+export type PasswordProblem = 'too-short' | 'too-long' | 'common' | 'same-as-username' | 'same-as-current'
 
 export class PasswordPolicyError extends Error {
   constructor(readonly problem: PasswordProblem, message: string) {

@@ -213,7 +213,6 @@ export interface AccountStore {
   session(idSha256: string): SessionRow | undefined
   touchSession(idSha256: string, lastSeenMs: number): void
   deleteSession(idSha256: string): boolean
-  deleteUserSessions(userId: number): number
   /** drops sessions whose absolute expiry or idle limit has passed; returns how many */
   pruneSessions(nowMs: number, idleMs: number): number
   /** records one attempt as failed and returns its id (so a success can take it back) */
@@ -249,7 +248,6 @@ export function openAccountStore(db: Database): AccountStore {
     session: st('SELECT * FROM account_sessions WHERE id_sha256 = ?'),
     touch: st('UPDATE account_sessions SET last_seen_ms = ? WHERE id_sha256 = ? AND last_seen_ms < ?'),
     delSession: st('DELETE FROM account_sessions WHERE id_sha256 = ?'),
-    delUserSessions: st('DELETE FROM account_sessions WHERE user_id = ?'),
     pruneSessions: st('DELETE FROM account_sessions WHERE absolute_expires_ms <= ? OR last_seen_ms <= ?'),
     addFailure: st('INSERT INTO account_failures (kind, key, time_ms) VALUES (?, ?, ?)'),
     removeFailure: st('DELETE FROM account_failures WHERE rowid = ?'),
@@ -316,7 +314,6 @@ export function openAccountStore(db: Database): AccountStore {
     },
     touchSession: (idSha256, lastSeenMs) => void q.touch.run(lastSeenMs, idSha256, lastSeenMs),
     deleteSession: (idSha256) => q.delSession.run(idSha256).changes === 1,
-    deleteUserSessions: (userId) => q.delUserSessions.run(userId).changes,
     pruneSessions: (nowMs, idleMs) => q.pruneSessions.run(nowMs, nowMs - idleMs).changes,
     addFailure: (kind, key, timeMs) => Number(q.addFailure.run(kind, key, timeMs).lastInsertRowid),
     removeFailure: (id) => void q.removeFailure.run(id),

@@ -85,6 +85,8 @@ test('a planner signs in: an HttpOnly SameSite=Strict cookie, the one-time passw
   // a common password is refused with why; the right change issues a new session
   const weak = await send(h, b, 'POST', '/api/session/password', { current: PASSWORD, next: '1qaz2wsx3edc' })
   assert.equal([weak.status, weak.body.code], [400, 'CN_ERR_PASSWORD_POLICY'])
+  const same = await send(h, b, 'POST', '/api/session/password', { current: PASSWORD, next: PASSWORD })
+  assert.equal([same.status, same.body.code, same.body.message], [400, 'CN_ERR_PASSWORD_POLICY', 'the new password is refused: the new password must differ from the current one'])
   const wrong = await send(h, b, 'POST', '/api/session/password', { current: 'not my password', next: NEW_PASSWORD })
   assert.equal([wrong.status, wrong.body.code], [401, 'CN_ERR_WRONG_PASSWORD'])
   const old = b.cookie
@@ -144,8 +146,6 @@ test('an engineer without a second factor gets nothing but public until enrolled
 })
 
 test('CSRF: a state-changing request with the cookie needs its token and must not come from another site', async ({ h }) => {
-  await h.accounts.addUser(cli, { username: 'csrf-admin', displayName: 'CSRF Admin', role: 'analyst', password: PASSWORD }, Date.now())
-  h.accounts.changeRole(cli, 'csrf-admin', 'analyst', Date.now())
   const b: Browser = { cookie: null, csrf: null }
   await send(h, b, 'POST', '/api/session', { username: 'ann', password: PASSWORD })
   await send(h, b, 'POST', '/api/session/password', { current: PASSWORD, next: NEW_PASSWORD })
