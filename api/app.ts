@@ -16,6 +16,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../core/clock.ts'
 import type { MetricStore } from '../store/types.ts'
 import { guard } from './auth/guard.ts'
+import { PAGES } from './auth/pages.ts'
 import { apiConfig, type ApiConfig } from './config.ts'
 import { createContext, type ApiAppState, type OidcDoor, type PlanningData } from './context.ts'
 import {
@@ -30,6 +31,7 @@ import {
   CN_ERR_URL_TOO_LONG,
   CN_ERR_VALIDATION,
 } from './errors.ts'
+import { hostName } from './host-name.ts'
 import { requestPath } from './request-path.ts'
 import { RedactingLogController, redactUrl } from './redact.ts'
 import { numericChecks } from './numeric-params.ts'
@@ -127,22 +129,13 @@ function fromFastify(err: FastifyError, request: FastifyRequest): FastifyError |
 
 const BODY_LIMIT_BYTES = 64 * 1024
 
-/** Pages of the web app besides the map (web/src/pages/<page>/, built to web/dist/<page>.html). */
-const PAGES = ['report', 'operations', 'planning', 'users'] as const
+/** Pages of the web app with a document of their own besides the map's index.html (web/dist/<page>.html). */
+const OWN_DOCUMENT_PAGES = PAGES.filter((p) => p.document !== null && p.path !== '/')
 
 /** The project's error answer, from any error. */
 function errorReply(e: FastifyError, reply: FastifyReply) {
   const status = e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500
   return reply.code(status).send({ statusCode: status, code: e.code, error: STATUS_CODES[status] ?? 'Error', message: e.message })
-}
-
-/** The host part of a Host header or authority, lower-case, without port or brackets. */
-function hostName(authority: string): string {
-  const a = authority.trim().toLowerCase()
-  if (a.startsWith('[')) return a.slice(1, a.indexOf(']') > 0 ? a.indexOf(']') : undefined)
-  const colon = a.indexOf(':')
-  // a bare IPv6 address has several colons and no port
-  return colon >= 0 && a.indexOf(':', colon + 1) < 0 ? a.slice(0, colon) : a
 }
 
 /** A union of literals fails as "must be equal to constant" per branch: say the allowed values once. */
@@ -311,7 +304,7 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
   })
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' })
 
-  await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now(), authFailures: cfg.authFailures, accounts: civic.accounts, allowedHosts: cfg.allowedHosts })
+  await app.register(guard, { db: deps.appState.db, nowMs: () => Date.now(), authFailures: cfg.authFailures, accounts: civic.accounts })
 
   await app.register(meta, { prefix: '/api' })
   await app.register(metrics, { prefix: '/api', sources: deps.metrics ?? {}, requests })
@@ -353,8 +346,8 @@ export async function buildApp(config: Partial<ApiConfig>, deps: ApiDeps): Promi
     const pagePath = /^\/[A-Za-z0-9_/-]*$/.test(plain)
     if (web && request.method === 'GET' && pagePath && !path.apiLike && !path.docsLike) {
       // each page of the web app has its own document (web/build.mjs); the rest is the map
-      const page = PAGES.find((p) => (plain === `/${p}` || plain.startsWith(`/${p}/`)) && existsSync(join(web, `${p}.html`)))
-      return reply.sendFile(page ? `${page}.html` : 'index.html')
+      const page = OWN_DOCUMENT_PAGES.find((p) => (plain === p.path || plain.startsWith(`${p.path}/`)) && existsSync(join(web, p.document!)))
+      return reply.sendFile(page ? page.document! : 'index.html')
     }
     return errorReply(new CN_ERR_ROUTE_NOT_FOUND(request.method, path.shown), reply)
   })

@@ -20,6 +20,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Accounts, User } from '../../accounts/index.ts'
 import { CN_ERR_CSRF, CN_ERR_FORBIDDEN, CN_ERR_PASSWORD_CHANGE_REQUIRED, CN_ERR_ROUTE_NOT_FOUND, CN_ERR_SESSION_ENDED, CN_ERR_TOKEN_INVALID, CN_ERR_TOO_MANY_AUTH_FAILURES, CN_ERR_UNAUTHENTICATED } from '../errors.ts'
+import { hostName } from '../host-name.ts'
 import { requestPath } from '../request-path.ts'
 import { bearerToken } from './bearer.ts'
 import { csrfMatches, sessionCookie } from './session-cookie.ts'
@@ -37,7 +38,7 @@ declare module 'fastify' {
     /** the signed-in person, when the session cookie is good */
     account: { user: User; sessionId: string; idleExpiresMs: number; absoluteExpiresMs: number } | null
     /** why the session cookie the request carried is not good any more, when it is not */
-    sessionEnded: 'unknown' | 'expired' | 'idle' | 'revoked' | null
+    sessionEnded: 'expired' | 'idle' | 'revoked' | null
   }
 }
 
@@ -55,7 +56,7 @@ export function admits(roles: readonly Scope[] | undefined, scope: Scope): boole
 export function requireScope(request: FastifyRequest, roles: readonly Scope[], what: string): void {
   if (admits(roles, request.scope)) return
   if (request.account?.user.mustChangePassword) throw new CN_ERR_PASSWORD_CHANGE_REQUIRED(what)
-  if (request.scope === 'public' && request.sessionEnded && request.sessionEnded !== 'unknown') throw new CN_ERR_SESSION_ENDED(request.sessionEnded)
+  if (request.scope === 'public' && request.sessionEnded) throw new CN_ERR_SESSION_ENDED(request.sessionEnded)
   if (request.scope === 'public') throw new CN_ERR_UNAUTHENTICATED(what)
   throw new CN_ERR_FORBIDDEN(request.scope, what, ['admin', ...roles].join(', '))
 }
@@ -75,16 +76,18 @@ export interface GuardOptions {
   nowMs: () => number
   authFailures: AuthFailureLimit
   accounts: () => Accounts
-  /** the names this server answers to: an Origin naming another is cross-site */
-  allowedHosts: readonly string[]
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** Routes a stale cookie may post to without its CSRF token: signing in starts afresh. */
 const FRESH_START = new Set(['/api/session'])
 
-/** Why a state-changing request looks cross-site, or null. */
-function crossSite(request: FastifyRequest, allowedHosts: readonly string[]): string | null {
+/**
+ * Why a state-changing request looks cross-site, or null. The Host it names is one of this
+ * server's names already (app.ts refuses any other before the guard runs), so an Origin
+ * naming another host is another site.
+ */
+function crossSite(request: FastifyRequest): string | null {
   const site = request.headers['sec-fetch-site']
   if (site === 'cross-site' || site === 'same-site') return `the browser says it came from another site (Sec-Fetch-Site: ${site})`
   const origin = request.headers.origin
@@ -92,12 +95,11 @@ function crossSite(request: FastifyRequest, allowedHosts: readonly string[]): st
   if (origin === 'null') return 'it came from an opaque origin (Origin: null)'
   let host: string
   try {
-    host = new URL(origin).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+    host = hostName(new URL(origin).host)
   } catch {
     return 'its Origin header is not a URL'
   }
-  const own = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1')
-  return host === own || (own === '' && allowedHosts.includes(host)) ? null : `it came from another origin (${origin.slice(0, 80)})`
+  return host === hostName(request.headers.host ?? '') ? null : `it came from another origin (${origin.slice(0, 80)})`
 }
 
 type Limiter = (req: FastifyRequest, opts?: { increment?: boolean }) => Promise<{ isAllowed: boolean; isExceeded?: boolean; ttl?: number; max?: number }>
@@ -177,7 +179,7 @@ export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
       const cookie = sessionCookie(request)
       if (cookie !== null) {
         if (!SAFE_METHODS.has(request.method)) {
-          const why = crossSite(request, opts.allowedHosts)
+          const why = crossSite(request)
           if (why) throw new CN_ERR_CSRF(why)
           if (!FRESH_START.has(route) && !csrfMatches(request, cookie)) throw new CN_ERR_CSRF('the X-CSRF-Token header is missing or is not the one of this session')
         }
@@ -185,12 +187,13 @@ export const guard = fp<GuardOptions>(async (app: FastifyInstance, opts) => {
         if (check.ok) {
           request.account = { user: check.user, sessionId: cookie, idleExpiresMs: check.idleExpiresMs, absoluteExpiresMs: check.absoluteExpiresMs }
           if (!check.user.mustChangePassword) request.scope = check.user.role
-        } else {
+        } else if (check.reason !== 'unknown') {
+          // a cookie that names no session (pruned, or never one) says nothing
           request.sessionEnded = check.reason
         }
       } else if (!SAFE_METHODS.has(request.method) && route.startsWith('/api/session')) {
         // signing in is state-changing too (login CSRF): not from another site
-        const why = crossSite(request, opts.allowedHosts)
+        const why = crossSite(request)
         if (why) throw new CN_ERR_CSRF(why)
       }
     }

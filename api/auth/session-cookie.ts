@@ -44,26 +44,37 @@ export function sessionCookie(request: FastifyRequest): string | null {
   return v !== undefined && ID.test(v) ? v : null
 }
 
-const secure = (request: FastifyRequest, mode: CookieSecure) => mode === 'always' || request.protocol === 'https'
+/** True when cookies set on this answer must be Secure: over TLS (or a trusted proxy's https), or always. */
+export const secureCookies = (request: FastifyRequest, mode: CookieSecure): boolean => mode === 'always' || request.protocol === 'https'
 
-function cookieLine(name: string, value: string, attrs: string[]): string {
-  return [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', ...attrs].join('; ')
+export interface CookieAttrs {
+  path: string
+  sameSite: 'Strict' | 'Lax'
+  maxAgeSec: number
+  secure: boolean
 }
 
-/** Sets the cookie to `id` until `expiresMs` (and clears the other spelling of its name). */
+/** One Set-Cookie line of an HttpOnly cookie; attributes in one order for every cookie the API sets. */
+export function cookieLine(name: string, value: string, a: CookieAttrs): string {
+  return [`${name}=${value}`, `Path=${a.path}`, 'HttpOnly', `SameSite=${a.sameSite}`, `Max-Age=${a.maxAgeSec}`, ...(a.secure ? ['Secure'] : [])].join('; ')
+}
+
+const SESSION_ATTRS = { path: '/', sameSite: 'Strict' } as const
+
+/** Sets the cookie to `id` until `expiresMs` (and clears the other spelling of its name). Fastify adds to earlier Set-Cookie lines. */
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, mode: CookieSecure, id: string, expiresMs: number, nowMs: number): void {
-  const maxAge = Math.max(1, Math.ceil((expiresMs - nowMs) / 1000))
-  const s = secure(request, mode)
-  const lines = [cookieLine(s ? SECURE_SESSION_COOKIE : SESSION_COOKIE, id, [`Max-Age=${maxAge}`, ...(s ? ['Secure'] : [])])]
+  const maxAgeSec = Math.max(1, Math.ceil((expiresMs - nowMs) / 1000))
+  const s = secureCookies(request, mode)
+  const lines = [cookieLine(s ? SECURE_SESSION_COOKIE : SESSION_COOKIE, id, { ...SESSION_ATTRS, maxAgeSec, secure: s })]
   // a plain-HTTP cookie left from before TLS was put in front is dropped
-  if (s) lines.push(cookieLine(SESSION_COOKIE, '', ['Max-Age=0', 'Secure']))
+  if (s) lines.push(cookieLine(SESSION_COOKIE, '', { ...SESSION_ATTRS, maxAgeSec: 0, secure: true }))
   void reply.header('set-cookie', lines)
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, mode: CookieSecure): void {
-  const s = secure(request, mode)
-  const lines = [cookieLine(SESSION_COOKIE, '', ['Max-Age=0', ...(s ? ['Secure'] : [])])]
-  if (s) lines.push(cookieLine(SECURE_SESSION_COOKIE, '', ['Max-Age=0', 'Secure']))
+  const s = secureCookies(request, mode)
+  const lines = [cookieLine(SESSION_COOKIE, '', { ...SESSION_ATTRS, maxAgeSec: 0, secure: s })]
+  if (s) lines.push(cookieLine(SECURE_SESSION_COOKIE, '', { ...SESSION_ATTRS, maxAgeSec: 0, secure: true }))
   void reply.header('set-cookie', lines)
 }
 

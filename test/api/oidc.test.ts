@@ -78,6 +78,7 @@ test('GET /api/session offers the button; the group claim maps to the role and a
   const session = cookies.find((c) => c.startsWith('civicnet_session='))!
   assert.match(session, /^civicnet_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/)
   assert.ok(cookies.includes('civicnet_oidc_state=; Path=/api/session/oidc; HttpOnly; SameSite=Lax; Max-Age=0'))
+  assert.is(cookies.length, 2, cookies.join('\n'))
   const me = await ctx.h.app.inject({ method: 'GET', url: '/api/session', headers: { cookie: session.split(';')[0]! } })
   assert.equal([me.json().user, me.json().scope], [{ username: 'nia', displayName: 'Nia Okafor', role: 'engineer', mfaEnrolled: false, mustChangePassword: false }, 'engineer'])
   // the IdP did the second factor: an engineer is in at once

@@ -5,8 +5,7 @@
  * expected back, opens one by hand from residents' reports (residents/) and closes one so
  * opened. Names devices: engineers only, never the public.
  */
-import type { FastifyRequest } from 'fastify'
-import { auditAct } from '../../auth/actor.ts'
+import { auditAct, recordedBy } from '../../auth/actor.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { CLIENT_HOURS_METHOD } from '../../../incidents/client-hours.ts'
@@ -90,8 +89,6 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   const { civic } = app
   const store = openIncidentStore(civic.appState.db)
   const reports = openResidentReportStore(civic.appState.db)
-  // who, as the incident's history says it: a signed-in person by username, a token by role and label
-  const actor = (request: FastifyRequest) => (request.account ? `user:${request.account.user.username}` : request.token ? `${request.token.role} '${request.token.label}'` : request.scope)
   const must = (id: string): Incident => {
     const i = store.get(Number(id))
     if (!i) throw new CN_ERR_INCIDENT_NOT_FOUND(id, 'id')
@@ -137,7 +134,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     must(request.params.id)
     try {
-      const acked = shown(store.acknowledge(Number(request.params.id), actor(request), civic.clock.now()))
+      const acked = shown(store.acknowledge(Number(request.params.id), recordedBy(request), civic.clock.now()))
       auditAct(request, 'incident.ack', `incident:${acked.id}`)
       return acked
     } catch (err) {
@@ -155,7 +152,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     must(request.params.id)
-    return shown(store.note(Number(request.params.id), actor(request), request.body.text, civic.clock.now()))
+    return shown(store.note(Number(request.params.id), recordedBy(request), request.body.text, civic.clock.now()))
   })
 
   app.post('/:id/eta', {
@@ -176,7 +173,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     const now = civic.clock.now()
     if (restoreByMs !== null && restoreByMs <= now) throw new CN_ERR_BAD_RANGE(`restoreByMs (${restoreByMs}) must be in the future (now is ${now})`)
     if (restoreByMs !== null && restoreByMs > now + 90 * 86_400_000) throw new CN_ERR_BAD_RANGE(`restoreByMs (${restoreByMs}) is more than 90 days ahead`)
-    return shown(store.setExpectedRestore(i.id, actor(request), restoreByMs, now))
+    return shown(store.setExpectedRestore(i.id, recordedBy(request), restoreByMs, now))
   })
 
   app.post('', {
@@ -193,7 +190,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
     if ((b.reports ?? []).length === 0 && b.neighborhood === undefined) throw new CN_ERR_INCIDENT_INPUT('reports', 'say where: the reports it comes from, or a neighborhood')
     let opened: Incident
     try {
-      opened = openIncidentFromReports({ reports: b.reports ?? [], summary: b.summary, ...(b.neighborhood !== undefined ? { neighborhood: b.neighborhood } : {}), ...(b.aps ? { aps: b.aps } : {}) }, actor(request), civic.clock.now(), { reports, incidents: store, inventory: () => civic.appState.inventory() })
+      opened = openIncidentFromReports({ reports: b.reports ?? [], summary: b.summary, ...(b.neighborhood !== undefined ? { neighborhood: b.neighborhood } : {}), ...(b.aps ? { aps: b.aps } : {}) }, recordedBy(request), civic.clock.now(), { reports, incidents: store, inventory: () => civic.appState.inventory() })
     } catch (err) {
       if (err instanceof IncidentInputError) {
         if (err.attachedTo) throw new CN_ERR_REPORT_ATTACHED(err.attachedTo.tracking, err.attachedTo.incident)
@@ -219,7 +216,7 @@ const incidents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     must(request.params.id)
     try {
-      return shown(store.closeByHand(Number(request.params.id), actor(request), request.body.text, civic.clock.now()))
+      return shown(store.closeByHand(Number(request.params.id), recordedBy(request), request.body.text, civic.clock.now()))
     } catch (err) {
       if (err instanceof IncidentStateError) throw new CN_ERR_INCIDENT_STATE(err.message)
       throw err

@@ -5,7 +5,7 @@
  * The handlers validate, call the domain module and send its renderer's bytes: no figure is
  * computed here.
  */
-import { auditAct } from '../../auth/actor.ts'
+import { auditAct, recordedBy } from '../../auth/actor.ts'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { buildReport, ReportInputError } from '../../../reports/index.ts'
@@ -113,7 +113,7 @@ const reports: FastifyPluginAsyncTypebox = async (app) => {
     const run = saveRun(civic.appState.db, {
       door: 'api',
       format,
-      requestedBy: request.account ? `user:${request.account.user.username}` : request.token ? `${request.token.role} '${request.token.label}'` : request.scope,
+      requestedBy: recordedBy(request),
       params: { from: report.period.from, to: report.period.to, kind: report.period.kind, name: report.period.name, neighborhoods: report.method.neighborhoodsAsked, availabilityTargetPct: report.method.availabilityTarget.pct },
       dataVersion: report.dataVersion,
       generatedAt: report.generatedAt,

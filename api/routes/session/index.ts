@@ -104,7 +104,6 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     void reply.header('cache-control', 'no-store')
     const a = request.account
-    const ended = request.sessionEnded === 'unknown' ? null : request.sessionEnded
     return {
       signedIn: a !== null || request.token !== null,
       via: a ? 'session' as const : request.token ? 'token' as const : null,
@@ -114,7 +113,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
       csrfToken: a ? csrfToken(a.sessionId) : null,
       idleExpiresMs: a?.idleExpiresMs ?? null,
       absoluteExpiresMs: a?.absoluteExpiresMs ?? null,
-      sessionEnded: ended,
+      sessionEnded: request.sessionEnded,
       pages: pagesFor(request.scope),
       oidc: civic.oidc ? { label: civic.oidc.label, start: '/api/session/oidc' } : null,
     }
@@ -196,7 +195,7 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['session'],
       summary: "Changes the signed-in person's own password (the current one proves it is them); every other session of theirs ends",
-      body: Type.Object({ current: Password, next: Type.String({ minLength: 1, maxLength: 1024, 'x-message': 'must be 1 to 1024 characters' }) }, { additionalProperties: false }),
+      body: Type.Object({ current: Password, next: Password }, { additionalProperties: false }),
       response: { 200: StepAnswer, ...errors },
     },
   }, async (request, reply) => {
@@ -208,7 +207,8 @@ const session: FastifyPluginAsyncTypebox = async (app) => {
       if (err instanceof PasswordPolicyError) throw new CN_ERR_PASSWORD_POLICY(err.message)
       throw err
     }
-    if (r.kind === 'refused' && r.reason === 'invalid') throw r.message === 'the current password is wrong' ? new CN_ERR_WRONG_PASSWORD(r.message) : new CN_ERR_PASSWORD_POLICY(r.message)
+    // a new password the policy refuses (or the current one again) was thrown above
+    if (r.kind === 'refused' && r.reason === 'invalid') throw new CN_ERR_WRONG_PASSWORD(r.message)
     return step(request, reply, r)
   })
 

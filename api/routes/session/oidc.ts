@@ -14,7 +14,7 @@ import { Type } from '@sinclair/typebox'
 import { OidcError, PENDING_LOGIN_MS, type PendingLogin } from '../../../accounts/oidc.ts'
 import { AccountError } from '../../../accounts/index.ts'
 import { PUBLIC } from '../../auth/guard.ts'
-import { parseCookies, setSessionCookie } from '../../auth/session-cookie.ts'
+import { cookieLine, parseCookies, secureCookies, setSessionCookie } from '../../auth/session-cookie.ts'
 import { CN_ERR_OIDC_UNAVAILABLE } from '../../errors.ts'
 import { ErrorBody } from '../../schemas.ts'
 
@@ -30,8 +30,7 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     for (const [k, p] of pending) if (nowMs - p.createdMs > PENDING_LOGIN_MS) pending.delete(k)
     while (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!)
   }
-  const stateCookie = (value: string, maxAge: number, secure: boolean) =>
-    [`${STATE_COOKIE}=${value}`, 'Path=/api/session/oidc', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`, ...(secure ? ['Secure'] : [])].join('; ')
+  const stateCookie = (value: string, maxAgeSec: number, secure: boolean) => cookieLine(STATE_COOKIE, value, { path: '/api/session/oidc', sameSite: 'Lax', maxAgeSec, secure })
 
   app.get('', {
     config: { roles: PUBLIC },
@@ -50,7 +49,7 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     prune(nowMs)
     pending.set(started.pending.state, started.pending)
-    const secure = mode === 'always' || request.protocol === 'https'
+    const secure = secureCookies(request, mode)
     void reply.header('set-cookie', stateCookie(started.pending.state, Math.floor(PENDING_LOGIN_MS / 1000), secure)).header('cache-control', 'no-store')
     return reply.redirect(started.url, 302)
   })
@@ -67,24 +66,20 @@ const oidcRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const oidc = civic.oidc
     if (!oidc) throw new CN_ERR_OIDC_UNAVAILABLE()
     const nowMs = Date.now()
-    const secure = mode === 'always' || request.protocol === 'https'
+    const secure = secureCookies(request, mode)
     void reply.header('cache-control', 'no-store')
     const state = parseCookies(request.headers.cookie).get(STATE_COOKIE)
     const saved = state !== undefined ? pending.get(state) : undefined
     if (state !== undefined) pending.delete(state)
-    const lines = [stateCookie('', 0, secure)]
-    const fail = (why: string) => {
-      void reply.header('set-cookie', lines)
-      return reply.redirect(`/#signin-error=${encodeURIComponent(why.slice(0, 300))}`, 303)
-    }
+    // the state cookie is spent whatever comes of the callback
+    void reply.header('set-cookie', stateCookie('', 0, secure))
+    const fail = (why: string) => reply.redirect(`/#signin-error=${encodeURIComponent(why.slice(0, 300))}`, 303)
     if (!saved) return fail('this sign-in was not started in this browser, or took over 10 minutes: try again')
     try {
       const identity = await oidc.finish(new URL(request.url, 'http://callback.invalid'), saved, nowMs)
       const r = civic.accounts().signInExternal(identity, 'oidc', request.ip, nowMs)
       if (r.kind === 'refused') return fail(r.message)
       setSessionCookie(request, reply, mode, r.sessionId, r.expiresMs, nowMs)
-      const set = reply.getHeader('set-cookie')
-      void reply.header('set-cookie', [...(Array.isArray(set) ? set.map(String) : [String(set)]), ...lines])
       request.log.info({ role: r.user.role }, 'signed in with the identity provider')
       return reply.redirect('/', 303)
     } catch (err) {
