@@ -7,11 +7,11 @@
  * (accounts/index.ts), so nothing printed here is one.
  */
 import { formatDuration, parseDuration } from '../core/duration.ts'
-import { auditCsv, auditJsonLines } from '../accounts/audit-export.ts'
+import { AUDIT_COLUMNS, auditCsv, auditJsonLines } from '../accounts/audit-export.ts'
 import type { AuditEntry, AuditQuery } from '../accounts/index.ts'
 import { parseValueFlags, UsageError } from './flags.ts'
 import type { Command } from './main.ts'
-import { cliActor } from './actor.ts'
+import { auditCliAct } from './actor.ts'
 import { openCliAccounts, table } from './users.ts'
 
 const FORMATS = ['table', 'csv', 'jsonl'] as const
@@ -81,8 +81,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
 function auditTable(entries: readonly AuditEntry[]): string {
   if (entries.length === 0) return 'no audit entries match'
   const cell = (v: string | null) => (v === null || v === '' ? '-' : v.replace(CONTROL, '?'))
-  const head = ['time', 'actor', 'address', 'action', 'target', 'outcome', 'detail']
-  return table([head, ...entries.map((e) => [new Date(e.timeMs).toISOString(), cell(e.actor), cell(e.address), cell(e.action), cell(e.target), e.outcome, cell(e.detail)])])
+  return table([[...AUDIT_COLUMNS], ...entries.map((e) => [new Date(e.timeMs).toISOString(), cell(e.actor), cell(e.address), cell(e.action), cell(e.target), e.outcome, cell(e.detail)])])
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
@@ -110,7 +109,7 @@ export const command: Command = {
         const dropped = accounts.prune(nowMs)
         const retention = formatDuration(accounts.config.auditRetentionMs)
         const detail = `dropped ${count(dropped.audit, 'audit entry', 'audit entries')} older than ${retention}, ${count(dropped.sessions, 'session', 'sessions')}, ${count(dropped.failures, 'failure counter', 'failure counters')}`
-        accounts.recordAudit({ timeMs: nowMs, actor: cliActor().name, address: null, action: 'audit.prune', target: null, outcome: 'ok', detail })
+        auditCliAct(opened.state.db, 'audit.prune', null, detail, nowMs)
         console.log(`pruned: ${detail}`)
         return 0
       }

@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path'
 import { AccountError, PasswordPolicyError, ROLES, type Accounts, type Role, type User } from '../accounts/index.ts'
 import { accountsSetupFromEnv, openDeploymentAccounts } from '../accounts/setup.ts'
 import { openAppState, type AppState } from '../store/app-state.ts'
-import { UsageError } from './flags.ts'
+import { parseArgs, UsageError } from './flags.ts'
 import type { Command } from './main.ts'
 import { cliActor } from './actor.ts'
 
@@ -94,33 +94,6 @@ export function openCliAccounts(who: string): CliAccounts {
     if (withMfa > 0) console.error(`${who}: warning: ${withMfa} account(s) have MFA under a key that was missing: put the old key back, or they must enrol again (civicnet users reset-mfa USERNAME)`)
   }
   return { accounts, state, close: () => state.close() }
-}
-
-/** Positionals and --flags of one subcommand; `valued` take a value, `booleans` none. */
-function parseArgs(args: readonly string[], valued: readonly string[], booleans: readonly string[] = []): { positional: string[]; flags: Record<string, string | true> } {
-  const positional: string[] = []
-  const flags: Record<string, string | true> = {}
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!
-    const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/s.exec(a)
-    if (!m) {
-      if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`)
-      positional.push(a)
-      continue
-    }
-    const name = m[1]!
-    if (!valued.includes(name) && !booleans.includes(name)) throw new UsageError(`unknown option '--${name}'`)
-    if (flags[name] !== undefined) throw new UsageError(`--${name} is given twice`)
-    if (booleans.includes(name)) {
-      if (m[2] !== undefined) throw new UsageError(`--${name} takes no value`)
-      flags[name] = true
-      continue
-    }
-    const v = m[2] ?? args[++i]
-    if (v === undefined || (m[2] === undefined && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`)
-    flags[name] = v
-  }
-  return { positional, flags }
 }
 
 /** Exactly `names` positionals, else a UsageError naming the first missing or the extra one. */

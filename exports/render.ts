@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { csvCell } from '../reports/render/csv.ts'
+import { csvCell } from '../core/csv.ts'
 import { SMALL_COUNT_RULE, type ExportTable, type FieldType } from './datasets.ts'
 
 export const EXPORT_FORMATS = ['csv', 'geojson', 'parquet'] as const

@@ -4,7 +4,7 @@
  * PDF (Chromium printing that page, as the grant report does).
  */
 import { esc } from '../reports/render/charts.ts'
-import { csvCell } from '../reports/render/csv.ts'
+import { csvCell } from '../core/csv.ts'
 import type { OperationsReport, OperationsRow } from './index.ts'
 
 export const OPERATIONS_FORMATS = ['json', 'csv', 'html', 'pdf'] as const

@@ -7,7 +7,7 @@
  */
 import type { Inventory } from '../core/inventory.ts'
 import { esc } from '../reports/render/charts.ts'
-import { csvCell } from '../reports/render/csv.ts'
+import { csvCell } from '../core/csv.ts'
 import type { Plan, PlanRow } from './index.ts'
 
 export const PLAN_FORMATS = ['json', 'csv', 'geojson', 'html', 'pdf'] as const

@@ -41,8 +41,6 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'data_version', value: (_r, p) => p.dataVersion },
 ]
 
-// the cell (quoting and the formula guard) is core's, so accounts/ can use it too
-export { csvCell }
 
 export function renderCsv(report: Report): string {
   const lines = [CSV_COLUMNS.map((c) => c.name).join(',')]
